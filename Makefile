@@ -1,0 +1,43 @@
+# The README's commands. `make run` serves errata; `make test` runs the whole test suite.
+VENV   := .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+TOOLS  := tools/node_modules/.installed-stamp
+
+.PHONY: run test lint bench system-deps sandbox-deps tools clean
+
+run: $(STAMP) sandbox-deps
+	$(BIN)/errata load
+	$(BIN)/errata serve --host 127.0.0.1 --port 8000
+
+test: $(STAMP) system-deps $(TOOLS) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy server
+
+bench: $(STAMP)
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/eval.py
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+sandbox-deps:
+	bash scripts/system-deps.sh --sandbox-only
+
+$(TOOLS): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund
+	touch $(TOOLS)
+
+clean:
+	rm -rf $(VENV) tools/node_modules data

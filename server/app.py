@@ -1,0 +1,73 @@
+"""The app factory: wires settings, database, index, harness, MCP and routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from . import __version__, api
+from .config import Settings
+from .db import Database
+from .migrations import migrate
+from .services import Services
+from .sync import is_behind, sync_entries
+
+log = logging.getLogger("errata")
+
+
+def prepare_database(settings: Settings) -> Database:
+    """Open the database, apply migrations, and load `entries/` if the database is behind."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database.from_settings(settings)
+    migrate(database)
+    if settings.entries_dir.is_dir() and is_behind(database, settings.entries_dir):
+        report = sync_entries(database, settings.entries_dir)
+        log.info("loaded entries: %s", report.summary())
+    return database
+
+
+def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", exc)
+    return JSONResponse(
+        {"detail": "the database is unavailable; try again shortly"},
+        status_code=503,
+        headers={"Retry-After": "2"},
+    )
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build an errata app; nothing happens until its lifespan starts."""
+    services = Services(settings=settings, database=None)  # type: ignore[arg-type]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            services.database = prepare_database(settings)
+            stack.callback(services.database.dispose)
+            yield
+
+    app = FastAPI(
+        title="errata",
+        version=__version__,
+        summary="An error knowledge base for coding agents: paste a trace, get verified fixes.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(DBAPIError, _database_unavailable)
+    app.add_exception_handler(PoolTimeoutError, _database_unavailable)
+    app.include_router(api.router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for `uvicorn --factory server.app:app_from_env` (settings from the environment)."""
+    from .config import load_settings
+
+    return create_app(load_settings())

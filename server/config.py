@@ -1,0 +1,114 @@
+"""Settings, read once from the environment and passed to everything that needs them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting from the environment has a value errata cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything errata can be configured with; see the README's configuration table."""
+
+    data_dir: Path = REPO_ROOT / "data"
+    entries_dir: Path = REPO_ROOT / "entries"
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    mode: str = "development"
+    maintainer_token: str = ""
+    max_body_bytes: int = 1_048_576
+    max_query_chars: int = 200_000
+    submission_rate_per_minute: int = 5
+    verify_concurrency: int = 2
+    verify_queue_size: int = 100
+    verify_timeout_seconds: float = 30.0
+    verify_on_start: bool = False
+    allowed_hosts: tuple[str, ...] = field(default=("127.0.0.1:*", "localhost:*", "[::1]:*"))
+    index_poll_seconds: float = 1.0
+    public_url: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'errata.db'}")
+        if self.mode not in ("development", "production"):
+            raise SettingsError(f"ERRATA_MODE must be development or production, not {self.mode!r}")
+        if self.mode == "production" and not self.maintainer_token:
+            raise SettingsError("ERRATA_MAINTAINER_TOKEN must be set in production mode")
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is an embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    def with_changes(self, **changes: object) -> Settings:
+        """A copy with some settings changed (used by tests and the CLI)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, not {raw!r}") from exc
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, not {raw!r}") from exc
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from the environment (or a given mapping), once."""
+    env = os.environ if env is None else env
+    defaults = Settings()
+    data_dir = Path(env.get("ERRATA_DATA_DIR") or defaults.data_dir)
+    hosts = env.get("ERRATA_ALLOWED_HOSTS")
+    return Settings(
+        data_dir=data_dir,
+        entries_dir=Path(env.get("ERRATA_ENTRIES_DIR") or defaults.entries_dir),
+        database_url=env.get("DATABASE_URL", ""),
+        host=env.get("ERRATA_HOST") or defaults.host,
+        port=_int(env, "ERRATA_PORT", defaults.port),
+        mode=env.get("ERRATA_MODE") or defaults.mode,
+        maintainer_token=env.get("ERRATA_MAINTAINER_TOKEN", ""),
+        max_body_bytes=_int(env, "ERRATA_MAX_BODY_BYTES", defaults.max_body_bytes),
+        max_query_chars=_int(env, "ERRATA_MAX_QUERY_CHARS", defaults.max_query_chars),
+        submission_rate_per_minute=_int(
+            env, "ERRATA_SUBMISSION_RATE_PER_MINUTE", defaults.submission_rate_per_minute
+        ),
+        verify_concurrency=_int(env, "ERRATA_VERIFY_CONCURRENCY", defaults.verify_concurrency),
+        verify_queue_size=_int(env, "ERRATA_VERIFY_QUEUE_SIZE", defaults.verify_queue_size),
+        verify_timeout_seconds=_float(
+            env, "ERRATA_VERIFY_TIMEOUT_SECONDS", defaults.verify_timeout_seconds
+        ),
+        verify_on_start=_bool(env, "ERRATA_VERIFY_ON_START", defaults.verify_on_start),
+        allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip())
+        if hosts
+        else defaults.allowed_hosts,
+        index_poll_seconds=_float(env, "ERRATA_INDEX_POLL_SECONDS", defaults.index_poll_seconds),
+        public_url=env.get("ERRATA_PUBLIC_URL", ""),
+    )

@@ -1,0 +1,110 @@
+"""The database engine and the two kinds of short unit of work: read and write.
+
+SQLite: WAL, `synchronous=NORMAL`, a busy timeout, and write transactions that begin
+IMMEDIATE (a deferred transaction that reads then writes fails at once with "database is
+locked", whatever the timeout). PostgreSQL: psycopg 3 with a short connect timeout, so a
+database that is down fails requests fast instead of hanging them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from .config import Settings
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_WRITE_OPTION = "errata_write"
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for plain `postgresql://` URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = make_url(url).database
+    if path and path != ":memory:":
+        from pathlib import Path
+
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        pool_size=8,
+        max_overflow=8,
+        pool_timeout=10,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _postgres_engine(url: str) -> Engine:
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=5,
+        connect_args={"connect_timeout": 3, "options": "-c statement_timeout=15000"},
+    )
+
+
+class Database:
+    """An engine and its read/write session factories; one per app."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        self.engine = _sqlite_engine(self.url) if self.is_sqlite else _postgres_engine(self.url)
+        self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        """The database the settings name."""
+        return cls(settings.database_url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reads; nothing it does is committed."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session for one short write transaction, committed on success."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,79 @@
+"""Schema migrations: an ordered list of functions, each applied once, in its own transaction.
+
+A new schema change appends a function; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, text
+from sqlmodel import SQLModel
+
+from . import models
+from .db import Database
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+
+
+def _initial_schema(connection: Connection) -> None:
+    tables = [
+        models.Entry,
+        models.Symptom,
+        models.Fix,
+        models.Snippet,
+        models.VerificationRun,
+        models.Job,
+        models.Submission,
+        models.OutcomeReport,
+        models.RateEvent,
+        models.Meta,
+    ]
+    SQLModel.metadata.create_all(connection, tables=[t.__table__ for t in tables])  # type: ignore[attr-defined]
+    connection.execute(text("INSERT INTO meta (key, value) VALUES ('index_revision', 1)"))
+
+
+MIGRATIONS: list[Migration] = [
+    (1, "initial schema", _initial_schema),
+]
+
+
+def _ensure_version_table(connection: Connection) -> None:
+    connection.execute(
+        text(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL)"
+        )
+    )
+
+
+def applied_versions(database: Database) -> set[int]:
+    """The migration versions this database has applied."""
+    with database.engine.connect() as connection:
+        _ensure_version_table(connection)
+        connection.commit()
+        rows = connection.execute(text("SELECT version FROM schema_migrations"))
+        return {int(row[0]) for row in rows}
+
+
+def migrate(database: Database) -> list[int]:
+    """Apply every pending migration; safe when several processes start at once."""
+    applied: list[int] = []
+    for version, name, apply in MIGRATIONS:
+        with database.engine.connect().execution_options(errata_write=True) as connection:
+            with connection.begin():
+                if not database.is_sqlite:
+                    connection.execute(text("SELECT pg_advisory_xact_lock(7355608)"))
+                _ensure_version_table(connection)
+                done = connection.execute(
+                    text("SELECT 1 FROM schema_migrations WHERE version = :v"), {"v": version}
+                ).first()
+                if done:
+                    continue
+                apply(connection)
+                connection.execute(
+                    text("INSERT INTO schema_migrations (version, name) VALUES (:v, :n)"),
+                    {"v": version, "n": name},
+                )
+                applied.append(version)
+    return applied

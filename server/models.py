@@ -1,0 +1,420 @@
+"""Database tables, the entry draft every interface shares, and the public models that leave.
+
+One family per entity: a *draft* (what a file or a contributor supplies), a *table* (what the
+database holds) and a *public* model (what REST, MCP and the web return).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field as PydanticField
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Origin = Literal["curated", "contributed"]
+SnippetKind = Literal["published", "correction"]
+RunStatus = Literal["passed", "failed", "timeout", "error", "unverified"]
+Outcome = Literal["worked", "worked_with_changes", "did_not_work"]
+JobStatus = Literal["queued", "running", "done", "error"]
+SubmissionStatus = Literal[
+    "pending", "verifying", "verified", "failed", "unverified", "approved", "rejected"
+]
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+def _json_column() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def _text_column(nullable: bool = False) -> Any:
+    return Field(default="" if not nullable else None, sa_column=Column(Text, nullable=nullable))
+
+
+def _time_column() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+# --- Drafts: a whole entry as files or contributors give it -----------------------------------
+
+
+class Draft(BaseModel):
+    """Base of every draft: unknown fields are errors, strings are stripped of nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SnippetDraft(Draft):
+    """One code snippet exactly as published, and the check the harness runs against it."""
+
+    id: str = PydanticField(pattern=SLUG_PATTERN, max_length=80)
+    file: str = PydanticField(min_length=1, max_length=200)
+    code: str = PydanticField(min_length=1, max_length=100_000)
+    check_file: str | None = None
+    check_code: str | None = PydanticField(default=None, max_length=100_000)
+    language: str = PydanticField(default="python", max_length=40)
+    kind: SnippetKind = "published"
+    corrects: str | None = None
+    note: str = PydanticField(default="", max_length=4_000)
+
+
+class FixDraft(Draft):
+    """One way to fix the problem: a title, an explanation and its snippets."""
+
+    id: str = PydanticField(pattern=SLUG_PATTERN, max_length=80)
+    title: str = PydanticField(min_length=1, max_length=300)
+    explanation: str = PydanticField(default="", max_length=20_000)
+    snippets: list[SnippetDraft] = PydanticField(default_factory=list)
+
+
+class TableDraft(Draft):
+    """An extra table of the entry (the seed's locking-strategy comparison)."""
+
+    title: str = PydanticField(min_length=1, max_length=300)
+    columns: list[str] = PydanticField(min_length=1)
+    rows: list[list[str]] = PydanticField(default_factory=list)
+
+
+class EntryDraft(Draft):
+    """A whole entry: what `entries/<id>/` holds and what an approved submission becomes."""
+
+    id: str = PydanticField(pattern=SLUG_PATTERN, max_length=80)
+    title: str = PydanticField(min_length=1, max_length=300)
+    tags: list[str] = PydanticField(default_factory=list)
+    languages: list[str] = PydanticField(default_factory=list)
+    frameworks: list[str] = PydanticField(default_factory=list)
+    symptoms: list[str] = PydanticField(min_length=1)
+    root_cause: str = PydanticField(min_length=1, max_length=20_000)
+    fixes: list[FixDraft] = PydanticField(min_length=1)
+    tables: list[TableDraft] = PydanticField(default_factory=list)
+    environment: list[str] = PydanticField(default_factory=list)
+    source: str = PydanticField(min_length=1, max_length=2_000)
+    expected_savings: str = PydanticField(default="", max_length=4_000)
+    origin: Origin = "curated"
+
+
+# --- Tables ------------------------------------------------------------------------------------
+
+
+class Entry(SQLModel, table=True):
+    """An entry's scalar fields; symptoms, fixes and snippets are rows of their own."""
+
+    id: str = Field(primary_key=True, max_length=80)
+    title: str = Field(max_length=300)
+    tags: list[str] = _json_column()
+    languages: list[str] = _json_column()
+    frameworks: list[str] = _json_column()
+    root_cause: str = _text_column()
+    tables: list[dict[str, Any]] = _json_column()
+    environment: list[str] = _json_column()
+    source: str = _text_column()
+    expected_savings: str = _text_column()
+    origin: str = Field(default="curated", max_length=20)
+    status: str = Field(default="active", max_length=20, index=True)
+    from_files: bool = Field(default=False)
+    content_hash: str = Field(max_length=64)
+    created_at: datetime = _time_column()
+    updated_at: datetime = _time_column()
+
+
+class Symptom(SQLModel, table=True):
+    """One symptom string of an entry: an error message, a log line or a behaviour."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: str = Field(foreign_key="entry.id", index=True, max_length=80)
+    position: int
+    text: str = _text_column()
+
+
+class Fix(SQLModel, table=True):
+    """One fix of an entry."""
+
+    __table_args__ = (UniqueConstraint("entry_id", "slug"),)
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: str = Field(foreign_key="entry.id", index=True, max_length=80)
+    slug: str = Field(max_length=80)
+    position: int
+    title: str = Field(max_length=300)
+    explanation: str = _text_column()
+
+
+class Snippet(SQLModel, table=True):
+    """One snippet of a fix, its check, and the hash that ties verification runs to both."""
+
+    __table_args__ = (UniqueConstraint("entry_id", "slug"),)
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: str = Field(foreign_key="entry.id", index=True, max_length=80)
+    fix_slug: str = Field(max_length=80)
+    slug: str = Field(max_length=80)
+    position: int
+    file: str = Field(max_length=200)
+    code: str = _text_column()
+    check_file: str | None = Field(default=None, max_length=200)
+    check_code: str | None = _text_column(nullable=True)
+    language: str = Field(default="python", max_length=40)
+    kind: str = Field(default="published", max_length=20)
+    corrects: str | None = Field(default=None, max_length=80)
+    note: str = _text_column()
+    code_hash: str = Field(max_length=64, index=True)
+
+
+class VerificationRun(SQLModel, table=True):
+    """What happened when the harness ran one snippet with its check.
+
+    Runs are keyed by (entry, snippet slug, code hash), not by snippet row, so reloading an
+    entry keeps its history and a changed snippet or check makes its latest run stale.
+    """
+
+    __table_args__ = (Index("ix_run_snippet", "entry_id", "snippet_slug", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: str | None = Field(default=None, max_length=80)
+    submission_id: str | None = Field(default=None, max_length=40, index=True)
+    snippet_slug: str = Field(max_length=80)
+    code_hash: str = Field(max_length=64)
+    status: str = Field(max_length=20)
+    error: str = _text_column()
+    exit_code: int | None = None
+    duration_ms: float = 0.0
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    stdout: str = _text_column()
+    stderr: str = _text_column()
+    python_version: str = Field(default="", max_length=40)
+    sandbox_version: str = Field(default="", max_length=120)
+    created_at: datetime = _time_column()
+
+
+class Job(SQLModel, table=True):
+    """A verification job: claimed by one process at a time under a lease that expires."""
+
+    __table_args__ = (Index("ix_job_claim", "status", "lease_expires_at"),)
+    id: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(max_length=20)  # "entry" or "submission"
+    target_id: str = Field(max_length=80)
+    snippet_slugs: list[str] = _json_column()
+    status: str = Field(default="queued", max_length=20)
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=120)
+    lease_expires_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    error: str = _text_column()
+    created_at: datetime = _time_column()
+    started_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class Submission(SQLModel, table=True):
+    """A contributed entry on its way through verification and review."""
+
+    id: str = Field(primary_key=True, max_length=40)
+    status: str = Field(default="pending", max_length=20, index=True)
+    title: str = Field(max_length=300)
+    draft: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    contact: str = Field(default="", max_length=300)
+    client_key: str = Field(default="", max_length=64, index=True)
+    duplicate_of: str | None = Field(default=None, max_length=80)
+    review_note: str = _text_column()
+    entry_id: str | None = Field(default=None, max_length=80)
+    created_at: datetime = _time_column()
+    updated_at: datetime = _time_column()
+
+
+class OutcomeReport(SQLModel, table=True):
+    """An agent's report of whether a fix worked for it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: str = Field(foreign_key="entry.id", index=True, max_length=80)
+    fix_slug: str = Field(max_length=80)
+    outcome: str = Field(max_length=30)
+    details: str = _text_column()
+    environment: str = _text_column()
+    created_at: datetime = _time_column()
+
+
+class RateEvent(SQLModel, table=True):
+    """One counted request for a rate limit; shared by every process on the database."""
+
+    __table_args__ = (Index("ix_rate_key_time", "key", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120)
+    created_at: datetime = _time_column()
+
+
+class Meta(SQLModel, table=True):
+    """Small counters shared by every process, such as the search index revision."""
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: int = 0
+
+
+# --- Public models: what leaves the service ------------------------------------------------
+
+
+class VerificationPublic(BaseModel):
+    """The latest harness record of a snippet; `stale` when the snippet or check changed."""
+
+    status: RunStatus
+    stale: bool = False
+    error: str = ""
+    exit_code: int | None = None
+    duration_ms: float = 0.0
+    figures: dict[str, Any] = PydanticField(default_factory=dict)
+    python_version: str = ""
+    sandbox_version: str = ""
+    code_hash: str = ""
+    verified_at: datetime | None = None
+
+
+class SnippetPublic(BaseModel):
+    """A snippet as published (or errata's correction of one), with its verification."""
+
+    id: str
+    file: str
+    language: str
+    kind: SnippetKind
+    corrects: str | None = None
+    note: str = ""
+    code: str
+    check_code: str | None = None
+    verification: VerificationPublic
+
+
+class FixPublic(BaseModel):
+    """A fix with its snippets and how often agents reported it working."""
+
+    id: str
+    title: str
+    explanation: str
+    snippets: list[SnippetPublic]
+    outcomes: dict[str, int] = PydanticField(default_factory=dict)
+
+
+class TablePublic(BaseModel):
+    """An extra table of an entry."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class EntryPublic(BaseModel):
+    """A whole entry as REST, MCP and the web return it."""
+
+    id: str
+    title: str
+    tags: list[str]
+    languages: list[str]
+    frameworks: list[str]
+    symptoms: list[str]
+    root_cause: str
+    fixes: list[FixPublic]
+    tables: list[TablePublic]
+    environment: list[str]
+    source: str
+    expected_savings: str
+    origin: Origin
+    verified: bool
+    updated_at: datetime
+
+
+class EntrySummary(BaseModel):
+    """One line of the entry list."""
+
+    id: str
+    title: str
+    tags: list[str]
+    languages: list[str]
+    origin: Origin
+    symptom_count: int
+    fix_count: int
+
+
+class EntryPage(BaseModel):
+    """A page of the entry list."""
+
+    items: list[EntrySummary]
+    total: int
+    limit: int
+    offset: int
+
+
+def snippet_hash(code: str, check_code: str | None) -> str:
+    """The hash tying a verification run to the exact snippet and check it ran."""
+    payload = code + "\0" + (check_code or "")
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def draft_hash(draft: EntryDraft) -> str:
+    """The hash of a whole entry draft; loading skips entries whose hash is unchanged."""
+    return hashlib.sha256(draft.model_dump_json().encode("utf-8")).hexdigest()
+
+
+class IndexDocument(BaseModel):
+    """What the search index needs of one active entry."""
+
+    id: str
+    title: str
+    symptoms: list[str]
+    languages: list[str]
+    frameworks: list[str]
+    tags: list[str]
+    origin: Origin
+    verified: bool
+    outcome_score: float = 0.0
+
+
+# --- Search: the contract between the matching engine and every interface ---------------------
+
+
+class VerificationSummary(BaseModel):
+    """How a fix stands with the harness, in one line."""
+
+    status: RunStatus
+    passed: int = 0
+    total: int = 0
+    figures: dict[str, Any] = PydanticField(default_factory=dict)
+
+
+class FixBrief(BaseModel):
+    """A fix as a search result shows it: enough to act on without another call."""
+
+    id: str
+    title: str
+    summary: str
+    code: str
+    verification: VerificationSummary
+
+
+class SearchResult(BaseModel):
+    """One ranked match."""
+
+    id: str
+    title: str
+    score: float
+    confident: bool
+    matched_symptom: str
+    why: str
+    root_cause: str
+    origin: Origin
+    verified: bool
+    fixes: list[FixBrief]
+
+
+class SearchResponse(BaseModel):
+    """The answer to a search: `matched` only when the first result is confident."""
+
+    status: Literal["matched", "no_match"]
+    query_normalized: str
+    results: list[SearchResult]

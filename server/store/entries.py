@@ -1,0 +1,371 @@
+"""Queries on entries, their symptoms, fixes and snippets, and the index revision."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, delete, func, select
+
+from ..models import (
+    Entry,
+    EntryDraft,
+    EntryPage,
+    EntryPublic,
+    EntrySummary,
+    Fix,
+    FixDraft,
+    FixPublic,
+    IndexDocument,
+    Meta,
+    Snippet,
+    SnippetDraft,
+    SnippetPublic,
+    Symptom,
+    TableDraft,
+    TablePublic,
+    VerificationPublic,
+    VerificationRun,
+    draft_hash,
+    snippet_hash,
+    utcnow,
+)
+from .outcomes import outcome_counts
+
+REVISION_KEY = "index_revision"
+
+
+def bump_revision(*, session: Session) -> int:
+    """Advance the shared index revision (in the caller's transaction) and return it."""
+    row = session.get(Meta, REVISION_KEY, with_for_update=True)
+    if row is None:
+        row = Meta(key=REVISION_KEY, value=0)
+    row.value += 1
+    session.add(row)
+    session.flush()
+    return row.value
+
+
+def get_revision(*, session: Session) -> int:
+    """The current index revision: it changes whenever any entry does."""
+    value = session.exec(select(Meta.value).where(Meta.key == REVISION_KEY)).first()
+    return int(value or 0)
+
+
+def entry_hashes(*, session: Session, from_files: bool | None = None) -> dict[str, str]:
+    """Content hash of every active entry, optionally only those loaded from files."""
+    query = select(Entry.id, Entry.content_hash).where(Entry.status == "active")
+    if from_files is not None:
+        query = query.where(Entry.from_files == from_files)
+    return {entry_id: digest for entry_id, digest in session.exec(query)}
+
+
+def _delete_children(session: Session, entry_id: str) -> None:
+    for table in (Symptom, Snippet, Fix):
+        session.exec(delete(table).where(col(table.entry_id) == entry_id))  # type: ignore[call-overload]
+
+
+def upsert_entry(*, session: Session, draft: EntryDraft, from_files: bool) -> None:
+    """Insert or replace an entry and all its rows (verification runs are kept)."""
+    now = utcnow()
+    entry = session.get(Entry, draft.id) or Entry(id=draft.id, content_hash="", created_at=now)
+    entry.title = draft.title
+    entry.tags, entry.languages, entry.frameworks = draft.tags, draft.languages, draft.frameworks
+    entry.root_cause, entry.source = draft.root_cause, draft.source
+    entry.tables = [table.model_dump() for table in draft.tables]
+    entry.environment, entry.expected_savings = draft.environment, draft.expected_savings
+    entry.origin, entry.status, entry.from_files = draft.origin, "active", from_files
+    entry.content_hash, entry.updated_at = draft_hash(draft), now
+    session.add(entry)
+    _delete_children(session, draft.id)
+    session.flush()
+    session.add_all(
+        Symptom(entry_id=draft.id, position=i, text=text) for i, text in enumerate(draft.symptoms)
+    )
+    for i, fix in enumerate(draft.fixes):
+        session.add(
+            Fix(entry_id=draft.id, slug=fix.id, position=i, title=fix.title, explanation=fix.explanation)
+        )
+        session.add_all(_snippet_row(draft.id, fix.id, j, s) for j, s in enumerate(fix.snippets))
+    session.flush()
+
+
+def _snippet_row(entry_id: str, fix_slug: str, position: int, snippet: SnippetDraft) -> Snippet:
+    return Snippet(
+        entry_id=entry_id,
+        fix_slug=fix_slug,
+        slug=snippet.id,
+        position=position,
+        file=snippet.file,
+        code=snippet.code,
+        check_file=snippet.check_file,
+        check_code=snippet.check_code,
+        language=snippet.language,
+        kind=snippet.kind,
+        corrects=snippet.corrects,
+        note=snippet.note,
+        code_hash=snippet_hash(snippet.code, snippet.check_code),
+    )
+
+
+def retire_entry(*, session: Session, entry_id: str) -> None:
+    """Take an entry out of listings and search, keeping its history."""
+    entry = session.get(Entry, entry_id)
+    if entry is not None and entry.status != "retired":
+        entry.status, entry.updated_at = "retired", utcnow()
+        session.add(entry)
+        session.flush()
+
+
+def _active(session: Session, entry_id: str) -> Entry | None:
+    entry = session.get(Entry, entry_id)
+    return entry if entry is not None and entry.status == "active" else None
+
+
+def _children(session: Session, entry_id: str) -> tuple[list[Symptom], list[Fix], list[Snippet]]:
+    symptoms = session.exec(
+        select(Symptom).where(Symptom.entry_id == entry_id).order_by(col(Symptom.position))
+    ).all()
+    fixes = session.exec(select(Fix).where(Fix.entry_id == entry_id).order_by(col(Fix.position))).all()
+    snippets = session.exec(
+        select(Snippet).where(Snippet.entry_id == entry_id).order_by(col(Snippet.position))
+    ).all()
+    return list(symptoms), list(fixes), list(snippets)
+
+
+def get_entry_draft(*, session: Session, entry_id: str) -> EntryDraft | None:
+    """An active entry as a draft again (for export); None when unknown or retired."""
+    entry = _active(session, entry_id)
+    if entry is None:
+        return None
+    symptoms, fixes, snippets = _children(session, entry_id)
+    fix_drafts = [
+        FixDraft(
+            id=fix.slug,
+            title=fix.title,
+            explanation=fix.explanation,
+            snippets=[_snippet_draft(s) for s in snippets if s.fix_slug == fix.slug],
+        )
+        for fix in fixes
+    ]
+    return EntryDraft(
+        id=entry.id,
+        title=entry.title,
+        tags=entry.tags,
+        languages=entry.languages,
+        frameworks=entry.frameworks,
+        symptoms=[s.text for s in symptoms],
+        root_cause=entry.root_cause,
+        fixes=fix_drafts,
+        tables=[TableDraft.model_validate(t) for t in entry.tables],
+        environment=entry.environment,
+        source=entry.source,
+        expected_savings=entry.expected_savings,
+        origin=entry.origin,  # type: ignore[arg-type]
+    )
+
+
+def _snippet_draft(snippet: Snippet) -> SnippetDraft:
+    return SnippetDraft(
+        id=snippet.slug,
+        file=snippet.file,
+        code=snippet.code,
+        check_file=snippet.check_file,
+        check_code=snippet.check_code,
+        language=snippet.language,
+        kind=snippet.kind,  # type: ignore[arg-type]
+        corrects=snippet.corrects,
+        note=snippet.note,
+    )
+
+
+def latest_runs(*, session: Session, entry_ids: Iterable[str]) -> dict[tuple[str, str], VerificationRun]:
+    """The newest verification run of every snippet of the given entries."""
+    ids = list(entry_ids)
+    if not ids:
+        return {}
+    newest = (
+        select(
+            VerificationRun.entry_id,
+            VerificationRun.snippet_slug,
+            func.max(VerificationRun.id).label("run_id"),
+        )
+        .where(col(VerificationRun.entry_id).in_(ids))
+        .group_by(VerificationRun.entry_id, VerificationRun.snippet_slug)
+        .subquery()
+    )
+    runs = session.exec(select(VerificationRun).join(newest, col(VerificationRun.id) == newest.c.run_id))
+    return {(run.entry_id or "", run.snippet_slug): run for run in runs}
+
+
+def verification_of(snippet: Snippet, run: VerificationRun | None) -> VerificationPublic:
+    """The public verification record of a snippet given its newest run (if any)."""
+    if run is None:
+        return VerificationPublic(status="unverified", code_hash=snippet.code_hash)
+    return VerificationPublic(
+        status=run.status,  # type: ignore[arg-type]
+        stale=run.code_hash != snippet.code_hash,
+        error=run.error,
+        exit_code=run.exit_code,
+        duration_ms=run.duration_ms,
+        figures=run.figures,
+        python_version=run.python_version,
+        sandbox_version=run.sandbox_version,
+        code_hash=run.code_hash,
+        verified_at=run.created_at,
+    )
+
+
+def _is_verified(fixes: list[FixPublic]) -> bool:
+    """Every fix has at least one snippet whose current code passed."""
+    return bool(fixes) and all(
+        any(s.verification.status == "passed" and not s.verification.stale for s in fix.snippets)
+        for fix in fixes
+    )
+
+
+def get_entry(*, session: Session, entry_id: str) -> EntryPublic | None:
+    """A whole active entry with verification records and outcome counts; None if unknown."""
+    entry = _active(session, entry_id)
+    if entry is None:
+        return None
+    symptoms, fixes, snippets = _children(session, entry_id)
+    runs = latest_runs(session=session, entry_ids=[entry_id])
+    outcomes = outcome_counts(session=session, entry_id=entry_id).get(entry_id, {})
+    fix_models = [
+        FixPublic(
+            id=fix.slug,
+            title=fix.title,
+            explanation=fix.explanation,
+            outcomes=outcomes.get(fix.slug, {}),
+            snippets=[
+                SnippetPublic(
+                    id=s.slug,
+                    file=s.file,
+                    language=s.language,
+                    kind=s.kind,  # type: ignore[arg-type]
+                    corrects=s.corrects,
+                    note=s.note,
+                    code=s.code,
+                    check_code=s.check_code,
+                    verification=verification_of(s, runs.get((entry_id, s.slug))),
+                )
+                for s in snippets
+                if s.fix_slug == fix.slug
+            ],
+        )
+        for fix in fixes
+    ]
+    return EntryPublic(
+        id=entry.id,
+        title=entry.title,
+        tags=entry.tags,
+        languages=entry.languages,
+        frameworks=entry.frameworks,
+        symptoms=[s.text for s in symptoms],
+        root_cause=entry.root_cause,
+        fixes=fix_models,
+        tables=[TablePublic.model_validate(t) for t in entry.tables],
+        environment=entry.environment,
+        source=entry.source,
+        expected_savings=entry.expected_savings,
+        origin=entry.origin,  # type: ignore[arg-type]
+        verified=_is_verified(fix_models),
+        updated_at=entry.updated_at,
+    )
+
+
+def list_entries(*, session: Session, limit: int, offset: int) -> EntryPage:
+    """A page of active entries, by id."""
+    total = session.exec(select(func.count()).select_from(Entry).where(Entry.status == "active")).one()
+    entries = session.exec(
+        select(Entry).where(Entry.status == "active").order_by(col(Entry.id)).offset(offset).limit(limit)
+    ).all()
+    ids = [e.id for e in entries]
+    symptom_counts = _counts(session, Symptom, ids)
+    fix_counts = _counts(session, Fix, ids)
+    items = [
+        EntrySummary(
+            id=e.id,
+            title=e.title,
+            tags=e.tags,
+            languages=e.languages,
+            origin=e.origin,  # type: ignore[arg-type]
+            symptom_count=symptom_counts.get(e.id, 0),
+            fix_count=fix_counts.get(e.id, 0),
+        )
+        for e in entries
+    ]
+    return EntryPage(items=items, total=int(total), limit=limit, offset=offset)
+
+
+def _counts(session: Session, table: type[Symptom] | type[Fix], ids: list[str]) -> dict[str, int]:
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(table.entry_id, func.count()).where(col(table.entry_id).in_(ids)).group_by(table.entry_id)
+    )
+    return {entry_id: int(count) for entry_id, count in rows}
+
+
+def index_documents(*, session: Session) -> list[IndexDocument]:
+    """Everything the search index needs of every active entry, in a few queries."""
+    entries = session.exec(select(Entry).where(Entry.status == "active").order_by(col(Entry.id))).all()
+    symptoms: dict[str, list[str]] = defaultdict(list)
+    rows = session.exec(
+        select(Symptom.entry_id, Symptom.text)
+        .join(Entry, col(Entry.id) == col(Symptom.entry_id))
+        .where(Entry.status == "active")
+        .order_by(col(Symptom.entry_id), col(Symptom.position))
+    )
+    for entry_id, text in rows:
+        symptoms[entry_id].append(text)
+    scores = _outcome_scores(session)
+    verified = _verified_entries(session)
+    return [
+        IndexDocument(
+            id=e.id,
+            title=e.title,
+            symptoms=symptoms.get(e.id, []),
+            languages=e.languages,
+            frameworks=e.frameworks,
+            tags=e.tags,
+            origin=e.origin,  # type: ignore[arg-type]
+            verified=e.id in verified,
+            outcome_score=scores.get(e.id, 0.0),
+        )
+        for e in entries
+    ]
+
+
+def _outcome_scores(session: Session) -> dict[str, float]:
+    """Per entry, (worked - did_not_work) / reports, in -1..1 (0 without reports)."""
+    scores: dict[str, float] = {}
+    for entry_id, fixes in outcome_counts(session=session).items():
+        good = bad = total = 0
+        for counts in fixes.values():
+            good += counts.get("worked", 0) + counts.get("worked_with_changes", 0)
+            bad += counts.get("did_not_work", 0)
+            total += sum(counts.values())
+        scores[entry_id] = (good - bad) / total if total else 0.0
+    return scores
+
+
+def _verified_entries(session: Session) -> set[str]:
+    """Entries with at least one snippet whose current code passed its check."""
+    passed = session.exec(
+        select(VerificationRun.entry_id, VerificationRun.snippet_slug, VerificationRun.code_hash).where(
+            VerificationRun.status == "passed"
+        )
+    ).all()
+    if not passed:
+        return set()
+    current = {
+        (s_entry, slug): digest
+        for s_entry, slug, digest in session.exec(select(Snippet.entry_id, Snippet.slug, Snippet.code_hash))
+    }
+    return {
+        entry_id or ""
+        for entry_id, slug, digest in passed
+        if current.get((entry_id or "", slug)) == digest
+    }

@@ -1,0 +1,77 @@
+"""Idempotent load of `entries/` into the database: parse everything, then apply in one go.
+
+Every folder is parsed and validated before anything is written, and all changes are applied
+in one transaction, so a bad file leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import store
+from .db import Database
+from .entries import parse_entries
+from .models import EntryDraft, draft_hash
+
+
+@dataclass
+class SyncReport:
+    """What a load changed."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    revision: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        """True when the load wrote anything."""
+        return bool(self.added or self.updated or self.retired)
+
+    def summary(self) -> str:
+        """One line for people."""
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.retired)} retired, {len(self.unchanged)} unchanged"
+        )
+
+
+def plan_sync(drafts: list[EntryDraft], current: dict[str, str]) -> SyncReport:
+    """Compare parsed drafts with the database's hashes of file-loaded entries."""
+    report = SyncReport()
+    wanted = {draft.id: draft_hash(draft) for draft in drafts}
+    for entry_id, digest in wanted.items():
+        if entry_id not in current:
+            report.added.append(entry_id)
+        elif current[entry_id] != digest:
+            report.updated.append(entry_id)
+        else:
+            report.unchanged.append(entry_id)
+    report.retired = sorted(set(current) - set(wanted))
+    return report
+
+
+def is_behind(database: Database, entries_dir: Path) -> bool:
+    """True when `entries/` holds anything the database does not."""
+    drafts = parse_entries(entries_dir)
+    with database.read() as session:
+        current = store.entry_hashes(session=session, from_files=True)
+    return plan_sync(drafts, current).changed
+
+
+def sync_entries(database: Database, entries_dir: Path) -> SyncReport:
+    """Load `entries/` into the database; a second run changes nothing."""
+    drafts = parse_entries(entries_dir)
+    by_id = {draft.id: draft for draft in drafts}
+    with database.write() as session:
+        current = store.entry_hashes(session=session, from_files=True)
+        report = plan_sync(drafts, current)
+        for entry_id in report.added + report.updated:
+            store.upsert_entry(session=session, draft=by_id[entry_id], from_files=True)
+        for entry_id in report.retired:
+            store.retire_entry(session=session, entry_id=entry_id)
+        if report.changed:
+            report.revision = store.bump_revision(session=session)
+    return report

@@ -1,0 +1,63 @@
+"""Shared fixtures: settings on a temp folder, a live app, a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from server.app import create_app
+from server.config import REPO_ROOT, Settings
+
+from .pgserver import PostgresServer, remove, start_postgres
+
+REPO_ENTRIES = REPO_ROOT / "entries"
+_database_names = itertools.count()
+
+
+@pytest.fixture
+def entries_dir(tmp_path: Path) -> Path:
+    """A private copy of the repository's entries, safe to change."""
+    target = tmp_path / "entries"
+    shutil.copytree(REPO_ENTRIES, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, entries_dir: Path) -> Settings:
+    """Settings for a fresh SQLite database in a temp folder."""
+    return Settings(data_dir=tmp_path / "data", entries_dir=entries_dir)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """A TestClient with the app's lifespan running."""
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the whole test session."""
+    server = start_postgres()
+    try:
+        yield server
+    finally:
+        remove(server)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh, empty database on the test server."""
+    return postgres_server.create_database(f"errata_{os.getpid()}_{next(_database_names)}")
+
+
+@pytest.fixture
+def pg_settings(tmp_path: Path, entries_dir: Path, postgres_url: str) -> Settings:
+    """Settings for a fresh PostgreSQL database."""
+    return Settings(data_dir=tmp_path / "data", entries_dir=entries_dir, database_url=postgres_url)
