@@ -101,7 +101,9 @@ def _inline_snippet_files(folder: Path, toml_path: Path, data: dict[str, Any]) -
 
 def _check_consistency(draft: EntryDraft, folder: Path, toml_path: Path) -> None:
     if draft.id != folder.name:
-        raise EntryError(toml_path, "id", f"{draft.id!r} must equal the folder name {folder.name!r}")
+        raise EntryError(
+            toml_path, "id", f"{draft.id!r} must equal the folder name {folder.name!r}"
+        )
     fix_ids = [fix.id for fix in draft.fixes]
     for i, fix_id in enumerate(fix_ids):
         if fix_ids.index(fix_id) != i:
@@ -143,7 +145,9 @@ def parse_entry(folder: Path) -> EntryDraft:
         draft = EntryDraft.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise EntryError(toml_path, _field_path(tuple(first["loc"])), _explain(dict(first))) from exc
+        raise EntryError(
+            toml_path, _field_path(tuple(first["loc"])), _explain(dict(first))
+        ) from exc
     _check_consistency(draft, folder, toml_path)
     return draft
 

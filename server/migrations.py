@@ -47,33 +47,24 @@ def _ensure_version_table(connection: Connection) -> None:
     )
 
 
-def applied_versions(database: Database) -> set[int]:
-    """The migration versions this database has applied."""
-    with database.engine.connect() as connection:
-        _ensure_version_table(connection)
-        connection.commit()
-        rows = connection.execute(text("SELECT version FROM schema_migrations"))
-        return {int(row[0]) for row in rows}
-
-
 def migrate(database: Database) -> list[int]:
     """Apply every pending migration; safe when several processes start at once."""
     applied: list[int] = []
     for version, name, apply in MIGRATIONS:
-        with database.engine.connect().execution_options(errata_write=True) as connection:
-            with connection.begin():
-                if not database.is_sqlite:
-                    connection.execute(text("SELECT pg_advisory_xact_lock(7355608)"))
-                _ensure_version_table(connection)
-                done = connection.execute(
-                    text("SELECT 1 FROM schema_migrations WHERE version = :v"), {"v": version}
-                ).first()
-                if done:
-                    continue
-                apply(connection)
-                connection.execute(
-                    text("INSERT INTO schema_migrations (version, name) VALUES (:v, :n)"),
-                    {"v": version, "n": name},
-                )
-                applied.append(version)
+        connection = database.engine.connect().execution_options(errata_write=True)
+        with connection, connection.begin():
+            if not database.is_sqlite:
+                connection.execute(text("SELECT pg_advisory_xact_lock(7355608)"))
+            _ensure_version_table(connection)
+            done = connection.execute(
+                text("SELECT 1 FROM schema_migrations WHERE version = :v"), {"v": version}
+            ).first()
+            if done:
+                continue
+            apply(connection)
+            connection.execute(
+                text("INSERT INTO schema_migrations (version, name) VALUES (:v, :n)"),
+                {"v": version, "n": name},
+            )
+            applied.append(version)
     return applied

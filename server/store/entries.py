@@ -62,13 +62,15 @@ def entry_hashes(*, session: Session, from_files: bool | None = None) -> dict[st
 
 def _delete_children(session: Session, entry_id: str) -> None:
     for table in (Symptom, Snippet, Fix):
-        session.exec(delete(table).where(col(table.entry_id) == entry_id))  # type: ignore[call-overload]
+        session.exec(delete(table).where(col(table.entry_id) == entry_id))
 
 
 def upsert_entry(*, session: Session, draft: EntryDraft, from_files: bool) -> None:
     """Insert or replace an entry and all its rows (verification runs are kept)."""
     now = utcnow()
-    entry = session.get(Entry, draft.id) or Entry(id=draft.id, content_hash="", created_at=now)
+    entry = session.get(Entry, draft.id) or Entry(
+        id=draft.id, title=draft.title, content_hash="", created_at=now
+    )
     entry.title = draft.title
     entry.tags, entry.languages, entry.frameworks = draft.tags, draft.languages, draft.frameworks
     entry.root_cause, entry.source = draft.root_cause, draft.source
@@ -84,7 +86,13 @@ def upsert_entry(*, session: Session, draft: EntryDraft, from_files: bool) -> No
     )
     for i, fix in enumerate(draft.fixes):
         session.add(
-            Fix(entry_id=draft.id, slug=fix.id, position=i, title=fix.title, explanation=fix.explanation)
+            Fix(
+                entry_id=draft.id,
+                slug=fix.id,
+                position=i,
+                title=fix.title,
+                explanation=fix.explanation,
+            )
         )
         session.add_all(_snippet_row(draft.id, fix.id, j, s) for j, s in enumerate(fix.snippets))
     session.flush()
@@ -126,7 +134,9 @@ def _children(session: Session, entry_id: str) -> tuple[list[Symptom], list[Fix]
     symptoms = session.exec(
         select(Symptom).where(Symptom.entry_id == entry_id).order_by(col(Symptom.position))
     ).all()
-    fixes = session.exec(select(Fix).where(Fix.entry_id == entry_id).order_by(col(Fix.position))).all()
+    fixes = session.exec(
+        select(Fix).where(Fix.entry_id == entry_id).order_by(col(Fix.position))
+    ).all()
     snippets = session.exec(
         select(Snippet).where(Snippet.entry_id == entry_id).order_by(col(Snippet.position))
     ).all()
@@ -161,7 +171,7 @@ def get_entry_draft(*, session: Session, entry_id: str) -> EntryDraft | None:
         environment=entry.environment,
         source=entry.source,
         expected_savings=entry.expected_savings,
-        origin=entry.origin,  # type: ignore[arg-type]
+        origin=entry.origin,
     )
 
 
@@ -173,13 +183,15 @@ def _snippet_draft(snippet: Snippet) -> SnippetDraft:
         check_file=snippet.check_file,
         check_code=snippet.check_code,
         language=snippet.language,
-        kind=snippet.kind,  # type: ignore[arg-type]
+        kind=snippet.kind,
         corrects=snippet.corrects,
         note=snippet.note,
     )
 
 
-def latest_runs(*, session: Session, entry_ids: Iterable[str]) -> dict[tuple[str, str], VerificationRun]:
+def latest_runs(
+    *, session: Session, entry_ids: Iterable[str]
+) -> dict[tuple[str, str], VerificationRun]:
     """The newest verification run of every snippet of the given entries."""
     ids = list(entry_ids)
     if not ids:
@@ -194,7 +206,9 @@ def latest_runs(*, session: Session, entry_ids: Iterable[str]) -> dict[tuple[str
         .group_by(VerificationRun.entry_id, VerificationRun.snippet_slug)
         .subquery()
     )
-    runs = session.exec(select(VerificationRun).join(newest, col(VerificationRun.id) == newest.c.run_id))
+    runs = session.exec(
+        select(VerificationRun).join(newest, col(VerificationRun.id) == newest.c.run_id)
+    )
     return {(run.entry_id or "", run.snippet_slug): run for run in runs}
 
 
@@ -203,7 +217,7 @@ def verification_of(snippet: Snippet, run: VerificationRun | None) -> Verificati
     if run is None:
         return VerificationPublic(status="unverified", code_hash=snippet.code_hash)
     return VerificationPublic(
-        status=run.status,  # type: ignore[arg-type]
+        status=run.status,
         stale=run.code_hash != snippet.code_hash,
         error=run.error,
         exit_code=run.exit_code,
@@ -243,7 +257,7 @@ def get_entry(*, session: Session, entry_id: str) -> EntryPublic | None:
                     id=s.slug,
                     file=s.file,
                     language=s.language,
-                    kind=s.kind,  # type: ignore[arg-type]
+                    kind=s.kind,
                     corrects=s.corrects,
                     note=s.note,
                     code=s.code,
@@ -269,7 +283,7 @@ def get_entry(*, session: Session, entry_id: str) -> EntryPublic | None:
         environment=entry.environment,
         source=entry.source,
         expected_savings=entry.expected_savings,
-        origin=entry.origin,  # type: ignore[arg-type]
+        origin=entry.origin,
         verified=_is_verified(fix_models),
         updated_at=entry.updated_at,
     )
@@ -277,9 +291,15 @@ def get_entry(*, session: Session, entry_id: str) -> EntryPublic | None:
 
 def list_entries(*, session: Session, limit: int, offset: int) -> EntryPage:
     """A page of active entries, by id."""
-    total = session.exec(select(func.count()).select_from(Entry).where(Entry.status == "active")).one()
+    total = session.exec(
+        select(func.count()).select_from(Entry).where(Entry.status == "active")
+    ).one()
     entries = session.exec(
-        select(Entry).where(Entry.status == "active").order_by(col(Entry.id)).offset(offset).limit(limit)
+        select(Entry)
+        .where(Entry.status == "active")
+        .order_by(col(Entry.id))
+        .offset(offset)
+        .limit(limit)
     ).all()
     ids = [e.id for e in entries]
     symptom_counts = _counts(session, Symptom, ids)
@@ -290,7 +310,7 @@ def list_entries(*, session: Session, limit: int, offset: int) -> EntryPage:
             title=e.title,
             tags=e.tags,
             languages=e.languages,
-            origin=e.origin,  # type: ignore[arg-type]
+            origin=e.origin,
             symptom_count=symptom_counts.get(e.id, 0),
             fix_count=fix_counts.get(e.id, 0),
         )
@@ -303,14 +323,18 @@ def _counts(session: Session, table: type[Symptom] | type[Fix], ids: list[str]) 
     if not ids:
         return {}
     rows = session.exec(
-        select(table.entry_id, func.count()).where(col(table.entry_id).in_(ids)).group_by(table.entry_id)
+        select(table.entry_id, func.count())
+        .where(col(table.entry_id).in_(ids))
+        .group_by(table.entry_id)
     )
     return {entry_id: int(count) for entry_id, count in rows}
 
 
 def index_documents(*, session: Session) -> list[IndexDocument]:
     """Everything the search index needs of every active entry, in a few queries."""
-    entries = session.exec(select(Entry).where(Entry.status == "active").order_by(col(Entry.id))).all()
+    entries = session.exec(
+        select(Entry).where(Entry.status == "active").order_by(col(Entry.id))
+    ).all()
     symptoms: dict[str, list[str]] = defaultdict(list)
     rows = session.exec(
         select(Symptom.entry_id, Symptom.text)
@@ -330,7 +354,7 @@ def index_documents(*, session: Session) -> list[IndexDocument]:
             languages=e.languages,
             frameworks=e.frameworks,
             tags=e.tags,
-            origin=e.origin,  # type: ignore[arg-type]
+            origin=e.origin,
             verified=e.id in verified,
             outcome_score=scores.get(e.id, 0.0),
         )
@@ -354,15 +378,17 @@ def _outcome_scores(session: Session) -> dict[str, float]:
 def _verified_entries(session: Session) -> set[str]:
     """Entries with at least one snippet whose current code passed its check."""
     passed = session.exec(
-        select(VerificationRun.entry_id, VerificationRun.snippet_slug, VerificationRun.code_hash).where(
-            VerificationRun.status == "passed"
-        )
+        select(
+            VerificationRun.entry_id, VerificationRun.snippet_slug, VerificationRun.code_hash
+        ).where(VerificationRun.status == "passed")
     ).all()
     if not passed:
         return set()
     current = {
         (s_entry, slug): digest
-        for s_entry, slug, digest in session.exec(select(Snippet.entry_id, Snippet.slug, Snippet.code_hash))
+        for s_entry, slug, digest in session.exec(
+            select(Snippet.entry_id, Snippet.slug, Snippet.code_hash)
+        )
     }
     return {
         entry_id or ""

@@ -31,7 +31,9 @@ def add_outcome(
     return report
 
 
-def outcome_counts(*, session: Session, entry_id: str | None = None) -> dict[str, dict[str, dict[str, int]]]:
+def outcome_counts(
+    *, session: Session, entry_id: str | None = None
+) -> dict[str, dict[str, dict[str, int]]]:
     """Counts by entry, then fix, then outcome (all entries when entry_id is None)."""
     query = select(
         OutcomeReport.entry_id, OutcomeReport.fix_slug, OutcomeReport.outcome, func.count()

@@ -1,0 +1,74 @@
+"""The `errata` command: load, show, export, run in-process as users run it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from server.cli import main
+from server.config import Settings
+from server.entries import parse_entries
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
+    """Point the CLI's environment at the test's data and entries folders."""
+    monkeypatch.setenv("ERRATA_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ERRATA_ENTRIES_DIR", str(settings.entries_dir))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return settings
+
+
+def test_load_twice_reports_nothing_changed_the_second_time(
+    env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["load"]) == 0
+    assert "0 unchanged" in capsys.readouterr().out
+    assert main(["load"]) == 0
+    assert "0 added, 0 updated, 0 retired" in capsys.readouterr().out
+    assert (env.data_dir / "errata.db").exists()
+
+
+def test_show_prints_the_entry_as_json(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["load"])
+    capsys.readouterr()
+    assert main(["show", "agent-holds-lock-too-long"]) == 0
+    entry = json.loads(capsys.readouterr().out)
+    assert entry["id"] == "agent-holds-lock-too-long"
+
+
+def test_show_of_an_unknown_id_fails_with_a_message(
+    env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["load"])
+    assert main(["show", "nope"]) == 1
+    assert "no entry with id 'nope'" in capsys.readouterr().err
+
+
+def test_export_writes_entries_that_load_back_identically(env: Settings, tmp_path: Path) -> None:
+    main(["load"])
+    out = tmp_path / "exported"
+    assert main(["export", "--out", str(out)]) == 0
+    assert parse_entries(out) == parse_entries(env.entries_dir)
+
+
+def test_a_bad_entry_file_fails_load_with_a_readable_error(
+    env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = env.entries_dir / "broken-entry"
+    bad.mkdir()
+    (bad / "entry.toml").write_text('id = "broken-entry"\n', encoding="utf-8")
+    assert main(["load"]) == 2
+    err = capsys.readouterr().err
+    assert "broken-entry/entry.toml" in err
+    assert "required field is missing" in err
+
+
+def test_a_bad_setting_is_reported_not_raised(
+    env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ERRATA_PORT", "eighty")
+    assert main(["load"]) == 2
+    assert "ERRATA_PORT must be an integer" in capsys.readouterr().err

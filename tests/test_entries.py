@@ -1,0 +1,142 @@
+"""The entry file format: parse, validate with one readable error, write back losslessly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from server.entries import EntryError, parse_entries, parse_entry, write_entry
+from server.models import draft_hash
+
+from .entry_factory import write_entry_folder
+
+
+def _edit(folder: Path, old: str, new: str) -> None:
+    path = folder / "entry.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_valid_folder_parses_with_code_and_check_inlined(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    draft = parse_entry(folder)
+    snippet = draft.fixes[0].snippets[0]
+    assert draft.id == "widget-pool-runs-dry"
+    assert len(draft.symptoms) == 3
+    assert snippet.code.startswith("def work(pool):")
+    assert snippet.check_file == "checks/return_widgets.py"
+    assert "load_snippet" in (snippet.check_code or "")
+    assert draft.tables[0].rows == [["5", "default"], ["50", "bursty loads"]]
+
+
+def test_a_missing_field_names_the_file_and_the_field(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    _edit(folder, 'source = "direct experience"\n', "")
+    with pytest.raises(EntryError) as caught:
+        parse_entry(folder)
+    assert caught.value.field == "source"
+    assert "entry.toml" in str(caught.value)
+    assert "required field is missing" in str(caught.value)
+
+
+def test_an_unknown_field_is_refused_by_name(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    _edit(folder, 'tags = ["pool"]', 'tags = ["pool"]\nseverity = "high"')
+    with pytest.raises(EntryError) as caught:
+        parse_entry(folder)
+    assert caught.value.field == "severity"
+    assert "unknown field" in caught.value.problem
+
+
+def test_an_unknown_field_inside_a_fix_names_its_position(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    _edit(folder, 'id = "return-widgets"\ntitle', 'id = "return-widgets"\nauthor = "x"\ntitle')
+    with pytest.raises(EntryError) as caught:
+        parse_entry(folder)
+    assert caught.value.field == "fixes[0].author"
+
+
+def test_broken_toml_says_where(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    _edit(folder, 'title = "Widget pool', "title = Widget pool")
+    with pytest.raises(EntryError) as caught:
+        parse_entry(folder)
+    assert "broken TOML" in caught.value.problem
+    assert "line 2" in caught.value.problem
+
+
+def test_a_missing_snippet_file_is_named(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    (folder / "return_widgets.py").unlink()
+    with pytest.raises(EntryError) as caught:
+        parse_entry(folder)
+    assert caught.value.field == "fixes[0].snippets[0].file"
+    assert "return_widgets.py" in caught.value.problem
+
+
+def test_a_missing_check_file_is_named(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    (folder / "checks" / "return_widgets.py").unlink()
+    with pytest.raises(EntryError) as caught:
+        parse_entry(folder)
+    assert caught.value.field == "fixes[0].snippets[0].check"
+
+
+def test_a_snippet_path_cannot_leave_the_entry_folder(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    (tmp_path / "outside.py").write_text("x = 1\n", encoding="utf-8")
+    _edit(folder, 'file = "return_widgets.py"', 'file = "../outside.py"')
+    with pytest.raises(EntryError) as caught:
+        parse_entry(folder)
+    assert "inside the entry folder" in caught.value.problem
+
+
+def test_the_id_must_match_the_folder(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    _edit(folder, 'id = "widget-pool-runs-dry"', 'id = "another-id"')
+    with pytest.raises(EntryError) as caught:
+        parse_entry(folder)
+    assert caught.value.field == "id"
+
+
+def test_a_correction_must_name_a_published_snippet(tmp_path: Path) -> None:
+    folder = write_entry_folder(tmp_path)
+    (folder / "fixed.py").write_text("x = 1\n", encoding="utf-8")
+    extra = (
+        '\n[[fixes.snippets]]\nid = "fixed"\nfile = "fixed.py"\n'
+        'kind = "correction"\ncorrects = "nope"\n'
+    )
+    (folder / "entry.toml").write_text(
+        (folder / "entry.toml").read_text(encoding="utf-8") + extra, encoding="utf-8"
+    )
+    with pytest.raises(EntryError) as caught:
+        parse_entry(folder)
+    assert caught.value.field == "fixes[0].snippets[1].corrects"
+
+
+def test_writing_then_parsing_gives_the_same_entry(tmp_path: Path) -> None:
+    draft = parse_entry(write_entry_folder(tmp_path / "in"))
+    draft.fixes[0].snippets[0].code += '    # a trailing comment with "quotes" and \\ backslash  \n'
+    out = write_entry(draft, tmp_path / "out")
+    again = parse_entry(out)
+    assert again == draft
+    assert draft_hash(again) == draft_hash(draft)
+
+
+def test_writing_over_an_existing_folder_replaces_it_whole(tmp_path: Path) -> None:
+    draft = parse_entry(write_entry_folder(tmp_path / "in"))
+    out_root = tmp_path / "out"
+    write_entry(draft, out_root)
+    (out_root / draft.id / "stray.py").write_text("junk\n", encoding="utf-8")
+    write_entry(draft, out_root)
+    assert not (out_root / draft.id / "stray.py").exists()
+    assert sorted(p.name for p in out_root.iterdir()) == [draft.id]
+
+
+def test_the_repository_entries_all_parse() -> None:
+    from server.config import REPO_ROOT
+
+    drafts = parse_entries(REPO_ROOT / "entries")
+    assert any(d.id == "agent-holds-lock-too-long" for d in drafts)

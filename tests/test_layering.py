@@ -1,0 +1,65 @@
+"""The layering STYLE.md asks for, checked on the source text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from server.config import REPO_ROOT
+
+SERVER = REPO_ROOT / "server"
+INTERFACES = [
+    "api.py",
+    "api_search.py",
+    "api_verify.py",
+    "api_outcomes.py",
+    "api_submissions.py",
+    "mcp_tools.py",
+    "web.py",
+    "registry.py",
+]
+
+
+def _imports(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return re.findall(r"^\s*(?:from|import)\s+([.\w]+)", text, flags=re.MULTILINE)
+
+
+def _domain_modules() -> list[Path]:
+    skip = {"app.py", "cli.py", "deps.py", "security.py", *INTERFACES}
+    return [p for p in SERVER.rglob("*.py") if p.name not in skip]
+
+
+def test_interfaces_never_import_the_loader() -> None:
+    for name in INTERFACES:
+        path = SERVER / name
+        if path.exists():
+            modules = _imports(path)
+            assert not any(m.endswith(("sync", "entries")) and "store" not in m for m in modules), (
+                name
+            )
+
+
+def test_domain_modules_never_import_web_or_mcp_frameworks() -> None:
+    for path in _domain_modules():
+        for module in _imports(path):
+            assert not module.startswith(("fastapi", "starlette", "mcp")), f"{path}: {module}"
+
+
+def test_only_the_store_package_builds_queries() -> None:
+    for path in SERVER.rglob("*.py"):
+        if "store" in path.parts or path.name == "migrations.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bselect\(", text), f"{path} builds a query outside server/store"
+
+
+def test_every_text_open_names_its_encoding() -> None:
+    for path in SERVER.rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.search(r"\b(read_text|write_text)\(", line) or re.search(
+                r"\bopen\([^)]*[\"']r?w?t?[\"']", line
+            ):
+                if 'b"' in line or "'rb'" in line or '"rb"' in line or '"wb"' in line:
+                    continue
+                assert "encoding" in line, f"{path}: {line.strip()}"
