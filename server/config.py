@@ -32,6 +32,7 @@ class Settings:
     verify_queue_size: int = 100
     verify_timeout_seconds: float = 30.0
     verify_on_start: bool = False
+    sandbox: str = "auto"  # auto: self-test at startup; off: verification unavailable
     allowed_hosts: tuple[str, ...] = field(default=("127.0.0.1:*", "localhost:*", "[::1]:*"))
     index_poll_seconds: float = 1.0
     public_url: str = ""
@@ -106,6 +107,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env, "ERRATA_VERIFY_TIMEOUT_SECONDS", defaults.verify_timeout_seconds
         ),
         verify_on_start=_bool(env, "ERRATA_VERIFY_ON_START", defaults.verify_on_start),
+        sandbox=env.get("ERRATA_SANDBOX") or defaults.sandbox,
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip())
         if hosts
         else defaults.allowed_hosts,

@@ -1,0 +1,287 @@
+"""The sandbox every snippet runs in: bubblewrap as uid 65534, seccomp, per-run cgroups, prlimit.
+
+One run = `cgexec` (per-run memory/pids/cpu cgroups) -> `prlimit` -> `setpriv` (uid/gid 65534,
+no groups) -> `bwrap` (every namespace unshared, nested user namespaces disabled, read-only
+/usr, a fresh size-capped /tmp holding the files, seccomp deny-list) -> Debian's
+`/usr/bin/python3 -I -S`. The harness enforces the wall deadline and the output cap, and kills
+everything in the run's cgroups afterwards. A self-test at startup decides `available`; when it
+fails, `run` refuses: nothing ever runs outside the sandbox. See docs in the README and
+/work/shared/notes/sandbox.md for what was measured.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+import shutil
+import subprocess
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import cgroups
+from .errata_check import parse_figures
+from .outcome import Collected, collect_output, summarize
+
+HERE = Path(__file__).resolve().parent
+PYTHON = "/usr/bin/python3"
+SANDBOX_UID = 65534
+TOOLS = ("bwrap", "setpriv", "prlimit", "cgexec")
+_run_numbers = itertools.count(1)
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox could not be set up here; no code is run."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run may use."""
+
+    memory_mb: int = 256
+    pids: int = 512
+    cpus: float = 1.0  # per run; all runs together are capped at `total_cpus`
+    total_cpus: float = 1.0
+    output_bytes: int = 1_048_576  # per stream
+    tmp_bytes: int = 64 * 1_048_576
+    file_bytes: int = 16 * 1_048_576
+    open_files: int = 256
+
+
+@dataclass
+class SandboxResult:
+    """What happened in one run."""
+
+    status: str  # passed | failed | timeout | error
+    exit_code: int | None
+    duration_ms: float
+    stdout: str
+    stderr: str
+    figures: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    python_version: str = ""
+    sandbox_version: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+class Sandbox:
+    """Runs Python in the sandbox; `available` and `reason` say whether it can."""
+
+    def __init__(self, mode: str = "auto", limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.available = False
+        self.reason = ""
+        self.version = ""
+        self.python_version = ""
+        self._tools: dict[str, str] = {}
+        self._bpf = b""
+        self._boot = (HERE / "boot.py").read_bytes()
+        self._check_lib = (HERE / "errata_check.py").read_bytes()
+        if mode != "auto":
+            self.reason = (
+                "sandbox disabled by ERRATA_SANDBOX=off"
+                if mode == "off"
+                else f"ERRATA_SANDBOX must be auto or off, not {mode!r}"
+            )
+            return
+        try:
+            self._setup()
+        except (SandboxUnavailable, OSError, subprocess.SubprocessError) as exc:
+            self.reason = str(exc) or type(exc).__name__
+            return
+        self.available = True
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Sandbox:
+        """The sandbox a server with these settings uses (`settings.sandbox`: auto or off)."""
+        return cls(mode=getattr(settings, "sandbox", "auto"))
+
+    def describe(self) -> dict[str, Any]:
+        """Availability, for /api/health."""
+        return {"available": self.available, "reason": self.reason, "version": self.version}
+
+    # -- setup ---------------------------------------------------------------------------
+
+    def _setup(self) -> None:
+        if os.geteuid() != 0:
+            raise SandboxUnavailable("the harness must run as root to drop snippets to uid 65534")
+        for tool in TOOLS:
+            found = shutil.which(tool, path="/usr/bin:/bin:/usr/sbin:/sbin")
+            if found is None:
+                raise SandboxUnavailable(f"{tool} not found (run scripts/system-deps.sh)")
+            self._tools[tool] = found
+        if not os.access(PYTHON, os.X_OK):
+            raise SandboxUnavailable(f"{PYTHON} not found")
+        built = subprocess.run(
+            [PYTHON, "-I", str(HERE / "seccomp_filter.py")],
+            capture_output=True,
+            env={},
+            timeout=20,
+        )
+        if built.returncode != 0 or not built.stdout:
+            last = built.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise SandboxUnavailable(f"cannot build the seccomp filter: {' '.join(last)}")
+        self._bpf = built.stdout
+        try:
+            cgroups.prepare_parent(self.limits.total_cpus)
+        except cgroups.CgroupError as exc:
+            raise SandboxUnavailable(str(exc)) from exc
+        cgroups.sweep_stale()
+        bwrap = subprocess.run([self._tools["bwrap"], "--version"], capture_output=True, timeout=10)
+        bwrap_version = bwrap.stdout.decode("utf-8", "replace").strip() or "bubblewrap"
+        self.available = True  # provisionally, for the probe
+        try:
+            probe = self.run(_PROBE, None, timeout=20)
+        finally:
+            self.available = False
+        lines = probe.stdout.split()
+        if probe.status != "passed" or len(lines) != 2 or lines[0] != "ok":
+            detail = probe.error or probe.stderr.strip()[-300:] or probe.stdout.strip()[-300:]
+            raise SandboxUnavailable(f"sandbox self-test failed: {detail}")
+        self.python_version = lines[1]
+        self.version = f"{bwrap_version}, Python {self.python_version}"
+
+    # -- one run -------------------------------------------------------------------------
+
+    def run(self, code: str, check_code: str | None = None, *, timeout: float) -> SandboxResult:
+        """Run `check_code` (or `code` itself when None) with `code` as /tmp/snippet.py."""
+        if not self.available:
+            raise SandboxUnavailable(self.reason or "sandbox unavailable")
+        name = f"run-{os.getpid()}-{next(_run_numbers)}-{secrets.token_hex(4)}"
+        limits = self.limits
+        cgroups.create_run(
+            name, cgroups.RunLimits(limits.memory_mb * 1_048_576, limits.pids, limits.cpus)
+        )
+        files = {
+            "snippet.py": code.encode("utf-8"),
+            "errata_check.py": self._check_lib,
+            "boot.py": self._boot,
+        }
+        if check_code is not None:
+            files["check.py"] = check_code.encode("utf-8")
+        program = "/tmp/check.py" if check_code is not None else "/tmp/snippet.py"
+        fds: list[int] = []
+        started = time.monotonic()
+        try:
+            seccomp_fd = _memfd("seccomp", self._bpf)
+            fds.append(seccomp_fd)
+            file_args: list[str] = []
+            for filename, data in files.items():
+                fd = _memfd(filename, data)
+                fds.append(fd)
+                file_args += ["--file", str(fd), f"/tmp/{filename}"]
+            argv = self._argv(name, timeout, seccomp_fd, file_args, program)
+            with subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={},
+                close_fds=True,
+                pass_fds=fds,
+                start_new_session=True,
+            ) as proc:
+                for fd in fds:
+                    os.close(fd)
+                fds.clear()
+                collected = collect_output(proc, started + timeout, limits.output_bytes)
+                cgroups.destroy_run(name)  # nothing of the run survives it
+                proc.wait()
+            return self._result(name, collected, proc.returncode, started, timeout)
+        finally:
+            for fd in fds:
+                os.close(fd)
+            cgroups.destroy_run(name)
+
+    def _argv(
+        self, name: str, timeout: float, seccomp_fd: int, file_args: list[str], program: str
+    ) -> list[str]:
+        limits, tools = self.limits, self._tools
+        cpu_seconds = max(1, int(timeout) + 1)
+        return [
+            tools["cgexec"], "-g", cgroups.cgexec_group(name),
+            tools["prlimit"], f"--cpu={cpu_seconds}:{cpu_seconds + 1}",
+            f"--fsize={limits.file_bytes}", f"--nofile={limits.open_files}", "--core=0", "--",
+            tools["setpriv"], f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}",
+            "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
+            tools["bwrap"],
+            "--ro-bind", "/usr", "/usr",
+            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+            "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
+            "--proc", "/proc", "--dev", "/dev",
+            "--size", str(limits.tmp_bytes), "--tmpfs", "/dev/shm",
+            "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+            *file_args,
+            "--unshare-all", "--unshare-user", "--disable-userns",
+            "--die-with-parent", "--new-session",
+            "--clearenv", "--setenv", "PATH", "/usr/bin", "--setenv", "HOME", "/tmp",
+            "--setenv", "LANG", "C.UTF-8",
+            "--chdir", "/tmp", "--seccomp", str(seccomp_fd),
+            PYTHON, "-I", "-S", "/tmp/boot.py", program,
+        ]  # fmt: skip
+
+    def _result(
+        self,
+        name: str,
+        collected: Collected,
+        returncode: int | None,
+        started: float,
+        timeout: float,
+    ) -> SandboxResult:
+        status, error = summarize(
+            collected,
+            returncode,
+            timeout=timeout,
+            limits=self.limits,
+            oom_kills=cgroups.memory_oom_kills(name),
+            pids_hits=cgroups.pids_limit_hits(name),
+        )
+        return SandboxResult(
+            status=status,
+            exit_code=returncode,
+            duration_ms=round((time.monotonic() - started) * 1000, 1),
+            stdout=collected.stdout,
+            stderr=collected.stderr,
+            figures=parse_figures(collected.stdout),
+            error=error,
+            python_version=self.python_version,
+            sandbox_version=self.version,
+        )
+
+
+def _memfd(name: str, data: bytes) -> int:
+    fd = os.memfd_create(f"errata-{name}", os.MFD_CLOEXEC)
+    try:
+        _write_all(fd, data)
+        os.lseek(fd, 0, os.SEEK_SET)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+_PROBE = """\
+import errno, os, socket, sys
+assert os.getuid() == 65534 and os.geteuid() == 65534, os.getuid()
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+except PermissionError:
+    pass
+else:
+    raise SystemExit("network sockets are allowed")
+a, b = socket.socketpair()
+assert not os.path.exists("/work") and not os.path.exists("/root") and not os.environ.get("USER")
+import errata_check
+print("ok", sys.version.split()[0])
+"""
