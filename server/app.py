@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from . import __version__, api
+from . import __version__, api, api_outcomes, registry
 from .config import Settings
 from .db import Database
+from .mcp_tools import mount_mcp
 from .migrations import migrate
 from .services import Services
 from .sync import is_behind, sync_entries
@@ -50,6 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
         async with AsyncExitStack() as stack:
             services.database = prepare_database(settings)
             stack.callback(services.database.dispose)
+            await stack.enter_async_context(mcp.session_manager.run())
             yield
 
     app = FastAPI(
@@ -63,6 +65,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.include_router(api.router)
+    app.include_router(api_outcomes.router)
+    app.include_router(registry.router)
+    mcp = mount_mcp(app, services)
     return app
 
 

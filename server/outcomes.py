@@ -1,0 +1,98 @@
+"""Outcome reports: an agent says whether a fix worked; stored, counted, and fed to ranking.
+
+REST (`server/api_outcomes.py`) and MCP (`server/mcp_tools.py`) both call `record_outcome`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import store
+from .models import Outcome
+from .services import Services
+
+log = logging.getLogger("errata.outcomes")
+
+MAX_DETAILS_CHARS = 4_000
+MAX_ENVIRONMENT_CHARS = 2_000
+
+
+class UnknownTargetError(LookupError):
+    """The entry or the fix a report names does not exist."""
+
+
+class OutcomeIn(BaseModel):
+    """A report of whether one fix of an entry worked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fix_id: str = Field(
+        min_length=1, max_length=80, description="The fix's id, as get_entry shows it."
+    )
+    outcome: Outcome = Field(description="worked, worked_with_changes or did_not_work.")
+    details: str | None = Field(
+        default=None, max_length=MAX_DETAILS_CHARS, description="What happened, in a few lines."
+    )
+    environment: str | None = Field(
+        default=None,
+        max_length=MAX_ENVIRONMENT_CHARS,
+        description="Language, library versions, OS: whatever made a difference.",
+    )
+
+
+class OutcomePublic(BaseModel):
+    """A stored report and the fix's running counts by outcome."""
+
+    id: int
+    entry_id: str
+    fix_id: str
+    outcome: Outcome
+    counts: dict[str, int]
+    created_at: datetime
+
+
+def record_outcome(services: Services, entry_id: str, report: OutcomeIn) -> OutcomePublic:
+    """Store one report in a short write, then ask the search index to refresh its ranking."""
+    with services.database.read() as session:
+        entry = store.get_entry(session=session, entry_id=entry_id)
+    if entry is None:
+        raise UnknownTargetError(f"no entry with id {entry_id!r}")
+    fix_ids = [fix.id for fix in entry.fixes]
+    if report.fix_id not in fix_ids:
+        raise UnknownTargetError(
+            f"entry {entry_id!r} has no fix {report.fix_id!r}; its fixes are: {', '.join(fix_ids)}"
+        )
+    with services.database.write() as session:
+        row = store.add_outcome(
+            session=session,
+            entry_id=entry_id,
+            fix_slug=report.fix_id,
+            outcome=report.outcome,
+            details=report.details or "",
+            environment=report.environment or "",
+        )
+        counts = store.outcome_counts(session=session, entry_id=entry_id)
+    _refresh_index(services)
+    assert row.id is not None
+    return OutcomePublic(
+        id=row.id,
+        entry_id=entry_id,
+        fix_id=report.fix_id,
+        outcome=report.outcome,
+        counts=counts.get(entry_id, {}).get(report.fix_id, {}),
+        created_at=row.created_at,
+    )
+
+
+def _refresh_index(services: Services) -> None:
+    """Reports change ranking; a failed refresh must not lose the stored report."""
+    refresh = getattr(services.index, "refresh", None)
+    if not callable(refresh):
+        return
+    try:
+        refresh()
+    except Exception:
+        log.exception("search index refresh after an outcome report failed")
