@@ -16,6 +16,16 @@ from .entries import (
 )
 from .limits import hit_rate_limit
 from .outcomes import add_outcome, outcome_counts
+from .submissions import (
+    attach_runs_to_entry,
+    count_submissions,
+    create_submission,
+    get_submission,
+    id_taken,
+    list_submissions,
+    submission_runs,
+    transition_submission,
+)
 from .verification import (
     active_entry_ids,
     claim_job,
@@ -31,16 +41,6 @@ from .verification import (
     release_job,
     renew_lease,
     snippets_to_verify,
-)
-from .submissions import (
-    attach_runs_to_entry,
-    count_submissions,
-    create_submission,
-    get_submission,
-    id_taken,
-    list_submissions,
-    submission_runs,
-    transition_submission,
 )
 
 __all__ = [  # noqa: RUF022 (verification names kept together for merges)
