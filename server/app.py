@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from . import __version__, api, api_outcomes, registry
+from . import __version__, api, api_outcomes, api_verify, registry
 from .config import Settings
 from .db import Database
+from .harness.runner import Harness
 from .mcp_tools import mount_mcp
 from .migrations import migrate
 from .services import Services
@@ -51,6 +52,9 @@ def create_app(settings: Settings) -> FastAPI:
         async with AsyncExitStack() as stack:
             services.database = prepare_database(settings)
             stack.callback(services.database.dispose)
+            services.harness = Harness(settings, services.database)
+            await services.harness.start()
+            stack.push_async_callback(services.harness.stop)
             await stack.enter_async_context(mcp.session_manager.run())
             yield
 
@@ -65,6 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.include_router(api.router)
+    app.include_router(api_verify.router)
     app.include_router(api_outcomes.router)
     app.include_router(registry.router)
     mcp = mount_mcp(app, services)

@@ -1,0 +1,54 @@
+"""What a verification job looks like from outside, and the errors of queueing one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from ..models import JobStatus, VerificationPublic, VerificationRun
+
+
+class SnippetRunPublic(VerificationPublic):
+    """One snippet's record from a job."""
+
+    snippet: str
+
+    @classmethod
+    def of(cls, run: VerificationRun) -> SnippetRunPublic:
+        """The public form of a stored run."""
+        return cls(
+            snippet=run.snippet_slug,
+            status=run.status,
+            error=run.error,
+            exit_code=run.exit_code,
+            duration_ms=run.duration_ms,
+            figures=run.figures,
+            python_version=run.python_version,
+            sandbox_version=run.sandbox_version,
+            code_hash=run.code_hash,
+            verified_at=run.created_at,
+        )
+
+
+class JobPublic(BaseModel):
+    """A verification job as REST returns it: `results` are filled in once it is done."""
+
+    job_id: str
+    kind: str
+    target_id: str
+    status: JobStatus
+    error: str = ""
+    attempts: int = 0
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    results: list[SnippetRunPublic] = Field(default_factory=list)
+
+
+class QueueFull(RuntimeError):
+    """The verification queue holds `verify_queue_size` jobs already."""
+
+
+class UnknownTarget(LookupError):
+    """The entry (or other target) to verify does not exist."""

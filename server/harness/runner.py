@@ -1,0 +1,280 @@
+"""The verification runner of a server process: a bounded, database-backed job queue.
+
+Jobs live in the database, so every server process on it shares the work: each `Harness` runs
+`verify_concurrency` workers that claim one job at a time under a lease, run it in a thread of
+their own pool (sandbox runs are subprocesses: the thread only waits on pipes, so searches in
+the event loop and the request threadpool never wait on it), and write each result in a short
+transaction. A process that dies mid-job leaves a lease that expires; another process then
+takes the job up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from .. import store
+from ..config import Settings
+from ..db import Database
+from ..models import Job
+from .jobs import JobPublic, QueueFull, SnippetRunPublic, UnknownTarget
+from .verify import TARGETS, SandboxLike, SnippetOutcome, run_job, verify_entries
+
+log = logging.getLogger("errata.harness")
+
+
+def make_sandbox(settings: Settings) -> SandboxLike | None:
+    """The sandbox the settings ask for, self-tested; unavailable (never None) when it fails."""
+    from .sandbox import Sandbox
+
+    return Sandbox.from_settings(settings)
+
+
+def lease_seconds_for(settings: Settings) -> float:
+    """A lease outlasts one sandbox run (renewed before each), with room for its overhead."""
+    return settings.verify_timeout_seconds * 2 + 30.0
+
+
+class Harness:
+    """Workers that claim verification jobs from the database and run them in the sandbox."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        sandbox: SandboxLike | None = None,
+        *,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self.settings = settings
+        self.database = database
+        self.sandbox = sandbox  # built (and self-tested) by start() or ensure_sandbox()
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.concurrency = max(1, settings.verify_concurrency)
+        self.lease_seconds = lease_seconds_for(settings)
+        self.poll_seconds = poll_seconds
+        self.running = 0
+        self._executor = ThreadPoolExecutor(self.concurrency, thread_name_prefix="errata-verify")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._workers: list[asyncio.Task[None]] = []
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    def ensure_sandbox(self) -> SandboxLike | None:
+        """Build and self-test the sandbox once (it reports itself unavailable on failure)."""
+        if self.sandbox is None:
+            self.sandbox = make_sandbox(self.settings)
+        return self.sandbox
+
+    async def start(self) -> None:
+        """Start the workers (and queue stale snippets when `verify_on_start`)."""
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        await self._in_thread(self.ensure_sandbox)
+        if self.settings.verify_on_start:
+            queued = await self._in_thread(self.enqueue_stale)
+            log.info("verify on start: %d jobs queued", len(queued))
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"errata-verify-{i}")
+            for i in range(self.concurrency)
+        ]
+
+    async def stop(self) -> None:
+        """Stop the workers; a job cut short goes back to the queue."""
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    async def _in_thread(self, func: Any, *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, func, *args)
+
+    async def _work(self) -> None:
+        assert self._wake is not None
+        while True:
+            self._wake.clear()
+            try:
+                job = await self._in_thread(self._claim)
+            except Exception:
+                log.exception("claiming a verification job failed; retrying")
+                job = None
+            if job is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                continue
+            await self._run(job)
+
+    async def _run(self, job: Job) -> None:
+        self.running += 1
+        future = asyncio.get_running_loop().run_in_executor(self._executor, self.run_claimed, job)
+        try:
+            await asyncio.shield(future)
+        except asyncio.CancelledError:
+            # Shutting down: the sandbox run ends by its own timeout; hand the job back.
+            self._release(job)
+            raise
+        except Exception:
+            log.exception("verification job %s failed; its lease will expire", job.id)
+        finally:
+            self.running -= 1
+
+    # --- the synchronous parts, run in the pool (or by the CLI) ---------------------------
+
+    def _claim(self) -> Job | None:
+        kinds = list(TARGETS)
+        with self.database.read() as session:
+            if not store.has_claimable_job(session=session, kinds=kinds):
+                return None
+        with self.database.write() as session:
+            return store.claim_job(
+                session=session, owner=self.owner, lease_seconds=self.lease_seconds, kinds=kinds
+            )
+
+    def run_claimed(self, job: Job) -> list[SnippetOutcome] | None:
+        """Run one job this harness claimed."""
+        return run_job(
+            self.database,
+            self.ensure_sandbox(),
+            job,
+            owner=self.owner,
+            timeout=self.settings.verify_timeout_seconds,
+            lease_seconds=self.lease_seconds,
+        )
+
+    def run_pending(self) -> int:
+        """Claim and run jobs until none is left (synchronously); how many ran."""
+        count = 0
+        while (job := self._claim()) is not None:
+            self.run_claimed(job)
+            count += 1
+        return count
+
+    def _release(self, job: Job) -> None:
+        try:
+            with self.database.write() as session:
+                store.release_job(session=session, job_id=job.id, owner=self.owner)
+        except Exception:
+            log.warning("could not hand job %s back; its lease will expire", job.id)
+
+    # --- what interfaces call ------------------------------------------------------------
+
+    def enqueue(self, kind: str, target_id: str, snippet_slugs: Sequence[str] = ()) -> Job:
+        """Queue a job and wake a worker; raises UnknownTarget or QueueFull."""
+        target = TARGETS.get(kind)
+        if target is None:
+            raise UnknownTarget(f"no runner for jobs of kind {kind!r}")
+        with self.database.write() as session:
+            if target.load(session, target_id) is None:
+                raise UnknownTarget(f"no {kind} with id {target_id!r}")
+            job = store.enqueue_job(
+                session=session,
+                kind=kind,
+                target_id=target_id,
+                snippet_slugs=snippet_slugs,
+                limit=self.settings.verify_queue_size,
+            )
+        if job is None:
+            raise QueueFull(
+                f"the verification queue is full ({self.settings.verify_queue_size} jobs); "
+                "try again later"
+            )
+        self.wake()
+        return job
+
+    def enqueue_stale(self) -> list[Job]:
+        """Queue a job for every entry with stale or unverified snippets (until the queue fills)."""
+        with self.database.read() as session:
+            wanted = {
+                entry_id: [
+                    s.slug
+                    for s in store.snippets_to_verify(
+                        session=session, entry_id=entry_id, only_stale=True
+                    )
+                ]
+                for entry_id in store.entries_needing_verification(session=session)
+            }
+        jobs: list[Job] = []
+        for entry_id, slugs in wanted.items():
+            try:
+                jobs.append(self.enqueue("entry", entry_id, slugs))
+            except QueueFull:
+                log.warning("verify on start: queue full, %d entries left", len(wanted) - len(jobs))
+                break
+            except UnknownTarget:
+                continue
+        return jobs
+
+    def wake(self) -> None:
+        """Tell idle workers a job was queued (callable from any thread)."""
+        if self._loop is not None and self._wake is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    def job_status(self, job_id: str) -> JobPublic | None:
+        """A job's state, with its per-snippet results once it is done; None when unknown."""
+        with self.database.read() as session:
+            job = store.get_job(session=session, job_id=job_id)
+            if job is None:
+                return None
+            runs = store.job_runs(session=session, job=job) if job.status == "done" else []
+        return JobPublic(
+            job_id=job.id,
+            kind=job.kind,
+            target_id=job.target_id,
+            status=job.status,
+            error=job.error,
+            attempts=job.attempts,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            results=[SnippetRunPublic.of(run) for run in runs],
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """Verification availability and load, for `/api/health`."""
+        sandbox = self.sandbox
+        if sandbox is None:
+            return {
+                "available": False,
+                "reason": "the sandbox is starting",
+                "sandbox_version": "",
+                "queue_depth": None,
+                "running": 0,
+                "concurrency": self.concurrency,
+            }
+        try:
+            with self.database.read() as session:
+                depth: int | None = store.queue_depth(session=session)
+        except Exception:
+            depth = None
+        return {
+            "available": bool(sandbox.available),
+            "reason": sandbox.reason,
+            "sandbox_version": sandbox.version,
+            "queue_depth": depth,
+            "running": self.running,
+            "concurrency": self.concurrency,
+        }
+
+    def verify_entries(
+        self, entry_ids: Sequence[str], *, only_stale: bool = False, progress: Any = None
+    ) -> dict[str, list[SnippetOutcome]]:
+        """Verify entries synchronously in this process (the CLI), recording every run."""
+        return verify_entries(
+            self.database,
+            self.ensure_sandbox(),
+            entry_ids,
+            only_stale=only_stale,
+            timeout=self.settings.verify_timeout_seconds,
+            concurrency=self.concurrency,
+            progress=progress,
+        )

@@ -1,0 +1,269 @@
+"""The synchronous core of verification: load a job's snippets, run each in the sandbox, record.
+
+Every database touch is its own short unit of work; no session, transaction or lock is held
+while a sandbox runs. Job targets are pluggable: a kind ("entry", "submission"...) names a
+loader returning the snippets to run, the run column that keys their records, and an optional
+callback called in the transaction that finishes the job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from sqlmodel import Session
+
+from .. import store
+from ..db import Database
+from ..models import Job, Snippet, snippet_hash
+
+log = logging.getLogger("errata.harness")
+
+
+class SandboxLike(Protocol):
+    """What the runner needs of `server.harness.sandbox.Sandbox`."""
+
+    available: bool
+    reason: str
+    version: str
+
+    def run(self, code: str, check_code: str | None, *, timeout: float) -> Any: ...
+
+
+@dataclass(frozen=True)
+class SnippetTask:
+    """One snippet to run with its check."""
+
+    slug: str
+    code: str
+    check_code: str | None
+    language: str = "python"
+    kind: str = "published"
+    corrects: str | None = None
+
+    @property
+    def code_hash(self) -> str:
+        """The hash its record is keyed by."""
+        return snippet_hash(self.code, self.check_code)
+
+    @classmethod
+    def of(cls, snippet: Snippet) -> SnippetTask:
+        """The task for a stored snippet."""
+        return cls(
+            slug=snippet.slug,
+            code=snippet.code,
+            check_code=snippet.check_code,
+            language=snippet.language,
+            kind=snippet.kind,
+            corrects=snippet.corrects,
+        )
+
+
+@dataclass
+class SnippetOutcome:
+    """What one run gave: the fields of its verification record."""
+
+    slug: str
+    code_hash: str
+    status: str
+    error: str = ""
+    exit_code: int | None = None
+    duration_ms: float = 0.0
+    figures: dict[str, Any] = field(default_factory=dict)
+    stdout: str = ""
+    stderr: str = ""
+    python_version: str = ""
+    sandbox_version: str = ""
+
+    def public(self) -> dict[str, Any]:
+        """The outcome as JSON-ready data (output left out: it can be large)."""
+        data = asdict(self)
+        data.pop("stdout")
+        data.pop("stderr")
+        return data
+
+
+def _record_fields(outcome: SnippetOutcome) -> dict[str, Any]:
+    fields = asdict(outcome)
+    fields["snippet_slug"] = fields.pop("slug")
+    return fields
+
+
+TargetLoader = Callable[[Session, str], list[SnippetTask] | None]
+JobCallback = Callable[[Session, Job, list[SnippetOutcome]], None]
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    """How to run jobs of one kind: load returns None when the target does not exist."""
+
+    load: TargetLoader
+    run_column: str  # the VerificationRun column keyed by the target id
+    on_done: JobCallback | None = None
+
+
+TARGETS: dict[str, TargetKind] = {}
+
+
+def register_target(kind: str, target: TargetKind) -> None:
+    """Make jobs of `kind` runnable (the contribution flow registers "submission")."""
+    TARGETS[kind] = target
+
+
+def _load_entry(session: Session, entry_id: str) -> list[SnippetTask] | None:
+    if not store.entry_exists(session=session, entry_id=entry_id):
+        return None
+    return [SnippetTask.of(s) for s in store.snippets_to_verify(session=session, entry_id=entry_id)]
+
+
+register_target("entry", TargetKind(load=_load_entry, run_column="entry_id"))
+
+
+def _unverified(task: SnippetTask, reason: str, sandbox_version: str = "") -> SnippetOutcome:
+    return SnippetOutcome(
+        slug=task.slug,
+        code_hash=task.code_hash,
+        status="unverified",
+        error=reason,
+        sandbox_version=sandbox_version,
+    )
+
+
+def verify_snippet(
+    sandbox: SandboxLike | None, task: SnippetTask, *, timeout: float
+) -> SnippetOutcome:
+    """Run one snippet with its check in the sandbox; fail closed when it is unavailable."""
+    from .sandbox import SandboxUnavailable
+
+    if sandbox is None or not sandbox.available:
+        reason = sandbox.reason if sandbox is not None else "no sandbox"
+        return _unverified(task, f"verification unavailable: {reason}")
+    if task.language.lower() != "python":
+        return _unverified(task, f"the harness runs Python snippets only, not {task.language}")
+    try:
+        result = sandbox.run(task.code, task.check_code, timeout=timeout)
+    except SandboxUnavailable as exc:
+        return _unverified(task, f"verification unavailable: {exc}", sandbox.version)
+    except Exception as exc:  # a harness fault is recorded as such, never raised into a worker
+        log.exception("sandbox run of %s failed", task.slug)
+        return SnippetOutcome(
+            slug=task.slug,
+            code_hash=task.code_hash,
+            status="error",
+            error=f"harness error: {type(exc).__name__}: {exc}",
+            sandbox_version=sandbox.version,
+        )
+    return SnippetOutcome(
+        slug=task.slug,
+        code_hash=task.code_hash,
+        status=result.status,
+        error=result.error or "",
+        exit_code=result.exit_code,
+        duration_ms=float(result.duration_ms),
+        figures=dict(result.figures or {}),
+        stdout=result.stdout or "",
+        stderr=result.stderr or "",
+        python_version=getattr(result, "python_version", "")
+        or getattr(sandbox, "python_version", ""),
+        sandbox_version=getattr(result, "sandbox_version", "") or sandbox.version,
+    )
+
+
+def record(database: Database, column: str, target_id: str, outcome: SnippetOutcome) -> None:
+    """Write one outcome as a verification record, in its own short transaction."""
+    with database.write() as session:
+        store.record_run(session=session, **{column: target_id}, **_record_fields(outcome))
+
+
+def _finish(database: Database, job: Job, owner: str, status: str, error: str = "") -> Job | None:
+    with database.write() as session:
+        return store.finish_job(
+            session=session, job_id=job.id, owner=owner, status=status, error=error
+        )
+
+
+def run_job(
+    database: Database,
+    sandbox: SandboxLike | None,
+    job: Job,
+    *,
+    owner: str,
+    timeout: float,
+    lease_seconds: float,
+) -> list[SnippetOutcome] | None:
+    """Run a claimed job to the end; None when its lease was lost to another process."""
+    target = TARGETS.get(job.kind)
+    if target is None:
+        _finish(database, job, owner, "error", f"no runner for jobs of kind {job.kind!r}")
+        return None
+    with database.read() as session:
+        tasks = target.load(session, job.target_id)
+    if tasks is None:
+        _finish(database, job, owner, "error", f"no {job.kind} with id {job.target_id!r}")
+        return None
+    wanted = set(job.snippet_slugs)
+    outcomes: list[SnippetOutcome] = []
+    for task in tasks:
+        if wanted and task.slug not in wanted:
+            continue
+        with database.write() as session:
+            kept = store.renew_lease(
+                session=session, job_id=job.id, owner=owner, lease_seconds=lease_seconds
+            )
+        if not kept:
+            log.warning("job %s: lease lost to another process", job.id)
+            return None
+        outcome = verify_snippet(sandbox, task, timeout=timeout)
+        record(database, target.run_column, job.target_id, outcome)
+        outcomes.append(outcome)
+    with database.write() as session:
+        finished = store.finish_job(session=session, job_id=job.id, owner=owner)
+        if finished is not None and target.on_done is not None:
+            target.on_done(session, finished, outcomes)
+    return outcomes
+
+
+Progress = Callable[[int, int, str, SnippetOutcome], None]
+
+
+def verify_entries(
+    database: Database,
+    sandbox: SandboxLike | None,
+    entry_ids: Sequence[str],
+    *,
+    only_stale: bool,
+    timeout: float,
+    concurrency: int = 1,
+    progress: Progress | None = None,
+) -> dict[str, list[SnippetOutcome]]:
+    """Verify entries in this process (the CLI): run, record, report progress as runs end."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with database.read() as session:
+        work = [
+            (entry_id, SnippetTask.of(s))
+            for entry_id in entry_ids
+            for s in store.snippets_to_verify(
+                session=session, entry_id=entry_id, only_stale=only_stale
+            )
+        ]
+
+    def one(entry_id: str, task: SnippetTask) -> SnippetOutcome:
+        outcome = verify_snippet(sandbox, task, timeout=timeout)
+        record(database, "entry_id", entry_id, outcome)
+        return outcome
+
+    finished: dict[int, SnippetOutcome] = {}
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = {pool.submit(one, entry_id, task): i for i, (entry_id, task) in enumerate(work)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            i = futures[future]
+            finished[i] = future.result()
+            if progress is not None:
+                progress(done, len(work), work[i][0], finished[i])
+    results: dict[str, list[SnippetOutcome]] = {entry_id: [] for entry_id in entry_ids}
+    for i, (entry_id, _task) in enumerate(work):
+        results[entry_id].append(finished[i])
+    return results
