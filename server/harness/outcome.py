@@ -103,10 +103,21 @@ def summarize(
     pids_hits: int,
 ) -> tuple[str, str]:
     """(status, error summary) of a finished run."""
+    status, error = _classify(
+        collected, returncode, timeout=timeout, limits=limits, oom_kills=oom_kills
+    )
+    if pids_hits and status != "passed":
+        error += f" (process limit {limits.pids} reached)"
+    return status, error
+
+
+def _classify(
+    collected: Collected, returncode: int | None, *, timeout: float, limits: Any, oom_kills: int
+) -> tuple[str, str]:
     if collected.timed_out:
         return "timeout", f"killed: wall time limit {timeout:g} s"
     if collected.output_capped:
-        return "error", f"killed: output limit {limits.output_bytes // 1024} KiB per stream"
+        return "error", f"killed: output limit {size_text(limits.output_bytes)}"
     if oom_kills:
         return "error", f"killed: memory limit {limits.memory_mb} MiB"
     if returncode == 0:
@@ -116,12 +127,15 @@ def summarize(
     if returncode == 1 and collected.stderr.startswith("bwrap:"):
         return "error", f"sandbox failed: {collected.stderr.strip().splitlines()[0]}"
     error = error_line(collected.stderr) or f"exit code {returncode}"
-    if returncode is not None and returncode > 128:
-        error = (
-            f"killed by signal {signal.Signals(returncode - 128).name}"
-            if returncode - 128 in signal.valid_signals()
-            else error
-        )
-    if pids_hits:
-        error += f" (process limit {limits.pids} reached)"
+    signum = 0 if returncode is None else returncode - 128 if returncode > 128 else -returncode
+    if signum > 0 and signum in signal.valid_signals():
+        error = f"killed by signal {signal.Signals(signum).name}"
     return "failed", error
+
+
+def size_text(n: int) -> str:
+    """1048576 -> '1 MiB'."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= factor and n % factor == 0:
+            return f"{n // factor} {unit}"
+    return f"{n} bytes"

@@ -63,6 +63,7 @@ class SandboxResult:
     error: str = ""
     python_version: str = ""
     sandbox_version: str = ""
+    run_id: str = ""  # names the run's cgroups, which are gone when `run` returns
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -190,9 +191,10 @@ class Sandbox:
                     os.close(fd)
                 fds.clear()
                 collected = collect_output(proc, started + timeout, limits.output_bytes)
+                hits = cgroups.memory_oom_kills(name), cgroups.pids_limit_hits(name)
                 cgroups.destroy_run(name)  # nothing of the run survives it
                 proc.wait()
-            return self._result(name, collected, proc.returncode, started, timeout)
+            return self._result(name, collected, proc.returncode, started, timeout, hits)
         finally:
             for fd in fds:
                 os.close(fd)
@@ -232,14 +234,15 @@ class Sandbox:
         returncode: int | None,
         started: float,
         timeout: float,
+        hits: tuple[int, int],
     ) -> SandboxResult:
         status, error = summarize(
             collected,
             returncode,
             timeout=timeout,
             limits=self.limits,
-            oom_kills=cgroups.memory_oom_kills(name),
-            pids_hits=cgroups.pids_limit_hits(name),
+            oom_kills=hits[0],
+            pids_hits=hits[1],
         )
         return SandboxResult(
             status=status,
@@ -251,6 +254,7 @@ class Sandbox:
             error=error,
             python_version=self.python_version,
             sandbox_version=self.version,
+            run_id=name,
         )
 
 
