@@ -41,6 +41,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the MCP tools over stdio, as a local MCP client launches it.  Example: errata mcp"""
+    from .mcp_tools import build_mcp
+    from .search import SearchIndex
+    from .services import Services
+
+    database = prepare_database(settings)
+    services = Services(settings=settings, database=database, index=SearchIndex.build(database))
+    try:
+        build_mcp(services).run("stdio")
+    finally:
+        database.dispose()
+    return 0
+
+
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     """Load entries/ into the database; a second run changes nothing.  Example: errata load"""
     report = sync_entries(_open(settings), settings.entries_dir)
@@ -76,6 +91,43 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    """Run entries' snippets in the sandbox, record the results.  Example: errata verify --stale"""
+    if getattr(args, "file", None):  # one file, no database: errata verify --file x.py --json
+        from .harness.verify_file import verify_file
+
+        return verify_file(args, settings)
+    from .harness.cli_verify import run_verify_command
+    from .harness.runner import Harness
+
+    database = prepare_database(settings)
+    try:
+        harness = Harness(settings, database)
+        return run_verify_command(
+            database, harness, args.ids, all_=args.all, stale=args.stale, as_json=args.json
+        )
+    finally:
+        database.dispose()
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    """Match an error against the entries.  Example: errata search 'Event loop is closed'"""
+    from .search import SearchIndex, SearchInputError, format_response, search
+
+    query = sys.stdin.read() if args.text == "-" else args.text
+    database = prepare_database(settings)
+    try:
+        index = SearchIndex.build(database)
+        response = search(index, database, query, limit=args.limit, language=args.language)
+    except SearchInputError as exc:
+        print(f"errata: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    print(response.model_dump_json(indent=2) if args.json else format_response(response))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="errata", description=__doc__)
@@ -86,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("load", help=cmd_load.__doc__).set_defaults(func=cmd_load)
+    sub.add_parser("mcp", help=cmd_mcp.__doc__).set_defaults(func=cmd_mcp)
     show = sub.add_parser("show", help=cmd_show.__doc__)
     show.add_argument("id")
     show.set_defaults(func=cmd_show)
@@ -93,6 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("ids", nargs="*", metavar="ID")
     export.add_argument("--out", help="folder to write into (default: the entries folder)")
     export.set_defaults(func=cmd_export)
+    verify = sub.add_parser("verify", help=cmd_verify.__doc__)
+    verify.add_argument("ids", nargs="*", metavar="ID")
+    verify.add_argument("--all", action="store_true", help="every entry")
+    verify.add_argument("--stale", action="store_true", help="only snippets with no current record")
+    verify.add_argument("--json", action="store_true", help="print the results as JSON")
+    verify.add_argument("--file", help="run this one Python file in the sandbox instead")
+    verify.add_argument("--check", help="with --file: the check to run against it")
+    verify.set_defaults(func=cmd_verify)
+    found = sub.add_parser("search", help=cmd_search.__doc__)
+    found.add_argument("text", metavar="TEXT", help="the error text, or - to read it from stdin")
+    found.add_argument("--json", action="store_true", help="print the answer as JSON")
+    found.add_argument("--limit", type=int, default=5)
+    found.add_argument("--language", help="only entries for this language")
+    found.set_defaults(func=cmd_search)
     return parser
 
 

@@ -7,7 +7,6 @@ it at `/mcp` on the HTTP app. A new tool is one more `@mcp.tool()` function in `
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
@@ -29,7 +28,7 @@ from .mcp_format import (
     fit_budget,
     provenance,
 )
-from .models import EntryPublic, Outcome, RunStatus, SearchResult
+from .models import EntryPublic, Outcome, RunStatus, SearchResult, UtcDatetime
 from .outcomes import (
     MAX_DETAILS_CHARS,
     MAX_ENVIRONMENT_CHARS,
@@ -101,7 +100,7 @@ class SnippetStatus(BaseModel):
     duration_ms: float
     figures: dict[str, Any]
     python_version: str
-    verified_at: datetime | None
+    verified_at: UtcDatetime | None
 
 
 class VerificationStatusResult(BaseModel):

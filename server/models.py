@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -30,6 +30,15 @@ SubmissionStatus = Literal[
 def utcnow() -> datetime:
     """The current time in UTC, timezone-aware."""
     return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """The datetime with its timezone: SQLite hands stored UTC times back naive."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# What leaves the service is RFC 3339 with an offset (JSON Schema "date-time" requires one).
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def _json_column() -> Any:
@@ -275,7 +284,7 @@ class VerificationPublic(BaseModel):
     python_version: str = ""
     sandbox_version: str = ""
     code_hash: str = ""
-    verified_at: datetime | None = None
+    verified_at: UtcDatetime | None = None
 
 
 class SnippetPublic(BaseModel):
@@ -327,7 +336,7 @@ class EntryPublic(BaseModel):
     expected_savings: str
     origin: Origin
     verified: bool
-    updated_at: datetime
+    updated_at: UtcDatetime
 
 
 class EntrySummary(BaseModel):

@@ -6,12 +6,11 @@ REST (`server/api_outcomes.py`) and MCP (`server/mcp_tools.py`) both call `recor
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import store
-from .models import Outcome
+from .models import Outcome, UtcDatetime
 from .services import Services
 
 log = logging.getLogger("errata.outcomes")
@@ -51,7 +50,7 @@ class OutcomePublic(BaseModel):
     fix_id: str
     outcome: Outcome
     counts: dict[str, int]
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 def record_outcome(services: Services, entry_id: str, report: OutcomeIn) -> OutcomePublic:
