@@ -36,6 +36,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = field(default=("127.0.0.1:*", "localhost:*", "[::1]:*"))
     index_poll_seconds: float = 1.0
     public_url: str = ""
+    skill_dir: Path = REPO_ROOT / "skill"
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -113,4 +114,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         else defaults.allowed_hosts,
         index_poll_seconds=_float(env, "ERRATA_INDEX_POLL_SECONDS", defaults.index_poll_seconds),
         public_url=env.get("ERRATA_PUBLIC_URL", ""),
+        skill_dir=Path(env.get("ERRATA_SKILL_DIR") or defaults.skill_dir),
     )
