@@ -242,24 +242,15 @@ class Harness:
     def describe(self) -> dict[str, Any]:
         """Verification availability and load, for `/api/health`."""
         sandbox = self.sandbox
-        if sandbox is None:
-            return {
-                "available": False,
-                "reason": "the sandbox is starting",
-                "sandbox_version": "",
-                "queue_depth": None,
-                "running": 0,
-                "concurrency": self.concurrency,
-            }
         try:
             with self.database.read() as session:
                 depth: int | None = store.queue_depth(session=session)
-        except Exception:
+        except Exception:  # health reports the database itself
             depth = None
         return {
-            "available": bool(sandbox.available),
-            "reason": sandbox.reason,
-            "sandbox_version": sandbox.version,
+            "available": bool(sandbox is not None and sandbox.available),
+            "reason": sandbox.reason if sandbox is not None else "the sandbox is starting",
+            "sandbox_version": sandbox.version if sandbox is not None else "",
             "queue_depth": depth,
             "running": self.running,
             "concurrency": self.concurrency,

@@ -1,0 +1,152 @@
+"""`errata verify [ID ...] [--all] [--stale] [--json]`: verify entries in this process.
+
+Runs go through the same code as the server's workers (sandbox, then a short write per
+record) and are written to the database. Exit status:
+
+- 0: every snippet that ran passed, or failed where the entry carries a passing correction of
+  it (a published snippet that falls short of its claim is an expected, recorded outcome);
+- 1: a run errored or timed out, a correction failed, or a published snippet failed with no
+  passing correction beside it;
+- 2: bad usage (an unknown entry id, nothing selected);
+- 3: the sandbox is unavailable here: nothing ran, every snippet is recorded `unverified`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from .. import store
+from ..db import Database
+from ..models import EntryPublic
+from .runner import Harness
+from .verify import SnippetOutcome
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+BAR_WIDTH = 24
+
+
+class Progress:
+    """A progress bar on a terminal; one plain line per finished snippet otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+
+    def __call__(self, done: int, total: int, entry_id: str, outcome: SnippetOutcome) -> None:
+        label = f"{entry_id}/{outcome.slug} {outcome.status} {outcome.duration_ms:.0f} ms"
+        if not self.tty:
+            self.stream.write(f"verify {done}/{total} {label}\n")
+        else:
+            filled = BAR_WIDTH * done // max(total, 1)
+            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+            end = "\n" if done == total else ""
+            self.stream.write(f"\r\x1b[K[{bar}] {done}/{total} {label}{end}")
+        self.stream.flush()
+
+
+def _select(database: Database, ids: list[str], all_: bool, stale: bool) -> list[str] | str:
+    """The entry ids to verify, or a usage error message."""
+    with database.read() as session:
+        if ids:
+            unknown = [i for i in ids if not store.entry_exists(session=session, entry_id=i)]
+            if unknown:
+                return f"no entry with id {', '.join(unknown)}"
+            return ids
+        if all_:
+            return store.active_entry_ids(session=session)
+        if stale:
+            return store.entries_needing_verification(session=session)
+    return "name entries to verify, or use --all or --stale"
+
+
+def _unexpected(outcome: SnippetOutcome, entry: EntryPublic | None) -> str | None:
+    """Why this outcome should fail the command, or None when it is fine."""
+    if outcome.status in ("error", "timeout"):
+        return outcome.status
+    if outcome.status != "failed":
+        return None
+    snippets = [s for fix in entry.fixes for s in fix.snippets] if entry is not None else []
+    mine = next((s for s in snippets if s.id == outcome.slug), None)
+    if mine is not None and mine.kind == "correction":
+        return "a correction failed"
+    corrected = any(
+        s.corrects == outcome.slug
+        and s.verification.status == "passed"
+        and not s.verification.stale
+        for s in snippets
+    )
+    return None if corrected else "failed with no passing correction"
+
+
+def _verdicts(
+    database: Database, results: dict[str, list[SnippetOutcome]]
+) -> dict[str, dict[str, str]]:
+    verdicts: dict[str, dict[str, str]] = {}
+    with database.read() as session:
+        for entry_id, outcomes in results.items():
+            entry = store.get_entry(session=session, entry_id=entry_id)
+            for outcome in outcomes:
+                why = _unexpected(outcome, entry)
+                if why is not None:
+                    verdicts.setdefault(entry_id, {})[outcome.slug] = why
+    return verdicts
+
+
+def _figures(figures: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in sorted(figures.items()))
+
+
+def _print_text(
+    results: dict[str, list[SnippetOutcome]], verdicts: dict[str, dict[str, str]], out: TextIO
+) -> None:
+    for entry_id, outcomes in results.items():
+        out.write(f"{entry_id}\n")
+        if not outcomes:
+            out.write("  (nothing to verify)\n")
+        for o in outcomes:
+            note = verdicts.get(entry_id, {}).get(o.slug)
+            line = f"  {o.slug:<32} {o.status:<10} {o.duration_ms:>8.0f} ms  {_figures(o.figures)}"
+            out.write(line.rstrip() + "\n")
+            if o.error:
+                out.write(f"      {o.error.splitlines()[0][:200]}\n")
+            if note:
+                out.write(f"      !! {note}\n")
+
+
+def run_verify_command(
+    database: Database,
+    harness: Harness,
+    ids: list[str],
+    *,
+    all_: bool,
+    stale: bool,
+    as_json: bool,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
+    """Select entries, verify them with a progress bar, print the summary; the exit status."""
+    selected = _select(database, ids, all_, stale)
+    if isinstance(selected, str):
+        err.write(f"errata: {selected}\n")
+        return EXIT_USAGE
+    results = harness.verify_entries(selected, only_stale=stale, progress=Progress(err))
+    info = harness.describe()
+    verdicts = _verdicts(database, results)
+    ran = any(results.values())
+    unavailable = ran and not info["available"]
+    code = EXIT_UNAVAILABLE if unavailable else (EXIT_FAILED if verdicts else EXIT_OK)
+    if as_json:
+        body = {
+            "verification": {k: info[k] for k in ("available", "reason", "sandbox_version")},
+            "entries": {e: [o.public() for o in outcomes] for e, outcomes in results.items()},
+            "unexpected": verdicts,
+            "exit_code": code,
+        }
+        out.write(json.dumps(body, indent=2, default=str) + "\n")
+    else:
+        _print_text(results, verdicts, out)
+        if unavailable:
+            out.write(f"verification unavailable: {info['reason']} (nothing ran)\n")
+    return code
