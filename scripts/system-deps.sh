@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages errata's sandbox and test suite need, if any are missing.
 #   bubblewrap, python3-seccomp  the verification sandbox (python3-seccomp builds its filter)
+#   cgroup-tools                 cgexec starts each sandbox run in its own cgroups
+#   util-linux                   setpriv and prlimit (drop to uid 65534, resource limits)
 #   postgresql                   the PostgreSQL tests start a real server
 #   chromium                     the browser tests
 set -euo pipefail
-want=(bubblewrap python3-seccomp postgresql chromium)
-if [[ "${1:-}" == "--sandbox-only" ]]; then want=(bubblewrap python3-seccomp); fi
+want=(bubblewrap python3-seccomp cgroup-tools util-linux postgresql chromium)
+if [[ "${1:-}" == "--sandbox-only" ]]; then want=(bubblewrap python3-seccomp cgroup-tools util-linux); fi
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,0 +1,77 @@
+"""Sandbox overhead per run: median wall time of `print(1)` in the sandbox vs bare python.
+
+    .venv/bin/python bench/sandbox.py [--runs N]
+
+Bare means Debian's `/usr/bin/python3 -I -S` started with subprocess from this process (the
+interpreter the sandbox runs); sandboxed means `Sandbox.run("print(1)", None)`, i.e. cgroups,
+prlimit, setpriv, bwrap, seccomp, file setup and the cleanup afterwards. Prints figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from server.harness.sandbox import PYTHON, Sandbox
+
+
+def _bare() -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [PYTHON, "-I", "-S", "-c", "print(1)"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env={},
+        check=True,
+    )
+    return (time.perf_counter() - started) * 1000
+
+
+def _sandboxed(box: Sandbox) -> float:
+    started = time.perf_counter()
+    result = box.run("print(1)", None, timeout=10)
+    elapsed = (time.perf_counter() - started) * 1000
+    if result.status != "passed" or result.stdout != "1\n":
+        raise SystemExit(f"sandboxed print(1) did not pass: {result}")
+    return elapsed
+
+
+def main() -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=40, help="runs of each (1-500)")
+    args = parser.parse_args()
+    runs = max(1, min(args.runs, 500))
+    started = time.perf_counter()
+    box = Sandbox()
+    startup_ms = (time.perf_counter() - started) * 1000
+    if not box.available:
+        print(f"sandbox unavailable: {box.reason}", file=sys.stderr)
+        return 1
+    bare: list[float] = []
+    boxed: list[float] = []
+    for _ in range(runs):  # interleaved, so drift in machine load hits both alike
+        bare.append(_bare())
+        boxed.append(_sandboxed(box))
+    figures = {
+        "runs": runs,
+        "sandbox_version": box.version,
+        "startup_self_test_ms": round(startup_ms, 1),
+        "bare_python_median_ms": round(statistics.median(bare), 1),
+        "sandboxed_median_ms": round(statistics.median(boxed), 1),
+        "overhead_median_ms": round(statistics.median(boxed) - statistics.median(bare), 1),
+        "sandboxed_p90_ms": round(statistics.quantiles(boxed, n=10)[-1], 1) if runs > 1 else None,
+    }
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

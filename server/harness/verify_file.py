@@ -1,0 +1,67 @@
+"""`errata verify --file PATH [--check PATH] [--json]`: run one file in the sandbox, print it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .sandbox import Sandbox
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+MAX_FILE_BYTES = 1_048_576
+
+
+def _read(path_text: str, what: str) -> str:
+    path = Path(path_text)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ValueError(f"{what} {path} is larger than {MAX_FILE_BYTES} bytes")
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"cannot read {what} {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{what} {path} is not UTF-8 text") from exc
+
+
+def verify_file(args: argparse.Namespace, settings: Any) -> int:
+    """Run `args.file` (with `args.check` as the program, if given) in the sandbox.
+
+    Exit status: 0 passed, 1 failed/timeout/error, 2 bad input, 3 sandbox unavailable.
+    """
+    if getattr(args, "ids", None) or getattr(args, "all", False) or getattr(args, "stale", False):
+        print(
+            "errata: --file runs one file; it takes no entry ids, --all or --stale", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
+    try:
+        code = _read(args.file, "file")
+        check = _read(args.check, "check") if getattr(args, "check", None) else None
+    except ValueError as exc:
+        print(f"errata: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    sandbox = Sandbox.from_settings(settings)
+    if not sandbox.available:
+        print(
+            f"errata: verification unavailable, nothing was run: {sandbox.reason}", file=sys.stderr
+        )
+        return EXIT_UNAVAILABLE
+    result = sandbox.run(code, check, timeout=settings.verify_timeout_seconds)
+    if getattr(args, "json", False):
+        fields = ("status", "exit_code", "duration_ms", "stdout", "stderr", "figures", "error")
+        payload = {name: getattr(result, name) for name in fields}
+        payload["python_version"] = result.python_version
+        payload["sandbox_version"] = result.sandbox_version
+        print(json.dumps(payload, indent=2))
+    else:
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        line = f"{result.status} in {result.duration_ms:.0f} ms"
+        print(line + (f": {result.error}" if result.error else ""), file=sys.stderr)
+        if result.figures:
+            print(f"figures: {json.dumps(result.figures, sort_keys=True)}", file=sys.stderr)
+    return 0 if result.status == "passed" else EXIT_FAILED
