@@ -88,10 +88,11 @@ def record_outcome(services: Services, entry_id: str, report: OutcomeIn) -> Outc
 
 def _refresh_index(services: Services) -> None:
     """Reports change ranking; a failed refresh must not lose the stored report."""
-    refresh = getattr(services.index, "refresh", None)
-    if not callable(refresh):
-        return
+    index = services.index
     try:
-        refresh()
+        if callable(getattr(index, "refresh", None)):
+            index.refresh()
+        elif callable(getattr(index, "refresh_if_changed", None)):
+            index.refresh_if_changed(services.database)
     except Exception:
         log.exception("search index refresh after an outcome report failed")
