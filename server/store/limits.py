@@ -34,7 +34,7 @@ def hit_rate_limit(
     _serialize(session, key)
     now = now or utcnow()
     start = now - timedelta(seconds=window_seconds)
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(RateEvent).where(col(RateEvent.key) == key, col(RateEvent.created_at) < start)
     )
     count, oldest = session.exec(

@@ -112,7 +112,7 @@ def submission_runs(*, session: Session, submission_id: str) -> dict[str, Verifi
 
 def attach_runs_to_entry(*, session: Session, submission_id: str, entry_id: str) -> int:
     """Make a submission's verification runs the record of the entry it became."""
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(VerificationRun)
         .where(col(VerificationRun.submission_id) == submission_id)
         .values(entry_id=entry_id)

@@ -1,0 +1,193 @@
+"""REST routes for contributions and moderation: parse, call one domain function, return."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from . import moderation, security, store
+from .contribution import SubmissionIn, SubmissionInvalid
+from .deps import ServicesDep
+from .models import Submission
+
+router = APIRouter(prefix="/api/submissions", tags=["submissions"])
+
+
+class SnippetCheck(BaseModel):
+    """How one snippet of a submission fared in the sandbox."""
+
+    snippet: str
+    status: str
+    error: str = ""
+    duration_ms: float = 0.0
+    figures: dict[str, Any] = Field(default_factory=dict)
+
+
+class SubmissionPublic(BaseModel):
+    """A submission as anyone may see it (the contact address stays private)."""
+
+    id: str
+    status: str
+    title: str
+    entry_id: str | None
+    duplicate_of: str | None
+    review_note: str
+    created_at: datetime
+    updated_at: datetime
+    status_url: str
+    verification: list[SnippetCheck]
+
+
+class ReviewIn(BaseModel):
+    """A maintainer's decision: a note, and `force` to approve a failed or unverified one."""
+
+    note: str = Field(default="", max_length=4_000)
+    force: bool = False
+
+
+def field_errors(exc: SubmissionInvalid) -> JSONResponse:
+    """A 422 in FastAPI's own shape, one item per field: `{"detail": [{"loc", "msg"}]}`."""
+    detail = [
+        {"loc": ["body", *field.replace("]", "").replace("[", ".").split(".")], "msg": message,
+         "type": "value_error", "field": field}
+        for field, message in exc.errors.items()
+    ]  # fmt: skip
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def rate_limited(exc: moderation.RateLimited) -> JSONResponse:
+    """A 429 telling the client when to come back."""
+    seconds = max(1, math.ceil(exc.retry_after))
+    return JSONResponse(
+        {"detail": str(exc), "retry_after": seconds},
+        status_code=429,
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def public(services: ServicesDep, submission: Submission) -> SubmissionPublic:
+    """The public view of a submission, with its latest sandbox results."""
+    with services.database.read() as session:
+        runs = store.submission_runs(session=session, submission_id=submission.id)
+    checks = [
+        SnippetCheck(snippet=slug, status=run.status, error=run.error,
+                     duration_ms=run.duration_ms, figures=run.figures)
+        for slug, run in runs.items()
+    ]  # fmt: skip
+    return SubmissionPublic(
+        id=submission.id,
+        status=submission.status,
+        title=submission.title,
+        entry_id=submission.entry_id,
+        duplicate_of=submission.duplicate_of,
+        review_note=submission.review_note,
+        created_at=submission.created_at,
+        updated_at=submission.updated_at,
+        status_url=f"/submissions/{submission.id}",
+        verification=checks,
+    )
+
+
+def _maintainer(request: Request, services: ServicesDep) -> None:
+    security.require_maintainer(request, services)
+
+
+MaintainerDep = Annotated[None, Depends(_maintainer)]
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=moderation.SubmissionReceipt,
+    responses={
+        422: {"description": "Field errors"},
+        429: {"description": "Too many submissions"},
+    },
+)
+def submit_entry(
+    request: Request, services: ServicesDep, data: Annotated[SubmissionIn, Body()]
+) -> Any:
+    """Submit an entry: it is verified in the sandbox, then reviewed by a maintainer.
+
+    Returns 202 with the submission id and its status page; 422 lists every field error.
+    """
+    try:
+        return moderation.submit(services, data, client_key=security.client_key(request))
+    except SubmissionInvalid as exc:
+        return field_errors(exc)
+    except moderation.RateLimited as exc:
+        return rate_limited(exc)
+
+
+def _get(services: ServicesDep, submission_id: str) -> Submission:
+    with services.database.read() as session:
+        submission = store.get_submission(session=session, submission_id=submission_id[:40])
+    if submission is None:
+        raise HTTPException(404, f"no submission with id {submission_id!r}")
+    return submission
+
+
+@router.get("/{submission_id}", responses={404: {"description": "Unknown submission"}})
+def get_submission(submission_id: str, services: ServicesDep) -> SubmissionPublic:
+    """A submission's status and its sandbox results."""
+    return public(services, _get(services, submission_id))
+
+
+def _decide(action: Any, services: ServicesDep, submission_id: str) -> SubmissionPublic:
+    try:
+        action()
+    except moderation.SubmissionNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except moderation.TransitionRefused as exc:
+        raise HTTPException(409, str(exc)) from exc
+    except SubmissionInvalid as exc:
+        raise HTTPException(422, "; ".join(exc.errors.values())) from exc
+    return public(services, _get(services, submission_id))
+
+
+_REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Needs the maintainer token"},
+    404: {"description": "Unknown submission"},
+    409: {"description": "Not in a state that allows this"},
+}
+
+
+@router.post("/{submission_id}/approve", responses=_REVIEW_RESPONSES)
+def approve(
+    submission_id: str, services: ServicesDep, _auth: MaintainerDep, review: ReviewIn | None = None
+) -> SubmissionPublic:
+    """Approve a verified submission: it becomes an entry, searchable at once (maintainers).
+
+    A failed or unverified submission is refused (409) unless `force` is true.
+    """
+    review = review or ReviewIn()
+    return _decide(
+        lambda: moderation.approve(services, submission_id, note=review.note, force=review.force),
+        services,
+        submission_id,
+    )
+
+
+@router.post("/{submission_id}/reject", responses=_REVIEW_RESPONSES)
+def reject(
+    submission_id: str, services: ServicesDep, _auth: MaintainerDep, review: ReviewIn
+) -> SubmissionPublic:
+    """Reject a submission with a note saying why (maintainers)."""
+    return _decide(
+        lambda: moderation.reject(services, submission_id, note=review.note),
+        services,
+        submission_id,
+    )
+
+
+@router.post("/{submission_id}/verify", responses=_REVIEW_RESPONSES)
+def verify_again(
+    submission_id: str, services: ServicesDep, _auth: MaintainerDep
+) -> SubmissionPublic:
+    """Queue a submission's snippets for the sandbox again (maintainers)."""
+    return _decide(lambda: moderation.requeue(services, submission_id), services, submission_id)

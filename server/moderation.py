@@ -1,0 +1,295 @@
+"""The life of a submission: pending -> verifying -> verified | failed | unverified -> decided.
+
+A submission is validated (`contribution.to_draft`), checked for a duplicate among existing
+entries, stored, and queued for the sandboxed harness in the same transaction, so nothing
+acknowledged is lost. When the sandbox is off or unavailable it is marked "unverified" and
+nothing runs: contributed code never runs outside the sandbox. A maintainer approves it
+(it becomes an entry, searchable at once) or rejects it with a note.
+
+Approving a submission that failed verification, or that could not be verified, is refused
+unless the maintainer passes `force=True`: an entry that says its code was checked must have
+been checked, and overriding that is a deliberate, recorded act (the note says why).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from . import store
+from .contribution import SubmissionIn, SubmissionInvalid, to_draft
+from .harness.verify import SnippetOutcome, SnippetTask, TargetKind, register_target
+from .models import EntryDraft, Job, Submission
+from .services import Services
+
+log = logging.getLogger("errata.moderation")
+
+OPEN_STATUSES = ("pending", "verifying", "verified", "failed", "unverified")
+APPROVABLE = ("verified",)
+FORCE_APPROVABLE = ("verified", "failed", "unverified")
+RATE_WINDOW_SECONDS = 60.0
+
+
+class SubmissionNotFound(LookupError):
+    """No submission has this id."""
+
+
+class TransitionRefused(ValueError):
+    """The submission is not in a state that allows this action."""
+
+
+class RateLimited(RuntimeError):
+    """Too many submissions from one client; try again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many submissions; try again in {int(retry_after)} s")
+
+
+class SubmissionReceipt(BaseModel):
+    """What a contributor gets back: the id, the status and where to follow it."""
+
+    id: str
+    status: str
+    entry_id: str | None
+    duplicate_of: str | None
+    status_url: str
+
+
+def verification_available(services: Services) -> tuple[bool, str]:
+    """Whether submitted code can run in the sandbox here, and why not."""
+    if str(getattr(services.settings, "sandbox", "auto")).lower() == "off":
+        return False, "the sandbox is turned off (ERRATA_SANDBOX=off)"
+    harness = services.harness
+    if harness is None:
+        return False, "the verification harness is not running"
+    describe = getattr(harness, "describe", None)
+    info: dict[str, Any] = describe() if callable(describe) else {}
+    if not info.get("available", False):
+        return False, str(info.get("reason") or "the sandbox is unavailable")
+    return True, ""
+
+
+def find_duplicate(services: Services, draft: EntryDraft) -> str | None:
+    """The id of an existing entry whose symptoms confidently match this draft's, if any."""
+    if services.index is None:
+        return None
+    from .search import search
+
+    try:
+        response = search(services.index, services.database, "\n".join(draft.symptoms), limit=1)
+    except Exception:  # duplicate detection must never lose a submission
+        log.exception("duplicate search failed")
+        return None
+    if response.status == "matched" and response.results and response.results[0].confident:
+        return response.results[0].id
+    return None
+
+
+def _unique_entry_id(session: Session, base: str) -> str:
+    candidate, n = base, 1
+    while store.id_taken(session=session, entry_id=candidate):
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: 80 - len(suffix)].rstrip("-") + suffix
+    return candidate
+
+
+def _snippet_slugs(draft: EntryDraft) -> list[str]:
+    return [snippet.id for fix in draft.fixes for snippet in fix.snippets]
+
+
+def submit(services: Services, data: SubmissionIn, *, client_key: str) -> SubmissionReceipt:
+    """Validate, rate-limit, store and queue a submission (SubmissionInvalid, RateLimited)."""
+    draft = to_draft(data)
+    duplicate = find_duplicate(services, draft)
+    can_verify, reason = verification_available(services)
+    settings = services.settings
+    with services.database.write() as session:
+        retry = store.hit_rate_limit(
+            session=session,
+            key=f"submit:{client_key}",
+            limit=settings.submission_rate_per_minute,
+            window_seconds=RATE_WINDOW_SECONDS,
+        )
+        if retry is not None:
+            raise RateLimited(retry)
+        entry_id = _unique_entry_id(session, draft.id)
+        draft = draft.model_copy(update={"id": entry_id})
+        status = "unverified" if not can_verify else "pending"
+        submission = store.create_submission(
+            session=session,
+            submission_id="sub-" + secrets.token_hex(8),
+            entry_id=entry_id,
+            title=draft.title,
+            draft=draft.model_dump(mode="json"),
+            contact=data.contact.strip(),
+            client_key=client_key,
+            duplicate_of=duplicate,
+            status=status,
+        )
+        if not can_verify:
+            submission.review_note = f"not verified: {reason}"
+        elif store.enqueue_job(
+            session=session,
+            kind="submission",
+            target_id=submission.id,
+            snippet_slugs=_snippet_slugs(draft),
+            limit=settings.verify_queue_size,
+        ):
+            submission.status = "verifying"
+        session.add(submission)
+    _wake_harness(services)
+    return receipt(submission)
+
+
+def receipt(submission: Submission) -> SubmissionReceipt:
+    """The public receipt of a submission."""
+    return SubmissionReceipt(
+        id=submission.id,
+        status=submission.status,
+        entry_id=submission.entry_id,
+        duplicate_of=submission.duplicate_of,
+        status_url=f"/submissions/{submission.id}",
+    )
+
+
+def _wake_harness(services: Services) -> None:
+    wake = getattr(services.harness, "wake", None)
+    if callable(wake):
+        wake()
+
+
+def requeue(services: Services, submission_id: str) -> Submission:
+    """Queue a submission's snippets again (a maintainer, once the sandbox is back)."""
+    can_verify, reason = verification_available(services)
+    if not can_verify:
+        raise TransitionRefused(f"cannot verify now: {reason}")
+    with services.database.write() as session:
+        submission = store.transition_submission(
+            session=session, submission_id=submission_id, to="verifying", allowed_from=OPEN_STATUSES
+        )
+        if submission is None:
+            raise _refusal(session, submission_id, "verify again")
+        draft = EntryDraft.model_validate(submission.draft)
+        job = store.enqueue_job(
+            session=session,
+            kind="submission",
+            target_id=submission_id,
+            snippet_slugs=_snippet_slugs(draft),
+            limit=services.settings.verify_queue_size,
+        )
+        if job is None:
+            raise TransitionRefused("the verification queue is full; try again later")
+    _wake_harness(services)
+    return submission
+
+
+def _refusal(session: Session, submission_id: str, action: str) -> Exception:
+    current = store.get_submission(session=session, submission_id=submission_id)
+    if current is None:
+        return SubmissionNotFound(f"no submission with id {submission_id!r}")
+    return TransitionRefused(f"cannot {action} a submission that is {current.status}")
+
+
+def approve(services: Services, submission_id: str, *, note: str = "", force: bool = False) -> str:
+    """Make a verified submission an entry, searchable at once; returns the entry id.
+
+    A failed or unverified submission is refused unless `force` (see the module docstring).
+    """
+    with services.database.write() as session:
+        current = store.get_submission(session=session, submission_id=submission_id)
+        if current is None:
+            raise SubmissionNotFound(f"no submission with id {submission_id!r}")
+        if current.status in ("failed", "unverified") and not force:
+            raise TransitionRefused(
+                f"this submission is {current.status}: approve it anyway only with force"
+            )
+        draft = EntryDraft.model_validate(current.draft)
+        if store.id_taken(session=session, entry_id=draft.id, ignore_submission=submission_id):
+            draft = draft.model_copy(update={"id": _unique_entry_id(session, draft.id)})
+        moved = store.transition_submission(
+            session=session,
+            submission_id=submission_id,
+            to="approved",
+            allowed_from=FORCE_APPROVABLE if force else APPROVABLE,
+            note=note.strip() or None,
+            entry_id=draft.id,
+        )
+        if moved is None:
+            raise _refusal(session, submission_id, "approve")
+        store.upsert_entry(session=session, draft=draft, from_files=False)
+        store.attach_runs_to_entry(session=session, submission_id=submission_id, entry_id=draft.id)
+        store.bump_revision(session=session)
+    _refresh_index(services)
+    return draft.id
+
+
+def reject(services: Services, submission_id: str, *, note: str) -> Submission:
+    """Reject a submission with a note saying why (the note is required)."""
+    if not note.strip():
+        raise SubmissionInvalid({"note": "say why the submission is rejected"})
+    with services.database.write() as session:
+        submission = store.transition_submission(
+            session=session,
+            submission_id=submission_id,
+            to="rejected",
+            allowed_from=OPEN_STATUSES,
+            note=note.strip(),
+        )
+        if submission is None:
+            raise _refusal(session, submission_id, "reject")
+    return submission
+
+
+def _refresh_index(services: Services) -> None:
+    """Rebuild this process's index now; other processes notice the revision bump."""
+    index = services.index
+    refresh = getattr(index, "refresh_if_changed", None) or getattr(index, "rebuild", None)
+    if callable(refresh):
+        try:
+            refresh(services.database)
+        except Exception:  # the poller will catch up; approval itself is committed
+            log.exception("index refresh after approval failed")
+
+
+def _load_submission(session: Session, submission_id: str) -> list[SnippetTask] | None:
+    submission = store.get_submission(session=session, submission_id=submission_id)
+    if submission is None:
+        return None
+    if submission.status not in ("pending", "verifying"):
+        return []
+    draft = EntryDraft.model_validate(submission.draft)
+    return [
+        SnippetTask(slug=s.id, code=s.code, check_code=s.check_code, language=s.language)
+        for fix in draft.fixes
+        for s in fix.snippets
+    ]
+
+
+def verdict(statuses: list[str]) -> str:
+    """A submission's status from its snippets' run statuses."""
+    if statuses and all(s == "passed" for s in statuses):
+        return "verified"
+    if any(s in ("failed", "timeout", "error") for s in statuses):
+        return "failed"
+    return "unverified"
+
+
+def _verification_done(session: Session, job: Job, outcomes: list[SnippetOutcome]) -> None:
+    store.transition_submission(
+        session=session,
+        submission_id=job.target_id,
+        to=verdict([o.status for o in outcomes]),
+        allowed_from=("pending", "verifying"),
+    )
+
+
+register_target(
+    "submission",
+    TargetKind(load=_load_submission, run_column="submission_id", on_done=_verification_done),
+)

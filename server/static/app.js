@@ -1,0 +1,36 @@
+// errata: progressive enhancement only; every page works without this file.
+// The contributor form's "add" and "remove" buttons work in place instead of a round trip.
+"use strict";
+(function () {
+  function renumber(form) {
+    form.querySelectorAll(".fix-row .fix-number").forEach(function (el, i) { el.textContent = String(i + 1); });
+  }
+  function blank(row) {
+    row.querySelectorAll("input, textarea").forEach(function (el) { el.value = ""; });
+    row.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-add], button[data-remove]");
+    if (!button) return;
+    var form = button.form;
+    if (button.dataset.add) {
+      var rows = form.querySelectorAll("." + button.dataset.add);
+      if (!rows.length) return;  // let the server add the first row
+      var copy = rows[rows.length - 1].cloneNode(true);
+      blank(copy);
+      rows[rows.length - 1].after(copy);
+      var first = copy.querySelector("input, textarea");
+      if (first) first.focus();
+    } else {
+      var row = button.closest("." + button.dataset.remove);
+      var siblings = form.querySelectorAll("." + button.dataset.remove);
+      if (siblings.length <= 1) { blank(row); } else {
+        var next = row.nextElementSibling;
+        if (next && next.classList.contains("field-error")) next.remove();
+        row.remove();
+      }
+    }
+    renumber(form);
+    event.preventDefault();
+  });
+})();

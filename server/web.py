@@ -1,0 +1,230 @@
+"""The web pages: search, entry, submit, submission status, moderation. Thin: parse, call, render.
+
+Pages work without JavaScript; /static/app.js only makes the form's add/remove rows instant.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from . import moderation, render, security, store
+from .contribution import SubmissionInvalid, parse_input
+from .deps import ServicesDep, get_services
+from .models import EntryDraft
+from .search import SearchInputError, search
+from .services import Services
+from .web_forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_data
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals.update(
+    markdown=render.markdown,
+    highlight=render.highlight,
+    timing_chart=render.timing_chart,
+    other_figures=render.other_figures,
+)
+router = APIRouter(include_in_schema=False)
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages and the static files to an app."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+
+def page(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render a template with a CSRF token for its forms (and the cookie it is bound to)."""
+    services = get_services(request)
+    token, fresh = security.csrf_token(request, services)
+    context = {
+        "csrf_token": token,
+        "maintainer": security.is_maintainer(request, services),
+        **context,
+    }
+    response = templates.TemplateResponse(
+        request, name, context, status_code=status, headers=headers
+    )
+    security.set_csrf_cookie(response, fresh)
+    return response
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """A plain error page."""
+    return page(request, "error.html", {"status": status, "message": message}, status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(
+    request: Request, services: ServicesDep, q: str = "", language: str = ""
+) -> Response:
+    """Paste a trace, see ranked matches with their confidence and why."""
+    response, error = None, ""
+    if q.strip():
+        if services.index is None:
+            error = "the search index is still being built; try again in a moment"
+        else:
+            try:
+                response = search(
+                    services.index, services.database, q, limit=5, language=language or None
+                )
+            except SearchInputError as exc:
+                error = str(exc)
+    context = {"q": q, "language": language, "response": response, "error": error}
+    return page(request, "search.html", context, 400 if error and q.strip() else 200)
+
+
+@router.get("/entries/{entry_id}", response_class=HTMLResponse)
+def entry_page(request: Request, entry_id: str, services: ServicesDep) -> Response:
+    """One entry: symptoms, root cause, fixes with highlighted code and their records."""
+    with services.database.read() as session:
+        entry = store.get_entry(session=session, entry_id=entry_id[:80])
+    if entry is None:
+        return error_page(request, 404, f"No entry has the id {entry_id[:80]!r}.")
+    return page(request, "entry.html", {"entry": entry})
+
+
+@router.get("/submit", response_class=HTMLResponse)
+def submit_page(request: Request) -> Response:
+    """The contributor form."""
+    return page(request, "submit.html", {"form": FormState(), "errors": {}})
+
+
+def _form_page(request: Request, form: FormState, errors: dict[str, str], status: int) -> Response:
+    return page(request, "submit.html", {"form": form, "errors": errors}, status)
+
+
+@router.post("/submit", response_class=HTMLResponse)
+async def submit_form(request: Request) -> Response:
+    """Take a submission from the form; errors come back beside their fields."""
+    services = get_services(request)
+    form = await request.form()
+    try:
+        security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
+    except HTTPException as exc:
+        return error_page(request, exc.status_code, str(exc.detail))
+    state = read_form(form)
+    if apply_action(state, _field(form, "action")):
+        return _form_page(request, state, {}, 200)
+    if _field(form, HONEYPOT_FIELD):
+        return error_page(request, 400, "This submission was refused.")
+    try:
+        data = parse_input(to_input_data(state))
+        receipt = await run_in_threadpool(
+            moderation.submit, services, data, client_key=security.client_key(request)
+        )
+    except SubmissionInvalid as exc:
+        return _form_page(request, state, exc.errors, 422)
+    except moderation.RateLimited as exc:
+        seconds = str(max(1, math.ceil(exc.retry_after)))
+        errors = {"form": f"Too many submissions from your address; try again in {seconds} s."}
+        return page(
+            request, "submit.html", {"form": state, "errors": errors}, 429, {"Retry-After": seconds}
+        )
+    return RedirectResponse(receipt.status_url, status_code=303)
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def submission_context(services: Services, submission_id: str) -> dict[str, Any] | None:
+    """A submission with its draft, sandbox results and the entry it may duplicate."""
+    with services.database.read() as session:
+        submission = store.get_submission(session=session, submission_id=submission_id[:40])
+        if submission is None:
+            return None
+        runs = store.submission_runs(session=session, submission_id=submission.id)
+        duplicate = None
+        if submission.duplicate_of:
+            duplicate = store.get_entry(session=session, entry_id=submission.duplicate_of)
+    draft = EntryDraft.model_validate(submission.draft)
+    return {"submission": submission, "draft": draft, "runs": runs, "duplicate": duplicate}
+
+
+@router.get("/submissions/{submission_id}", response_class=HTMLResponse)
+def submission_page(request: Request, submission_id: str, services: ServicesDep) -> Response:
+    """A submission's status: verification results, review, the entry it became."""
+    context = submission_context(services, submission_id)
+    if context is None:
+        return error_page(request, 404, f"No submission has the id {submission_id[:40]!r}.")
+    return page(request, "submission.html", context)
+
+
+@router.get("/moderate", response_class=HTMLResponse)
+def moderate_page(request: Request, services: ServicesDep, done: str = "") -> Response:
+    """The moderation queue (maintainers), or the sign-in form."""
+    if not security.is_maintainer(request, services):
+        return page(request, "login.html", {"error": ""})
+    with services.database.read() as session:
+        open_ids = [
+            s.id for s in store.list_submissions(session=session, statuses=moderation.OPEN_STATUSES)
+        ]
+        decided = store.list_submissions(
+            session=session, statuses=("approved", "rejected"), limit=500
+        )
+    queue = [c for c in (submission_context(services, i) for i in open_ids) if c is not None]
+    context = {"queue": queue, "decided": decided[-20:][::-1], "done": done[:200]}
+    return page(request, "moderate.html", context)
+
+
+@router.post("/moderate/login", response_class=HTMLResponse)
+async def moderate_login(request: Request) -> Response:
+    """Sign in with the maintainer token (sets an HttpOnly, SameSite=Strict cookie)."""
+    services = get_services(request)
+    form = await request.form()
+    try:
+        security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
+    except HTTPException as exc:
+        return error_page(request, exc.status_code, str(exc.detail))
+    if not security.token_matches(services, _field(form, "token")):
+        return page(request, "login.html", {"error": "That is not the maintainer token."}, 401)
+    response = RedirectResponse("/moderate", status_code=303)
+    response.set_cookie(
+        security.MAINTAINER_COOKIE, security.maintainer_session_value(services),
+        httponly=True, samesite="strict", path="/",
+    )  # fmt: skip
+    return response
+
+
+@router.post("/moderate/{submission_id}/{action}", response_class=HTMLResponse)
+async def moderate_action(request: Request, submission_id: str, action: str) -> Response:
+    """Approve, reject or re-verify a submission from the moderation page."""
+    services = get_services(request)
+    form = await request.form()
+    try:
+        security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
+        security.require_maintainer(request, services)
+    except HTTPException as exc:
+        return error_page(request, exc.status_code, str(exc.detail))
+    note, force = _field(form, "note"), _field(form, "force") == "yes"
+    calls = {
+        "approve": lambda: moderation.approve(services, submission_id, note=note, force=force),
+        "reject": lambda: moderation.reject(services, submission_id, note=note),
+        "verify": lambda: moderation.requeue(services, submission_id),
+    }
+    if action not in calls:
+        return error_page(request, 404, f"No moderation action {action[:40]!r}.")
+    try:
+        await run_in_threadpool(calls[action])
+    except moderation.SubmissionNotFound as exc:
+        return error_page(request, 404, str(exc))
+    except moderation.TransitionRefused as exc:
+        return error_page(request, 409, str(exc))
+    except SubmissionInvalid as exc:
+        return error_page(request, 422, "; ".join(exc.errors.values()))
+    return RedirectResponse(f"/moderate?done={action}+{submission_id}", status_code=303)

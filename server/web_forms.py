@@ -1,0 +1,99 @@
+"""The contributor form <-> a `SubmissionIn`: repeated rows in, the same rows back out.
+
+The form works without JavaScript: "add a symptom" and "add a fix" are submit buttons that
+come back with one more row; each row's remove button comes back without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from typing import Any
+
+from starlette.datastructures import FormData
+
+HONEYPOT_FIELD = "website"
+MIN_SYMPTOM_ROWS = 2
+
+
+@dataclass
+class FormState:
+    """What the form shows: every field as the contributor typed it."""
+
+    title: str = ""
+    symptoms: list[str] = field(default_factory=lambda: [""] * MIN_SYMPTOM_ROWS)
+    root_cause: str = ""
+    fixes: list[dict[str, str]] = field(default_factory=lambda: [_blank_fix()])
+    languages: str = "python"
+    tags: str = ""
+    environment: str = ""
+    source: str = ""
+    contact: str = ""
+
+
+def _blank_fix() -> dict[str, str]:
+    return {"title": "", "explanation": "", "code": "", "check": ""}
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def _texts(form: FormData, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str)]
+
+
+def read_form(form: FormData) -> FormState:
+    """The form state a POST carries (rows zipped back together in order)."""
+    columns = [_texts(form, f"fix_{part}") for part in ("title", "explanation", "code", "check")]
+    fixes = [
+        dict(zip(("title", "explanation", "code", "check"), row, strict=True))
+        for row in zip_longest(*columns, fillvalue="")
+    ]
+    return FormState(
+        title=_text(form, "title"),
+        symptoms=_texts(form, "symptoms"),
+        root_cause=_text(form, "root_cause"),
+        fixes=fixes,
+        languages=_text(form, "languages"),
+        tags=_text(form, "tags"),
+        environment=_text(form, "environment"),
+        source=_text(form, "source"),
+        contact=_text(form, "contact"),
+    )
+
+
+def apply_action(state: FormState, action: str) -> bool:
+    """Add or remove a row as the button named; False when `action` is no such button."""
+    kind, _, position = action.partition(":")
+    if kind == "add-symptom":
+        state.symptoms.append("")
+    elif kind == "add-fix":
+        state.fixes.append(_blank_fix())
+    elif kind in ("remove-symptom", "remove-fix") and position.isdigit():
+        rows: list[Any] = state.symptoms if kind == "remove-symptom" else state.fixes
+        if int(position) < len(rows):
+            rows.pop(int(position))
+    else:
+        return False
+    if not state.symptoms:
+        state.symptoms.append("")
+    if not state.fixes:
+        state.fixes.append(_blank_fix())
+    return True
+
+
+def to_input_data(state: FormState) -> dict[str, Any]:
+    """The data of a `SubmissionIn` (validated by `contribution.parse_input`)."""
+    return {
+        "title": state.title,
+        "symptoms": state.symptoms,
+        "root_cause": state.root_cause,
+        "fixes": state.fixes,
+        "languages": [state.languages],
+        "tags": [state.tags],
+        "environment": [line for line in state.environment.splitlines() if line.strip()],
+        "source": state.source,
+        "contact": state.contact,
+    }
