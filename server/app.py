@@ -11,7 +11,16 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from . import __version__, api, api_outcomes, api_verify, registry
+from . import (
+    __version__,
+    api,
+    api_outcomes,
+    api_submissions,
+    api_verify,
+    registry,
+    security,
+    web,
+)
 from .config import Settings
 from .db import Database
 from .harness.runner import Harness
@@ -65,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
+    security.install(app, services)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
@@ -72,6 +82,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api_verify.router)
     app.include_router(api_outcomes.router)
     app.include_router(registry.router)
+    app.include_router(api_submissions.router)
+    web.install(app)
     mcp = mount_mcp(app, services)
     return app
 
