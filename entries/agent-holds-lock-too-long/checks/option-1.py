@@ -114,8 +114,8 @@ async def main():
     assert wrong_parallel == 1, "the wrong version should serialize the LLM calls"
     assert right_parallel == WORKERS, f"only {right_parallel} LLM calls overlapped"
     assert wrong_ms >= 0.95 * WORKERS * one_worker_ms, f"wrong took only {wrong_ms:.0f} ms"
-    assert right_ms <= 2.0 * one_worker_ms, f"right took {right_ms:.0f} ms, not ~{one_worker_ms} ms"
-    assert speedup >= 0.6 * WORKERS, f"speed-up {speedup:.1f}x, the article claims ~10x"
+    assert right_ms <= 3.0 * one_worker_ms, f"right took {right_ms:.0f} ms, not ~{one_worker_ms} ms"
+    assert speedup >= WORKERS / 2, f"speed-up {speedup:.1f}x, the article claims ~10x"
     assert max(state._lock.holds) < scaled(100), "the right version held its lock too long"
 
     # A crash inside the critical section still releases the lock (async with).

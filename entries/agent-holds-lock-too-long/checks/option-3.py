@@ -71,7 +71,8 @@ async def main():
     users = [f"user_{i:03d}" for i in range(10, 20)]
     different_keys = await timed(*(process_user(u, {}) for u in users))
     assert db.max_total >= len(users), f"only {db.max_total} users were processed at once"
-    assert different_keys < 3 * one_task, f"different keys took {different_keys:.3f}s"
+    serial = len(users) * one_task
+    assert different_keys < serial / 2, f"different keys took {different_keys:.3f}s, not parallel"
     record(
         one_task_ms=round(one_task * 1000, 1),
         same_key_5_tasks_ms=round(same_key * 1000, 1),
