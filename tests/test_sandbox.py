@@ -481,3 +481,23 @@ def test_verify_file_of_a_missing_file_is_a_clear_error(
     code = cli_main(["verify", "--file", str(tmp_path / "absent.py"), "--json"])
     assert code == 2
     assert "cannot read file" in capsys.readouterr().err
+
+
+def test_a_program_that_closes_its_output_still_runs_to_its_end(sandbox: Sandbox) -> None:
+    code = """
+        import os, time
+        os.close(1)
+        os.close(2)
+        time.sleep(0.5)
+        raise SystemExit(7)
+    """
+    result = run(sandbox, code)
+    assert result.status == "failed"
+    assert result.exit_code == 7
+    assert result.duration_ms >= 500
+
+
+def test_a_program_that_closes_its_output_and_hangs_times_out(sandbox: Sandbox) -> None:
+    result = run(sandbox, "import os, time\nos.close(1)\nos.close(2)\ntime.sleep(600)\n", timeout=1)
+    assert result.status == "timeout"
+    assert result.duration_ms < 3000

@@ -56,7 +56,10 @@ def prepare_parent(total_cpus: float) -> None:
     for controller in CONTROLLERS:
         base = CGROUP_ROOT / controller
         if not (base / "cgroup.procs").exists():
-            raise CgroupError(f"cgroup v1 controller {controller!r} is not mounted at {base}")
+            raise CgroupError(
+                f"per-run cgroups need the cgroup v1 {controller!r} controller at {base}, "
+                "which this host does not mount (cgroup v2 is not supported yet)"
+            )
         try:
             (base / PARENT).mkdir(exist_ok=True)
         except OSError as exc:

@@ -63,6 +63,11 @@ def collect_output(proc: subprocess.Popen[bytes], deadline: float, cap: int) -> 
                 break  # exited; a straggler holding the pipes is killed with the cgroup
     finally:
         selector.close()
+    if not (timed_out or capped):  # both pipes closed: the program may still be running
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            timed_out = True
     if timed_out or capped:
         _kill_group(proc)
     out, err = (bytes(b[:cap]) for b in buffers.values())
