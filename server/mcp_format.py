@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from .models import EntryPublic
 
-DEFAULT_MAX_CHARS = 20_000  # the JSON of a result; ~5-7k tokens, and clients may see it twice
+DEFAULT_MAX_CHARS = 32_000  # compact JSON: ~8-11k tokens; the indented text copy is ~1.2x
 MIN_MAX_CHARS = 2_000
 MAX_MAX_CHARS = 100_000
 _FLOOR = 240  # a cut string keeps at least this much
