@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import ToolAnnotations
@@ -17,8 +17,9 @@ from pydantic import BaseModel, Field
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from . import __version__, store
+from . import __version__, moderation, security, store
 from . import search as search_engine
+from .contribution import SubmissionIn, SubmissionInvalid
 from .mcp_format import (
     DEFAULT_MAX_CHARS,
     MAX_MAX_CHARS,
@@ -244,6 +245,20 @@ def _add_tools(mcp: MCPServer, services: Services) -> None:
         run (passed, failed, timeout, error or unverified), its error and measured figures."""
         result = _verification(services, _entry(services, entry_id))
         return fit_budget(result, max_chars, hint=_hint(entry_id))
+
+    @mcp.tool(annotations=REPORT)
+    def submit_entry(submission: SubmissionIn, ctx: Context) -> moderation.SubmissionReceipt:
+        """Contribute an entry: title, symptoms, root cause, fixes (each with code and an optional
+        check script), languages, tags, environment, source. Its code runs in errata's sandbox,
+        then a maintainer reviews it; follow it at the returned status_url."""
+        request = getattr(ctx.request_context, "request", None)
+        key = security.client_key(request) if request is not None else "mcp-stdio"
+        try:
+            return moderation.submit(services, submission, client_key=key)
+        except SubmissionInvalid as exc:
+            raise ToolError(f"invalid submission: {exc}") from exc
+        except moderation.RateLimited as exc:
+            raise ToolError(str(exc)) from exc
 
 
 def _add_resources_and_prompts(mcp: MCPServer, services: Services) -> None:

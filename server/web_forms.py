@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
 
-from starlette.datastructures import FormData
-
 HONEYPOT_FIELD = "website"
 MIN_SYMPTOM_ROWS = 2
 
@@ -35,17 +33,17 @@ def _blank_fix() -> dict[str, str]:
     return {"title": "", "explanation": "", "code": "", "check": ""}
 
 
-def _text(form: FormData, name: str) -> str:
+def _text(form: Any, name: str) -> str:
     value = form.get(name, "")
     return value if isinstance(value, str) else ""
 
 
-def _texts(form: FormData, name: str) -> list[str]:
+def _texts(form: Any, name: str) -> list[str]:
     return [v for v in form.getlist(name) if isinstance(v, str)]
 
 
-def read_form(form: FormData) -> FormState:
-    """The form state a POST carries (rows zipped back together in order)."""
+def read_form(form: Any) -> FormState:
+    """The form state a POST carries (a Starlette FormData; rows zipped back in order)."""
     columns = [_texts(form, f"fix_{part}") for part in ("title", "explanation", "code", "check")]
     fixes = [
         dict(zip(("title", "explanation", "code", "check"), row, strict=True))
