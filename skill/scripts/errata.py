@@ -190,6 +190,8 @@ def print_search(answer: dict[str, Any]) -> None:
         print(f"   {item.get('title', '')}")
         if item.get("matched_symptom"):
             print(f"   matched symptom: {clip(item['matched_symptom'], 160)}")
+        if not item.get("confident"):
+            continue  # a neighbour, not an answer: its title and symptom are enough
         if item.get("why"):
             print(f"   why: {clip(item['why'], 160)}")
         if item.get("root_cause"):
@@ -204,8 +206,12 @@ def fix_status(fix: dict[str, Any]) -> str:
     """A fix's verification in a few words."""
     check = fix.get("verification") or {}
     status = check.get("status", "unverified")
-    total = check.get("total", 0)
-    return f"{status} {check.get('passed', 0)}/{total} snippets" if total else status
+    passed, total = check.get("passed", 0), check.get("total", 0)
+    if status == "passed":
+        return f"verified: {passed}/{total} snippets passed"
+    if status == "failed":
+        return f"failed: {passed}/{total} snippets passed"
+    return status
 
 
 def print_entry(entry: dict[str, Any]) -> None:
