@@ -7,6 +7,7 @@ variant turns that deadlock into a RuntimeError.
 """
 
 import asyncio
+import contextlib
 
 from errata_check import load_snippet, record, scaled
 
@@ -59,7 +60,7 @@ async def main():
     assert lock.locked(), "the article says unsafe_update leaves the lock held; it did not"
     try:
         await asyncio.wait_for(ns["safe_update"]({"name": "next"}), 0.2)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         figures["next_worker_deadlocked"] = True
     else:
         raise AssertionError("a worker got the lock the crashed worker never released")
@@ -73,14 +74,12 @@ async def main():
     lock.release()  # recover from the crashed unsafe_update
 
     # A worker cancelled while waiting for the lock does not leak it.
-    await lock.acquire()
+    await asyncio.wait_for(lock.acquire(), 1.0)
     waiter = asyncio.create_task(ns["update_with_timeout"]({"name": "cancelled"}))
     await asyncio.sleep(scaled(100))
     waiter.cancel()
-    try:
+    with contextlib.suppress(asyncio.CancelledError):
         await asyncio.wait_for(waiter, 1.0)
-    except asyncio.CancelledError:
-        pass
     lock.release()
     assert not lock.locked(), "a cancelled waiter left the lock held"
 

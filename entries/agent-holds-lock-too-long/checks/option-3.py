@@ -113,9 +113,13 @@ async def main():
     # The snippet's comment: unused locks are garbage collected.
     locks = type(keyed_locks)()
     refs = []
-    for i in range(50):
-        async with locks.locked(f"k{i}"):
-            refs.append(weakref.ref(await locks.get_lock(f"k{i}")))
+
+    async def use_keys():
+        for i in range(50):
+            async with locks.locked(f"k{i}"):
+                refs.append(weakref.ref(await locks.get_lock(f"k{i}")))
+
+    await asyncio.wait_for(use_keys(), 1.0)
     gc.collect()
     alive = sum(ref() is not None for ref in refs)
     record(unused_locks_alive_of_50=alive)

@@ -26,9 +26,9 @@ async def fetch_data(item_id):
 
 
 async def call_llm(data):
+    global inside
     await asyncio.sleep(scaled(5000))
     if data["item_id"].startswith("bad"):
-        global inside
         inside -= 1
         raise ValueError("LLM refused " + data["item_id"])
     return "answer for " + data["item_id"]
@@ -83,7 +83,7 @@ async def main():
     assert await asyncio.wait_for(first, DEADLINE) == "answer for item_5"
     try:
         after = await asyncio.wait_for(db_writer.submit("item_7", {}), 1.0)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise AssertionError(
             "the worker died after a caller was cancelled while waiting: "
             "set_result on a cancelled future raised InvalidStateError inside run()"

@@ -82,7 +82,7 @@ async def writer_wait_under_reader_stream():
     try:
         await asyncio.wait_for(inside.wait(), 50 * HOLD)
         waited = time.perf_counter() - start
-    except asyncio.TimeoutError:
+    except TimeoutError:
         waited = None
     stop.set()
     await bounded(streaming, pending_writer, *readers)
@@ -121,12 +121,15 @@ async def main():
     await bounded(first_reader, reader(), asyncio.gather(waiting_writer, return_exceptions=True))
 
     # A crash inside either section releases the lock.
-    for section in (rw.read, rw.write):
+    async def crash(section):
         try:
             async with section():
                 raise KeyError("crash inside the section")
         except KeyError:
             pass
+
+    await bounded(crash(rw.read), timeout=1.0)
+    await bounded(crash(rw.write), timeout=1.0)
     await bounded(writer(), reader(), timeout=1.0)
     assert not violations, violations[0]
 

@@ -95,7 +95,10 @@ async def main():
         gc.collect()
     never_awaited = sum("never awaited" in str(w.message) for w in caught)
     got_in = await slots_available()
-    record(slots_after_cancellations=got_in, unawaited_coroutines_of_cancelled_waiters=never_awaited)
+    record(
+        slots_after_cancellations=got_in,
+        unawaited_coroutines_of_cancelled_waiters=never_awaited,
+    )
     assert got_in == LIMIT, f"after cancellations {got_in} items got in at once, not {LIMIT}"
     assert pool.stats["active"] == 0, pool.stats
 
