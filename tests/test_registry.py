@@ -124,6 +124,22 @@ def test_file_route_serves_one_file_raw(registry_client: TestClient) -> None:
     assert missing.status_code == 404
 
 
+def test_a_skill_folder_that_cannot_be_packaged_gets_503_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "entries").mkdir()
+    skill = tmp_path / "skill"
+    shutil.copytree(SKILL, skill)
+    (skill / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    settings = Settings(
+        data_dir=tmp_path / "data", entries_dir=tmp_path / "entries", skill_dir=skill
+    )
+    with TestClient(create_app(settings)) as client:
+        answer = client.get("/api/v1/skills/errata")
+        assert answer.status_code == 503
+        assert "logo.png is not a UTF-8 text file" in answer.json()["detail"]
+        (skill / "logo.png").unlink()
+        assert client.get("/api/v1/skills/errata").status_code == 200  # repackaged on change
+
+
 # --- The real ClawHub CLI against a live errata ------------------------------------------------
 
 
@@ -249,6 +265,17 @@ def test_clawhub_search_finds_errata_and_nothing_for_unrelated_words(
     assert f"errata v{load_package(SKILL).version}" in found.stdout
     nothing = clawhub("search", "kubernetes helm chart", "--registry", registry.url)
     assert nothing.returncode == 0 and "errata" not in nothing.stdout
+
+
+@pytest.mark.node
+def test_clawhub_finds_the_registry_from_the_site_well_known_file(
+    registry: LiveServer, clawhub: Clawhub, tmp_path: Path
+) -> None:
+    fresh = Clawhub(home=tmp_path / "home")  # no registry cached from earlier commands
+    result = fresh("install", "errata", "--site", registry.url, "--workdir", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    origin_path = tmp_path / "skills" / "errata" / ".clawhub" / "origin.json"
+    assert json.loads(origin_path.read_text(encoding="utf-8"))["registry"] == registry.url
 
 
 @pytest.mark.node
