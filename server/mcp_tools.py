@@ -13,7 +13,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -24,12 +24,18 @@ from .mcp_format import (
     DEFAULT_MAX_CHARS,
     MAX_MAX_CHARS,
     MIN_MAX_CHARS,
-    NOTICE,
     entry_markdown,
     fit_budget,
     provenance,
 )
-from .models import EntryPublic, Outcome, RunStatus, SearchResult, UtcDatetime
+from .mcp_results import (
+    EntryResult,
+    SearchErrorsResult,
+    SearchHit,
+    VerificationStatusResult,
+    verification_result,
+)
+from .models import EntryPublic, Outcome
 from .outcomes import (
     MAX_DETAILS_CHARS,
     MAX_ENVIRONMENT_CHARS,
@@ -62,61 +68,6 @@ MaxChars = Annotated[
 ]
 
 
-class SearchHit(SearchResult):
-    """One ranked match, with where it came from."""
-
-    provenance: str
-
-
-class SearchErrorsResult(BaseModel):
-    """Ranked matches for a trace: `matched` only when the first result is confident."""
-
-    status: str
-    query_normalized: str
-    notice: str = NOTICE
-    results: list[SearchHit]
-    truncated: bool = False
-    omitted: int = 0
-
-
-class EntryResult(BaseModel):
-    """A whole entry: symptoms, root cause, every fix with its code and verification."""
-
-    entry: EntryPublic
-    provenance: str
-    notice: str = NOTICE
-    truncated: bool = False
-
-
-class SnippetStatus(BaseModel):
-    """The latest harness record of one snippet."""
-
-    fix_id: str
-    snippet_id: str
-    file: str
-    kind: str
-    status: RunStatus
-    stale: bool
-    error: str
-    duration_ms: float
-    figures: dict[str, Any]
-    python_version: str
-    verified_at: UtcDatetime | None
-
-
-class VerificationStatusResult(BaseModel):
-    """Whether verification runs on this server, and each snippet's latest record."""
-
-    entry_id: str
-    available: bool
-    message: str
-    verified: bool
-    passed: int
-    total: int
-    snippets: list[SnippetStatus]
-    truncated: bool = False
-
-
 def _search(services: Services, query: str, limit: int, language: str | None) -> Any:
     if not query.strip():
         raise ToolError("query is empty: pass the error message, trace or symptom you saw")
@@ -147,45 +98,6 @@ def _entry(services: Services, entry_id: str) -> EntryPublic:
 def _hint(entry_id: str | None = None) -> str:
     where = f"errata://entries/{entry_id}" if entry_id else "errata://entries/<id>"
     return f"call get_entry with a larger max_chars or read {where}"
-
-
-def _verification(services: Services, entry: EntryPublic) -> VerificationStatusResult:
-    harness = services.harness
-    described = harness.describe() if harness is not None else {}
-    available = bool(described.get("available", False))
-    if available:
-        message = "verification runs on this server; records below are each snippet's latest run"
-    else:
-        reason = described.get("reason") or "the sandboxed harness is not running"
-        message = f"verification is not available on this server ({reason}); "
-        message += "records below are from earlier runs, if any"
-    snippets = [
-        SnippetStatus(
-            fix_id=fix.id,
-            snippet_id=s.id,
-            file=s.file,
-            kind=s.kind,
-            status=s.verification.status,
-            stale=s.verification.stale,
-            error=s.verification.error,
-            duration_ms=s.verification.duration_ms,
-            figures=s.verification.figures,
-            python_version=s.verification.python_version,
-            verified_at=s.verification.verified_at,
-        )
-        for fix in entry.fixes
-        for s in fix.snippets
-    ]
-    passed = sum(1 for s in snippets if s.status == "passed" and not s.stale)
-    return VerificationStatusResult(
-        entry_id=entry.id,
-        available=available,
-        message=message,
-        verified=entry.verified,
-        passed=passed,
-        total=len(snippets),
-        snippets=snippets,
-    )
 
 
 def _add_tools(mcp: MCPServer, services: Services) -> None:
@@ -243,7 +155,7 @@ def _add_tools(mcp: MCPServer, services: Services) -> None:
     ) -> VerificationStatusResult:
         """How an entry's fix snippets fared in errata's sandboxed harness: each snippet's latest
         run (passed, failed, timeout, error or unverified), its error and measured figures."""
-        result = _verification(services, _entry(services, entry_id))
+        result = verification_result(services, _entry(services, entry_id))
         return fit_budget(result, max_chars, hint=_hint(entry_id))
 
     @mcp.tool(annotations=REPORT)

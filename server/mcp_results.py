@@ -1,0 +1,106 @@
+"""The typed results of the MCP tools: what `structuredContent` carries and its output schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from .mcp_format import NOTICE
+from .models import EntryPublic, RunStatus, SearchResult, UtcDatetime
+from .services import Services
+
+
+class SearchHit(SearchResult):
+    """One ranked match, with where it came from."""
+
+    provenance: str
+
+
+class SearchErrorsResult(BaseModel):
+    """Ranked matches for a trace: `matched` only when the first result is confident."""
+
+    status: str
+    query_normalized: str
+    notice: str = NOTICE
+    results: list[SearchHit]
+    truncated: bool = False
+    omitted: int = 0
+
+
+class EntryResult(BaseModel):
+    """A whole entry: symptoms, root cause, every fix with its code and verification."""
+
+    entry: EntryPublic
+    provenance: str
+    notice: str = NOTICE
+    truncated: bool = False
+
+
+class SnippetStatus(BaseModel):
+    """The latest harness record of one snippet."""
+
+    fix_id: str
+    snippet_id: str
+    file: str
+    kind: str
+    status: RunStatus
+    stale: bool
+    error: str
+    duration_ms: float
+    figures: dict[str, Any]
+    python_version: str
+    verified_at: UtcDatetime | None
+
+
+class VerificationStatusResult(BaseModel):
+    """Whether verification runs on this server, and each snippet's latest record."""
+
+    entry_id: str
+    available: bool
+    message: str
+    verified: bool
+    passed: int
+    total: int
+    snippets: list[SnippetStatus]
+    truncated: bool = False
+
+
+def verification_result(services: Services, entry: EntryPublic) -> VerificationStatusResult:
+    """Each snippet's latest harness record, and whether verification runs on this server."""
+    harness = services.harness
+    described = harness.describe() if harness is not None else {}
+    available = bool(described.get("available", False))
+    if available:
+        message = "verification runs on this server; records below are each snippet's latest run"
+    else:
+        reason = described.get("reason") or "the sandboxed harness is not running"
+        message = f"verification is not available on this server ({reason}); "
+        message += "records below are from earlier runs, if any"
+    snippets = [
+        SnippetStatus(
+            fix_id=fix.id,
+            snippet_id=s.id,
+            file=s.file,
+            kind=s.kind,
+            status=s.verification.status,
+            stale=s.verification.stale,
+            error=s.verification.error,
+            duration_ms=s.verification.duration_ms,
+            figures=s.verification.figures,
+            python_version=s.verification.python_version,
+            verified_at=s.verification.verified_at,
+        )
+        for fix in entry.fixes
+        for s in fix.snippets
+    ]
+    passed = sum(1 for s in snippets if s.status == "passed" and not s.stale)
+    return VerificationStatusResult(
+        entry_id=entry.id,
+        available=available,
+        message=message,
+        verified=entry.verified,
+        passed=passed,
+        total=len(snippets),
+        snippets=snippets,
+    )
