@@ -1,0 +1,153 @@
+"""Evaluate matching on bench/eval/cases.jsonl: recall@1, recall@3, MRR, confident wrong answers.
+
+Loads `entries/` into a temporary SQLite database exactly as errata does, builds the index,
+and runs the real `search()` for every case.
+
+    python bench/eval.py                 # figures with the threshold in server/search/rank.py
+    python bench/eval.py --calibrate     # also choose the threshold (<= 2% confident wrong)
+    python bench/eval.py --show-misses   # print every case that went wrong
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server.db import Database  # noqa: E402
+from server.migrations import migrate  # noqa: E402
+from server.search import CONFIDENT_THRESHOLD, SearchIndex, search  # noqa: E402
+from server.sync import sync_entries  # noqa: E402
+
+CASES = ROOT / "bench" / "eval" / "cases.jsonl"
+
+
+@dataclass
+class Outcome:
+    """What one case produced."""
+
+    case: dict
+    ranked: list[tuple[str, float]]
+
+    @property
+    def expected(self) -> str | None:
+        return self.case.get("expected")
+
+    def rank_of_expected(self) -> int | None:
+        ids = [entry_id for entry_id, _ in self.ranked]
+        return ids.index(self.expected) + 1 if self.expected in ids else None
+
+    def top(self) -> tuple[str | None, float]:
+        return self.ranked[0] if self.ranked else (None, 0.0)
+
+
+def load_cases(path: Path) -> list[dict]:
+    """Every case of the file; a broken line names itself."""
+    cases = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                cases.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{path}:{number}: {exc}") from exc
+    return cases
+
+
+def run_cases(cases: list[dict], entries_dir: Path) -> tuple[list[Outcome], set[str]]:
+    """Search every case against a fresh database loaded from entries_dir."""
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Database(f"sqlite:///{tmp}/eval.db")
+        migrate(database)
+        sync_entries(database, entries_dir)
+        index = SearchIndex.build(database)
+        known = set(index.state.ids)
+        outcomes = []
+        for case in cases:
+            response = search(
+                index, database, case["query"], limit=10, language=case.get("language")
+            )
+            outcomes.append(Outcome(case, [(r.id, r.score) for r in response.results]))
+        database.dispose()
+    return outcomes, known
+
+
+def figures(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
+    """recall@1, recall@3, MRR on positives; confident wrong rates on negatives and overall."""
+    positives = [o for o in outcomes if o.expected]
+    negatives = [o for o in outcomes if not o.expected]
+    ranks = [o.rank_of_expected() for o in positives]
+    confident_right = sum(
+        1 for o in positives if o.top()[0] == o.expected and o.top()[1] >= threshold
+    )
+    wrong_pos = sum(1 for o in positives if o.top()[0] != o.expected and o.top()[1] >= threshold)
+    wrong_neg = sum(1 for o in negatives if o.top()[1] >= threshold)
+    n_pos, n_neg = max(len(positives), 1), max(len(negatives), 1)
+    return {
+        "cases": len(outcomes),
+        "positives": len(positives),
+        "negatives": len(negatives),
+        "recall@1": sum(1 for r in ranks if r == 1) / n_pos,
+        "recall@3": sum(1 for r in ranks if r and r <= 3) / n_pos,
+        "mrr": sum(1 / r for r in ranks if r) / n_pos,
+        "matched@1": confident_right / n_pos,
+        "confident_wrong_negatives": wrong_neg / n_neg,
+        "confident_wrong_positives": wrong_pos / n_pos,
+    }
+
+
+def calibrate(outcomes: list[Outcome], budget: float = 0.02) -> float:
+    """The lowest threshold whose confident wrong rate stays within budget everywhere."""
+    best = 0.99
+    for step in range(99, 19, -1):
+        threshold = step / 100
+        f = figures(outcomes, threshold)
+        if f["confident_wrong_negatives"] > budget or f["confident_wrong_positives"] > budget:
+            break
+        best = threshold
+    return best
+
+
+def show_misses(outcomes: list[Outcome], threshold: float) -> None:
+    """Print the cases that ranked wrong or answered confidently when they should not."""
+    for o in outcomes:
+        top_id, top_score = o.top()
+        wrong_rank = o.expected and top_id != o.expected
+        wrong_confident = top_score >= threshold and top_id != o.expected
+        unsure = o.expected and top_id == o.expected and top_score < threshold
+        if wrong_rank or wrong_confident or unsure:
+            label = "WRONG" if wrong_rank or wrong_confident else "UNSURE"
+            print(f"{label} expected={o.expected} got={o.ranked[:2]} note={o.case.get('note', '')}")
+            print("   ", o.case["query"][:160].replace("\n", " | "))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=CASES)
+    parser.add_argument("--entries", type=Path, default=ROOT / "entries")
+    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    cases = load_cases(args.cases)
+    outcomes, known = run_cases(cases, args.entries)
+    missing = sorted({o.expected for o in outcomes if o.expected and o.expected not in known})
+    if missing:
+        print(f"warning: cases expect entries that are not in {args.entries}: {missing}")
+    threshold = calibrate(outcomes) if args.calibrate else CONFIDENT_THRESHOLD
+    if args.calibrate:
+        print(f"calibrated threshold: {threshold:.2f} (in code: {CONFIDENT_THRESHOLD:.2f})")
+    if args.show_misses:
+        show_misses(outcomes, threshold)
+    print(f"entries indexed: {len(known)}; threshold {threshold:.2f}")
+    for name, value in figures(outcomes, threshold).items():
+        print(f"{name:>28}: {value:.3f}" if isinstance(value, float) else f"{name:>28}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

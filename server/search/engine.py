@@ -1,0 +1,130 @@
+"""The search every interface calls: validate, normalize, rank, then read the few fixes."""
+
+from __future__ import annotations
+
+from .. import store
+from ..db import Database
+from ..models import (
+    EntryPublic,
+    FixBrief,
+    FixPublic,
+    RunStatus,
+    SearchResponse,
+    SearchResult,
+    VerificationSummary,
+)
+from .index import SearchIndex
+from .normalize import cut, normalize
+from .rank import rank
+
+MAX_QUERY_CHARS = 1_000_000
+MAX_LIMIT = 50
+SUMMARY_CHARS = 400
+
+
+class SearchInputError(ValueError):
+    """A query errata cannot search: empty, too long, or a bad limit."""
+
+
+def _check(query: str, limit: int, max_chars: int) -> str:
+    if not isinstance(query, str) or not query.strip():
+        raise SearchInputError("the query is empty: paste an error message, a trace or a sentence")
+    if len(query) > max_chars:
+        raise SearchInputError(f"the query is {len(query)} characters; the limit is {max_chars}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise SearchInputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    return query
+
+
+def _summary(text: str) -> str:
+    first = text.strip().split("\n\n", 1)[0].strip()
+    return first if len(first) <= SUMMARY_CHARS else first[: SUMMARY_CHARS - 1].rstrip() + "…"
+
+
+def fix_brief(fix: FixPublic) -> FixBrief:
+    """A fix in one glance: its best-verified snippet and how its snippets fared."""
+    snippets = fix.snippets
+    current = [s for s in snippets if not s.verification.stale]
+    passed = [s for s in current if s.verification.status == "passed"]
+    failed = [s for s in current if s.verification.status in ("failed", "timeout", "error")]
+    status: RunStatus = "unverified"
+    if failed:
+        status = "failed"
+    elif passed and len(passed) == len(snippets):
+        status = "passed"
+    shown = (passed or snippets)[0] if snippets else None
+    return FixBrief(
+        id=fix.id,
+        title=fix.title,
+        summary=_summary(fix.explanation),
+        code=shown.code if shown is not None else "",
+        verification=VerificationSummary(
+            status=status,
+            passed=len(passed),
+            total=len(snippets),
+            figures=shown.verification.figures if shown is not None else {},
+        ),
+    )
+
+
+def _result(
+    entry: EntryPublic, score: float, confident: bool, matched: str, why: str
+) -> SearchResult:
+    return SearchResult(
+        id=entry.id,
+        title=entry.title,
+        score=score,
+        confident=confident,
+        matched_symptom=matched,
+        why=why,
+        root_cause=entry.root_cause,
+        origin=entry.origin,
+        verified=entry.verified,
+        fixes=[fix_brief(fix) for fix in entry.fixes],
+    )
+
+
+def search(
+    index: SearchIndex,
+    database: Database,
+    query: str,
+    *,
+    limit: int = 5,
+    language: str | None = None,
+    max_chars: int = MAX_QUERY_CHARS,
+) -> SearchResponse:
+    """Match a raw trace, log excerpt or sentence; `matched` only when the first is confident."""
+    _check(query, limit, max_chars)
+    normalized = normalize(cut(query))
+    ranked = rank(index, normalized, limit=limit, language=(language or "").strip() or None)
+    results: list[SearchResult] = []
+    if ranked:
+        with database.read() as session:  # short: only the few entries returned
+            entries = {r.id: store.get_entry(session=session, entry_id=r.id) for r in ranked}
+        for r in ranked:
+            entry = entries.get(r.id)
+            if entry is not None:  # retired since the index was built
+                results.append(_result(entry, r.score, r.confident, r.matched_symptom, r.why))
+    matched = bool(results) and results[0].confident
+    return SearchResponse(
+        status="matched" if matched else "no_match",
+        query_normalized=normalized.text,
+        results=results,
+    )
+
+
+def format_response(response: SearchResponse) -> str:
+    """The answer as text for people at a terminal."""
+    if not response.results:
+        return "no match: no entry covers this error"
+    head = "matched" if response.status == "matched" else "no confident match; closest entries:"
+    lines = [head]
+    for r in response.results:
+        mark = "confident" if r.confident else "not confident"
+        lines.append(f"\n{r.score:.2f} ({mark})  {r.id}: {r.title}")
+        lines.append(f"  matched symptom: {r.matched_symptom}")
+        lines.append(f"  why: {r.why}")
+        for fix in r.fixes:
+            v = fix.verification
+            lines.append(f"  fix: {fix.title} [{v.status} {v.passed}/{v.total}]")
+    return "\n".join(lines)

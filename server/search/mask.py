@@ -1,0 +1,179 @@
+"""Masking of volatile values and tokenization of masked text.
+
+Masking replaces what changes from one occurrence of an error to the next (paths, numbers,
+addresses, ids, timestamps, quoted values) with placeholders, so two traces of the same error
+read the same. Tokens are lowercase, stemmed, with identifiers split into their parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_MASKS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>)\]]+", re.I), " <url> "),
+    (
+        re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I),
+        "<uuid>",
+    ),
+    (
+        re.compile(
+            r"\b\d{4}-\d{2}-\d{2}"
+            r"(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+        ),
+        "<ts>",
+    ),
+    (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), "<ts>"),
+    (re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b"), "<ip>"),
+    (re.compile(r"\[[0-9a-f:]*::[0-9a-f:]*\](?::\d+)?", re.I), "<ip>"),
+    (re.compile(r"\blocalhost:\d+\b"), "<ip>"),
+    (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<hex>"),
+    (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "<email>"),
+    # Paths: unix (at least one slash and a segment), windows drive paths, file.ext:line:col.
+    (re.compile(r"(?:[A-Za-z]:|\b[\w.@~+-]+)?(?:[\\/][\w.@~+-]+){2,}[\\/]?"), "<path>"),
+    (
+        re.compile(
+            r"(?<![\w.])[\w.@~+/\\-]*\.(?:py|pyx|js|mjs|cjs|ts|tsx|jsx|go|java|kt|rs|rb|cs|c|cc|cpp|h)\b"
+        ),
+        "<path>",
+    ),
+    (re.compile(r"(?:\.{1,2}|~)?[\\/][\w.@~+-]+\.\w+"), "<path>"),
+    # Long hex or mixed letter-digit identifiers (request ids, hashes, tokens).
+    (re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b", re.I), "<id>"),
+    (re.compile(r"\b(?=[A-Za-z_-]*\d)(?=\w*[A-Za-z])[A-Za-z0-9_-]{16,}\b"), "<id>"),
+    (
+        re.compile(
+            r"(?<![\w<])[-+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?(?:ms|s|us|ns|kb|mb|gb|%)?(?![\w>])", re.I
+        ),
+        "<n>",
+    ),
+]
+
+_QUOTE_STEP = len(_MASKS) - 1  # quoted values are masked just before bare numbers
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_SPACES = re.compile(r"[ \t]+")
+_TOKEN = re.compile(r"<[a-z]+>|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\d+")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_STEMMER = Stemmer.Stemmer("english")
+
+STOPWORDS = _words(
+    """a an and are as at be been but by can could did do does for from had has have how i if in
+    into is it its me my of on or our so than that the their them then there these they this
+    to too up was we were what when where which while who why will with would you your after
+    before all any also just more most only same some such very via call last recent traceback
+    file line lines most_recent get gets got getting keep keeps seem seems see saw happen happens
+    now still even like always sometimes issue problem help please our app code us any anyone
+    ve ll re don doesn isn wasn t s d m"""
+)
+
+GENERIC_TYPES = _words(
+    """runtimeerror valueerror typeerror keyerror attributeerror oserror ioerror timeouterror
+    assertionerror indexerror exception error throwable runtimeexception illegalstateexception
+    illegalargumentexception runtimewarning warning"""
+)
+GENERIC_TOKENS = GENERIC_TYPES | _words(
+    """error except exception fail failed warn warning info debug fatal thread main run runtime
+    runtim go java python return none null undefined object function goroutine goroutin panic caus
+    timeout time out sync valu type key attribut"""
+)
+
+# A few plain-language equivalences, applied to queries and symptoms alike (after stemming).
+_SYNONYMS = {
+    "hang": "stuck",
+    "hung": "stuck",
+    "freez": "stuck",
+    "frozen": "stuck",
+    "block": "wait",
+    "queu": "wait",
+    "slow": "latenc",
+    "speed": "throughput",
+    "faster": "throughput",
+    "parallel": "concurr",
+    "contend": "content",
+    "exhaust": "starv",
+    "mutex": "lock",
+    "semaphor": "lock",
+}
+
+
+_QUOTED = re.compile(r"'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`\n]{0,200}`")
+_PROSE = re.compile(r"^[A-Za-z][A-Za-z,;:!?()-]*(?: [A-Za-z(][\w,;:!?()<>.-]*){2,}[.!?]?$")
+
+
+_IDENT = re.compile(r"^[A-Za-z_][\w.]{0,40}$")
+
+
+def _quoted(match: re.Match[str]) -> str:
+    """A quoted value becomes `<str>`; a quoted phrase (a message in a repr) stays as words."""
+    inner = match.group(0)[1:-1]
+    return " " + inner + " " if _PROSE.match(inner) else "<str>"
+
+
+def _quoted_words(match: re.Match[str]) -> str:
+    """For search tokens: a quoted identifier ('coroutine', 'NoneType') still says something."""
+    inner = match.group(0)[1:-1]
+    return " " + inner + " " if _PROSE.match(inner) or _IDENT.match(inner) else "<str>"
+
+
+def mask(text: str, *, keep_quoted_words: bool = False) -> str:
+    """Replace volatile values with placeholders and collapse runs of spaces."""
+    for i, (pattern, placeholder) in enumerate(_MASKS):
+        if i == _QUOTE_STEP:
+            text = _QUOTED.sub(_quoted_words if keep_quoted_words else _quoted, text)
+        text = pattern.sub(placeholder, text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_specific(tokens: list[str]) -> bool:
+    """Whether a message says enough to identify an error by its template alone."""
+    return len({t for t in tokens if t not in GENERIC_TOKENS}) >= 3
+
+
+def fingerprint(masked_line: str) -> str:
+    """A short hash of a masked message: words and placeholders only, lowercase."""
+    words = re.findall(r"<[a-z]+>|[a-z0-9_]+", masked_line.lower())
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    stem = _STEMMER.stemWord(word)
+    return _SYNONYMS.get(stem, stem)
+
+
+@lru_cache(maxsize=100_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """A dotted or compound identifier, whole (lowercased) and in stemmed parts."""
+    out: list[str] = []
+    lower = word.lower()
+    if "." in word:
+        out.append(lower)
+        out.append(word.rsplit(".", 1)[1].lower())
+    parts: list[str] = []
+    for piece in re.split(r"[._]+", word):
+        parts.extend(_CAMEL.findall(piece))
+    if len(parts) > 1 and "." not in word:
+        out.append(lower)
+    for part in parts:
+        low = part.lower()
+        if len(low) > 1 and low not in STOPWORDS and not low.isdigit():
+            out.append(_stem(low))
+    return tuple(out)
+
+
+def tokenize(masked: str) -> list[str]:
+    """Search tokens of masked text: placeholders dropped, identifiers split, words stemmed."""
+    tokens: list[str] = []
+    for raw in _TOKEN.findall(masked):
+        if raw.startswith("<") or raw.isdigit():
+            continue
+        tokens.extend(_word_tokens(raw))
+    return tokens

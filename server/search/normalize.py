@@ -1,0 +1,255 @@
+"""Normalize what an agent pastes: keep the signal of a trace, mask the noise.
+
+Handles Python tracebacks (chained, ExceptionGroup), JavaScript/TypeScript stacks, Go panics
+and goroutine dumps, Java/Kotlin stacks and thread dumps, Rust panics, log lines and plain
+sentences. The result keeps exception types (qualified and bare), messages and frame function
+names; paths, numbers, addresses, ids, timestamps, addresses and quoted values are masked.
+Long inputs are cut to the lines that matter rather than rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .mask import fingerprint, is_specific, mask, tokenize
+
+MAX_KEY_LINES = 12
+MAX_FRAMES = 40
+MAX_OTHER_LINES = 40
+MAX_LINE_CHARS = 600
+
+# "pkg.mod.SomeError: message", "SomeError", "Caused by: java.io.IOException: msg", etc.
+_EXC_LINE = re.compile(
+    r"^(?:Caused by:\s*|Uncaught\s+|Unhandled\s+(?:exception|rejection)[^:]*:\s*|"
+    r"Exception in thread \"[^\"]*\"\s+|\w*Error\s+\[\w+\]:\s*|"
+    r"\+-\+?-*\s*\d*\s*-*\s*|[|+]\s*)?"
+    r"(?P<type>(?:[A-Za-z_$][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Exit|Interrupt|Warning|"
+    r"Fault|Failure|Timeout|Group|Panic|Throwable)\w*)"
+    r"(?:\s*\[[\w-]+\])?(?P<rest>(?::\s*|\s*\(|\s+-\s+).*|\s*)$"
+)
+_PY_FRAME = re.compile(r'^\s*File "(?P<path>[^"]*)", line \d+(?:, in (?P<func>\S+))?')
+_JS_FRAME = re.compile(
+    r"^\s*at (?:async )?(?P<func>[^\s(]+)?\s*\(?(?P<loc>[^()]*:\d+(?::\d+)?)\)?$"
+)
+_JAVA_FRAME = re.compile(r"^\s*at (?P<func>[\w$.<>/]+)\((?P<loc>[^)]*)\)")
+_GO_FRAME = re.compile(r"^(?P<func>(?:[\w./-]+/)?[\w-]+\.[\w.()*$\[\]]+)\((?:[^()]*)\)$")
+_GO_LOC = re.compile(r"^\s+\S+\.go:\d+(?: \+0x[0-9a-f]+)?$")
+_GOROUTINE = re.compile(
+    r"^goroutine \d+ \[(?P<state>[^\],]+)(?:, \d+ minutes)?(?:, locked to thread)?\]:"
+)
+_RUST_FRAME = re.compile(
+    r"^\s*\d+:\s+(?:0x[0-9a-f]+ - )?(?P<func>[\w:<>$ ]+?)(?:::h[0-9a-f]{16})?$"
+)
+_RUST_AT = re.compile(r"^\s+at \S+:\d+(?::\d+)?$")
+_PANIC = re.compile(
+    r"^(?:panic: |fatal error: |thread '[^']*' panicked at |thread \S+ panicked at |"
+    r"error\[E\d+\]: |FATAL|ERROR|CRITICAL|SEVERE|WARN(?:ING)?\b|E\d{4} )",
+    re.I,
+)
+_LOG_PREFIX = re.compile(
+    r"^(?:\[?[\d\-/:.,TZ+ ]{8,}\]?\s*)?(?:\[[^\]]{1,40}\]\s*)*(?:\w+\[\d+\]:\s*)?"
+    r"(?:(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE|PANIC)\b"
+    r"[:\]]?\s*)?(?:\[[^\]]{1,60}\]\s*)*(?:[\w.$-]+:\d*\s+-\s+|[\w.$-]+\s+-\s+)?"
+)
+_THREAD_STATE = re.compile(
+    r"^\s*(?:java\.lang\.Thread\.State: .*|- (?:waiting to lock|locked|"
+    r"waiting on|parking to wait for) .*)$"
+)
+_JAVA_DEADLOCK = re.compile(r"^Found (?:one|\d+) Java-level deadlocks?", re.I)
+_CHAIN = re.compile(
+    r"^(?:During handling of the above exception|The above exception was the direct cause)", re.I
+)
+_NOISE = re.compile(r"^\s*(?:\^+|~+|\.\.\.\s*\d+ more|-+|=+|\s*)$")
+_GROUP_BAR = re.compile(r"^\s*(?:[|+]-*\+?-*(?:\s*\d+\s*-+)?\s*)+")
+_JAVA_THREAD_NOISE = re.compile(
+    r"\s*(?:#\d+|\bdaemon\b|\b(?:os_)?prio=\S+|\bcpu=\S+|\belapsed=\S+|\btid=\S+|\bnid=\S+|"
+    r"\[0x[0-9a-f]+\])",
+    re.I,
+)
+
+
+@dataclass
+class Normalized:
+    """What the index needs of a query or a symptom."""
+
+    text: str  # the masked, cut text: what `query_normalized` shows
+    key_lines: list[str] = field(default_factory=list)  # masked exception / error lines
+    exception_types: list[str] = field(default_factory=list)  # qualified and bare
+    frames: list[str] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)  # templates: every value masked
+    word_fingerprints: list[str] = field(default_factory=list)  # quoted names kept
+    tokens: list[str] = field(default_factory=list)
+    focus_tokens: list[str] = field(default_factory=list)  # tokens of the key lines
+    line_tokens: list[list[str]] = field(default_factory=list)  # per key line (or the sentence)
+    kind: str = "text"
+
+
+def _add_type(types: list[str], name: str) -> None:
+    for candidate in (name, name.rsplit(".", 1)[-1]):
+        if candidate not in types:
+            types.append(candidate)
+
+
+def _message_of(rest: str) -> str:
+    return rest.lstrip(":-( ").strip()
+
+
+def _strip_log_prefix(line: str) -> tuple[str, bool]:
+    """Drop a timestamp/level/logger prefix; report whether the level was a problem level."""
+    match = _LOG_PREFIX.match(line)
+    if not match or match.end() == 0:
+        return line, False
+    level = (match.group("level") or "").upper()
+    return line[match.end() :], level in {
+        "WARN",
+        "WARNING",
+        "ERROR",
+        "FATAL",
+        "CRITICAL",
+        "SEVERE",
+        "PANIC",
+    }
+
+
+class _Collector:
+    """Sorts lines into key lines, frames and the rest, with caps and de-duplication."""
+
+    def __init__(self) -> None:
+        self.key: list[str] = []
+        self.words: dict[str, str] = {}  # masked line -> the same line masked for search tokens
+        self.types: list[str] = []
+        self.frames: list[str] = []
+        self.other: list[str] = []
+        self.seen: set[str] = set()
+        self.kind = "text"
+        self.after_frame = False  # the next line is a Python frame's source line
+        self.after_panic = False  # the next line is a Rust panic's message
+
+    def _keep(self, bucket: list[str], value: str, cap: int) -> bool:
+        if value and value not in self.seen and len(bucket) < cap:
+            self.seen.add(value)
+            bucket.append(value)
+            return True
+        return False
+
+    def _keep_line(self, bucket: list[str], line: str, cap: int) -> None:
+        line = line[:MAX_LINE_CHARS]
+        masked = mask(line)
+        if self._keep(bucket, masked, cap):
+            self.words[masked] = mask(line, keep_quoted_words=True)
+
+    def key_line(self, line: str, exc_type: str | None = None) -> None:
+        if exc_type:
+            _add_type(self.types, exc_type)
+        self._keep_line(self.key, line, MAX_KEY_LINES)
+
+    def frame(self, func: str | None, kind: str) -> None:
+        if kind != "text" and self.kind == "text":
+            self.kind = kind
+        if func and func not in ("<module>", "<anonymous>", "new", "Object.<anonymous>"):
+            self._keep(self.frames, func.strip(), MAX_FRAMES)
+
+    def other_line(self, line: str) -> None:
+        self._keep_line(self.other, line, MAX_OTHER_LINES)
+
+
+def _classify(line: str, out: _Collector) -> None:
+    if line.lstrip().startswith(("|", "+-")):  # ExceptionGroup tree drawing
+        line = _GROUP_BAR.sub("  ", line, count=1)
+    stripped = line.strip()
+    after_frame, after_panic = out.after_frame, out.after_panic
+    out.after_frame = out.after_panic = False
+    if _NOISE.match(stripped) or _CHAIN.match(stripped) or "Traceback (most recent" in stripped:
+        return
+    if after_panic and not _RUST_FRAME.match(line):
+        out.key_line(stripped)
+    elif m := _PY_FRAME.match(line):
+        out.frame(m.group("func"), "python")
+        out.after_frame = True
+    elif after_frame and line.startswith((" ", "\t")) and not _EXC_LINE.match(stripped):
+        return  # the source line of a Python frame: code, not the error
+    elif m := _JAVA_FRAME.match(line):
+        out.frame(m.group("func").rsplit("/", 1)[-1], "java")
+    elif _GO_LOC.match(line) or _RUST_AT.match(line):
+        return
+    elif m := _JS_FRAME.match(line):
+        out.frame(m.group("func"), "javascript")
+    elif m := _GOROUTINE.match(stripped):
+        out.kind = "go"
+        out._keep(out.other, f"goroutine [{m.group('state')}]", MAX_OTHER_LINES)
+    elif m := _GO_FRAME.match(stripped):
+        out.frame(m.group("func"), "go")
+    elif (m := _RUST_FRAME.match(line)) and "::" in line:
+        out.frame(m.group("func"), "rust")
+    elif _THREAD_STATE.match(line) or _JAVA_DEADLOCK.match(stripped):
+        out.key_line(stripped)
+    else:
+        _classify_message(stripped, out)
+
+
+def _classify_message(stripped: str, out: _Collector) -> None:
+    body, problem_level = _strip_log_prefix(stripped)
+    body = body.strip()
+    if m := _EXC_LINE.match(body):
+        out.key_line(body, m.group("type"))
+    elif _PANIC.match(body) or problem_level:
+        out.key_line(body)
+        if "panicked at" in body and body.endswith(":"):
+            out.kind, out.after_panic = "rust", True
+    elif body.startswith('"') and ("prio=" in body or "tid=" in body):
+        out.kind = "java"
+        out.key_line(_JAVA_THREAD_NOISE.sub("", re.sub(r'^"[^"]*"', "thread", body)))
+    else:
+        out.other_line(body)
+
+
+def cut(text: str, limit: int = 20_000) -> str:
+    """Keep a long input's head and tail; the classifier keeps key lines from all of it."""
+    if len(text) <= limit:
+        return text
+    return text[: limit // 2] + "\n" + text[-limit // 2 :]
+
+
+def normalize(text: str) -> Normalized:
+    """Normalize a trace, log excerpt or sentence for matching."""
+    out = _Collector()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for line in lines[:20_000] + (lines[-2_000:] if len(lines) > 20_000 else []):
+        if line.strip():
+            _classify(line[:4_000], out)
+    if not out.key and out.other and out.kind != "text":
+        out.key.append(out.other.pop(0))
+    key_lines = [tokenize(out.words.get(line, line)) for line in out.key]
+    key_tokens = [t for line in key_lines for t in line] + tokenize(" ".join(out.types))
+    frame_tokens = tokenize(" ".join(out.frames))
+    other_tokens = tokenize(" ".join(out.words.get(line, line) for line in out.other))
+    is_sentence = not out.key and not out.frames
+    parts = out.key + ([" ".join(out.frames)] if out.frames else []) + out.other
+    return Normalized(
+        text="\n".join(parts)[:8_000],
+        key_lines=out.key,
+        exception_types=out.types,
+        frames=out.frames,
+        fingerprints=_fingerprints(out.key, key_lines),
+        word_fingerprints=_fingerprints([out.words.get(k, k) for k in out.key], key_lines),
+        tokens=key_tokens + frame_tokens + other_tokens,
+        focus_tokens=other_tokens if is_sentence else key_tokens or other_tokens,
+        line_tokens=[line for line in key_lines if line] or [other_tokens],
+        kind=out.kind,
+    )
+
+
+def _fingerprints(key_lines: list[str], line_tokens: list[list[str]]) -> list[str]:
+    """Fingerprints of each specific key line, whole and without its exception type."""
+    prints: list[str] = []
+    for line, tokens in zip(key_lines, line_tokens, strict=True):
+        if not is_specific(tokens):
+            continue  # "fatal error: all goroutines are asleep" alone names no cause
+        prints.append(fingerprint(line))
+        m = _EXC_LINE.match(line)
+        message = _message_of(m.group("rest")) if m else ""
+        message = re.sub(r"\s*\(Background on this error at: <url>\)\s*$", "", message)
+        if len(message) >= 12:
+            prints.append(fingerprint(message))
+    return prints
