@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -15,6 +16,7 @@ from . import (
     __version__,
     api,
     api_outcomes,
+    api_search,
     api_submissions,
     api_verify,
     registry,
@@ -26,6 +28,8 @@ from .db import Database
 from .harness.runner import Harness
 from .mcp_tools import mount_mcp
 from .migrations import migrate
+from .search import SearchIndex
+from .search.refresh import keep_fresh
 from .services import Services
 from .sync import is_behind, sync_entries
 
@@ -61,6 +65,9 @@ def create_app(settings: Settings) -> FastAPI:
         async with AsyncExitStack() as stack:
             services.database = prepare_database(settings)
             stack.callback(services.database.dispose)
+            services.index = await asyncio.to_thread(SearchIndex.build, services.database)
+            poll = settings.index_poll_seconds
+            await stack.enter_async_context(keep_fresh(services.index, services.database, poll))
             services.harness = Harness(settings, services.database)
             await services.harness.start()
             stack.push_async_callback(services.harness.stop)
@@ -79,6 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.include_router(api.router)
+    app.include_router(api_search.router)
     app.include_router(api_verify.router)
     app.include_router(api_outcomes.router)
     app.include_router(registry.router)
