@@ -6,7 +6,6 @@ reason, except under CI=true, where an unavailable sandbox fails the suite.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import socket
@@ -21,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from server.cli import main as cli_main
 from server.harness import cgroups
 from server.harness.sandbox import Sandbox, SandboxResult, SandboxUnavailable
+
+from .sandbox_support import require_sandbox
 
 pytestmark = pytest.mark.sandbox
 
@@ -31,12 +31,7 @@ pytestmark = pytest.mark.sandbox
 @pytest.fixture(scope="module")
 def sandbox() -> Sandbox:
     """The real sandbox, self-tested; fails under CI when unavailable, skips elsewhere."""
-    box = Sandbox()
-    if not box.available:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"sandbox unavailable under CI: {box.reason}")
-        pytest.skip(f"sandbox unavailable: {box.reason}")
-    return box
+    return require_sandbox()
 
 
 def run(
@@ -419,68 +414,6 @@ def test_a_disabled_sandbox_is_unavailable_and_refuses_to_run() -> None:
     assert "ERRATA_SANDBOX=off" in box.reason
     with pytest.raises(SandboxUnavailable):
         box.run("print(1)", None, timeout=1)
-
-
-# -- the command line --------------------------------------------------------------------
-
-
-def test_verify_file_prints_the_result_as_json(
-    sandbox: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    snippet = tmp_path / "snippet.py"
-    snippet.write_text("def inc(x):\n    return x + 1\n", encoding="utf-8")
-    check = tmp_path / "check.py"
-    check.write_text(
-        "from errata_check import load_snippet, record\n"
-        "ns = load_snippet()\nassert ns['inc'](1) == 2\n"
-        "print('checked')\nrecord(inc=ns['inc'](1))\n",
-        encoding="utf-8",
-    )
-    code = cli_main(["verify", "--file", str(snippet), "--check", str(check), "--json"])
-    payload = json.loads(capsys.readouterr().out)
-    assert code == 0
-    assert payload["status"] == "passed"
-    assert payload["exit_code"] == 0
-    assert payload["figures"] == {"inc": 2}
-    assert payload["stdout"].startswith("checked\n")
-    assert payload["stderr"] == ""
-    assert payload["duration_ms"] > 0
-
-
-def test_verify_file_of_a_failing_snippet_exits_non_zero(
-    sandbox: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    snippet = tmp_path / "snippet.py"
-    snippet.write_text("raise ValueError('nope')\n", encoding="utf-8")
-    code = cli_main(["verify", "--file", str(snippet), "--json"])
-    payload = json.loads(capsys.readouterr().out)
-    assert code == 1
-    assert payload["status"] == "failed"
-    assert payload["error"] == "ValueError: nope (snippet.py, line 1)"
-
-
-def test_verify_file_refuses_clearly_when_the_sandbox_is_unavailable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    marker = tmp_path / "ran"
-    snippet = tmp_path / "snippet.py"
-    snippet.write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
-    monkeypatch.setenv("ERRATA_SANDBOX", "off")
-    code = cli_main(["verify", "--file", str(snippet), "--json"])
-    captured = capsys.readouterr()
-    assert code == 3
-    assert captured.out == ""
-    assert "verification unavailable, nothing was run" in captured.err
-    assert "ERRATA_SANDBOX=off" in captured.err
-    assert not marker.exists()
-
-
-def test_verify_file_of_a_missing_file_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = cli_main(["verify", "--file", str(tmp_path / "absent.py"), "--json"])
-    assert code == 2
-    assert "cannot read file" in capsys.readouterr().err
 
 
 def test_a_program_that_closes_its_output_still_runs_to_its_end(sandbox: Sandbox) -> None:

@@ -92,7 +92,7 @@ class Sandbox:
             return
         try:
             self._setup()
-        except (SandboxUnavailable, OSError, subprocess.SubprocessError) as exc:
+        except Exception as exc:  # whatever went wrong, fail closed with the reason
             self.reason = str(exc) or type(exc).__name__
             return
         self.available = True
