@@ -352,3 +352,43 @@ def test_cli_verify_refuses_an_unknown_id_and_reports_an_unavailable_sandbox(
         database, harness, [], all_=False, stale=True, as_json=False, out=out, err=io.StringIO()
     )
     assert code == 3 and "verification unavailable" in out.getvalue()
+
+
+@pytest.mark.sandbox
+def test_stopping_the_runner_kills_its_sandbox_run_and_requeues_the_job_unrecorded(
+    tmp_path: Path, database: Database, real_sandbox: Sandbox
+) -> None:
+    import asyncio
+    import time
+
+    sleepy = "import time\n\n\ndef slow():\n    time.sleep(30)\n"
+    add_entry(
+        database,
+        "sleepy",
+        [
+            snippet(
+                "slow", sleepy, "from errata_check import load_snippet\nload_snippet()['slow']()\n"
+            )
+        ],
+    )
+    harness = Harness(make_settings(tmp_path), database, real_sandbox, poll_seconds=0.05)
+
+    queued: list[str] = []
+
+    async def start_then_stop() -> float:
+        await harness.start()
+        queued.append(harness.enqueue("entry", "sleepy").id)
+        deadline = time.monotonic() + 20
+        while harness.running == 0:
+            assert time.monotonic() < deadline, "the job never started"
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)  # inside the sandbox by now
+        begin = time.monotonic()
+        await harness.stop()
+        return time.monotonic() - begin
+
+    assert asyncio.run(start_then_stop()) < 5
+    with database.read() as session:
+        job = store.get_job(session=session, job_id=queued[0])
+    assert job is not None and job.status == "queued" and job.lease_owner is None
+    assert statuses(database, "sleepy") == {"slow": ("unverified", False)}  # nothing recorded

@@ -14,7 +14,9 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import socket
+import threading
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +37,22 @@ def make_sandbox(settings: Settings) -> SandboxLike | None:
     from .sandbox import Sandbox
 
     return Sandbox.from_settings(settings)
+
+
+def kill_own_runs() -> int:
+    """SIGKILL the sandbox runs this process started (the server is stopping); how many."""
+    from . import cgroups
+
+    parent = cgroups.CGROUP_ROOT / "pids" / cgroups.PARENT
+    prefix = f"run-{os.getpid()}-"
+    killed = 0
+    for run in parent.iterdir() if parent.is_dir() else []:
+        if run.name.startswith(prefix):
+            for pid in cgroups.pids_of(run.name):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            killed += 1
+    return killed
 
 
 def lease_seconds_for(settings: Settings) -> float:
@@ -61,6 +79,7 @@ class Harness:
         self.lease_seconds = lease_seconds_for(settings)
         self.poll_seconds = poll_seconds
         self.running = 0
+        self._stopping = threading.Event()
         self._executor = ThreadPoolExecutor(self.concurrency, thread_name_prefix="errata-verify")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
@@ -88,11 +107,15 @@ class Harness:
         ]
 
     async def stop(self) -> None:
-        """Stop the workers; a job cut short goes back to the queue."""
+        """Stop the workers and kill their sandbox runs; a job cut short goes back to the queue."""
+        self._stopping.set()
+        busy = self.running > 0
         for task in self._workers:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
+        if busy:
+            await asyncio.get_running_loop().run_in_executor(None, kill_own_runs)
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     async def _in_thread(self, func: Any, *args: Any) -> Any:
@@ -149,6 +172,7 @@ class Harness:
             owner=self.owner,
             timeout=self.settings.verify_timeout_seconds,
             lease_seconds=self.lease_seconds,
+            stopping=self._stopping.is_set,
         )
 
     def run_pending(self) -> int:

@@ -192,8 +192,13 @@ def run_job(
     owner: str,
     timeout: float,
     lease_seconds: float,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> list[SnippetOutcome] | None:
-    """Run a claimed job to the end; None when its lease was lost to another process."""
+    """Run a claimed job to the end; None when its lease was lost or the runner is stopping.
+
+    A run cut short because the runner is stopping is not recorded (it says nothing about
+    the snippet); the job goes back to the queue.
+    """
     target = TARGETS.get(job.kind)
     if target is None:
         _finish(database, job, owner, "error", f"no runner for jobs of kind {job.kind!r}")
@@ -216,6 +221,8 @@ def run_job(
             log.warning("job %s: lease lost to another process", job.id)
             return None
         outcome = verify_snippet(sandbox, task, timeout=timeout)
+        if stopping():
+            return None
         record(database, target.run_column, job.target_id, outcome)
         outcomes.append(outcome)
     with database.write() as session:
