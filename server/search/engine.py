@@ -14,7 +14,7 @@ from ..models import (
     VerificationSummary,
 )
 from .index import SearchIndex
-from .normalize import cut, normalize
+from .normalize import normalize
 from .rank import rank
 
 MAX_QUERY_CHARS = 1_000_000
@@ -95,7 +95,7 @@ def search(
 ) -> SearchResponse:
     """Match a raw trace, log excerpt or sentence; `matched` only when the first is confident."""
     _check(query, limit, max_chars)
-    normalized = normalize(cut(query))
+    normalized = normalize(query)  # long inputs are cut to their key lines
     ranked = rank(index, normalized, limit=limit, language=(language or "").strip() or None)
     results: list[SearchResult] = []
     if ranked:

@@ -204,13 +204,6 @@ def _classify_message(stripped: str, out: _Collector) -> None:
         out.other_line(body)
 
 
-def cut(text: str, limit: int = 20_000) -> str:
-    """Keep a long input's head and tail; the classifier keeps key lines from all of it."""
-    if len(text) <= limit:
-        return text
-    return text[: limit // 2] + "\n" + text[-limit // 2 :]
-
-
 def normalize(text: str) -> Normalized:
     """Normalize a trace, log excerpt or sentence for matching."""
     out = _Collector()
@@ -249,7 +242,7 @@ def _fingerprints(key_lines: list[str], line_tokens: list[list[str]]) -> list[st
         prints.append(fingerprint(line))
         m = _EXC_LINE.match(line)
         message = _message_of(m.group("rest")) if m else ""
-        message = re.sub(r"\s*\(Background on this error at: <url>\)\s*$", "", message)
+        message = re.sub(r"\s*\(Background on this error at:\s*<url>\s*\)\s*$", "", message)
         if len(message) >= 12:
             prints.append(fingerprint(message))
     return prints

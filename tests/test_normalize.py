@@ -1,0 +1,185 @@
+"""Normalization keeps what identifies an error and masks what changes between occurrences."""
+
+from __future__ import annotations
+
+from server.search import normalize
+from server.search.engine import search  # noqa: F401  (the package imports cleanly)
+from server.search.mask import mask
+
+
+def test_python_traceback_keeps_type_message_and_frames_and_masks_noise() -> None:
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/ana/app/db.py", line 88, in get_conn\n'
+        "    with pool.connection() as conn:\n"
+        "psycopg_pool.PoolTimeout: couldn't get a connection after 30.00 sec"
+    )
+    norm = normalize(text)
+    assert norm.kind == "python"
+    assert "psycopg_pool.PoolTimeout" in norm.exception_types
+    assert "PoolTimeout" in norm.exception_types
+    assert norm.frames == ["get_conn"]
+    assert norm.key_lines == ["psycopg_pool.PoolTimeout: couldn't get a connection after <n> sec"]
+    assert "/home/ana" not in norm.text and "with pool.connection()" not in norm.text
+
+
+def test_chained_python_exceptions_keep_both_errors() -> None:
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/app/x.py", line 3, in load\n'
+        "    d['k']\n"
+        "KeyError: 'user_id'\n\n"
+        "During handling of the above exception, another exception occurred:\n\n"
+        "Traceback (most recent call last):\n"
+        '  File "/app/x.py", line 5, in handler\n'
+        "    raise ValueError('bad')\n"
+        "ValueError: bad value 12 for id 7f3a9c0d11"
+    )
+    norm = normalize(text)
+    assert norm.key_lines == ["KeyError: <str>", "ValueError: bad value <n> for id <id>"]
+    assert norm.frames == ["load", "handler"]
+    assert "During handling" not in norm.text
+
+
+def test_exception_group_sub_exceptions_are_found_inside_the_tree_drawing() -> None:
+    text = (
+        "  + Exception Group Traceback (most recent call last):\n"
+        '  |   File "/app/main.py", line 10, in main\n'
+        "  |     async with asyncio.TaskGroup() as tg:\n"
+        "  | ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)\n"
+        "  +-+---------------- 1 ----------------\n"
+        "    | Traceback (most recent call last):\n"
+        '    |   File "/app/main.py", line 4, in worker\n'
+        "    | TimeoutError: timed out waiting for lock\n"
+        "    +---------------- 2 ----------------\n"
+        "    | ValueError: oops"
+    )
+    norm = normalize(text)
+    assert {"ExceptionGroup", "TimeoutError", "ValueError"} <= set(norm.exception_types)
+    assert "TimeoutError: timed out waiting for lock" in norm.key_lines
+    assert norm.frames == ["main", "worker"]
+
+
+def test_javascript_stack_keeps_error_and_function_names() -> None:
+    text = (
+        "KnexTimeoutError: Knex: Timeout acquiring a connection. The pool is probably full.\n"
+        "    at Client_PG.acquireConnection (/srv/node_modules/knex/lib/client.js:312:26)\n"
+        "    at async Runner.ensureConnection (/srv/node_modules/knex/lib/execution/runner.js:287:28)"
+    )
+    norm = normalize(text)
+    assert norm.kind == "javascript"
+    assert norm.exception_types == ["KnexTimeoutError"]
+    assert norm.frames == ["Client_PG.acquireConnection", "Runner.ensureConnection"]
+    assert "312" not in norm.text and "node_modules" not in norm.text
+
+
+def test_go_goroutine_dump_keeps_states_and_functions_without_addresses() -> None:
+    text = (
+        "fatal error: all goroutines are asleep - deadlock!\n\n"
+        "goroutine 1 [semacquire]:\n"
+        "sync.runtime_SemacquireMutex(0xc000012345, 0x0, 0x1)\n"
+        "\t/usr/local/go/src/runtime/sema.go:71 +0x47\n"
+        "main.worker(0xc000012340)\n"
+        "\t/home/u/proj/main.go:14 +0x3a\n"
+        "goroutine 7 [chan receive, 3 minutes]:\n"
+        "main.main()"
+    )
+    norm = normalize(text)
+    assert norm.kind == "go"
+    assert norm.key_lines == ["fatal error: all goroutines are asleep - deadlock!"]
+    assert norm.frames == ["sync.runtime_SemacquireMutex", "main.worker", "main.main"]
+    assert "goroutine [semacquire]" in norm.text and "goroutine [chan receive]" in norm.text
+    assert "0xc0000" not in norm.text
+
+
+def test_go_panic_message_is_the_key_line() -> None:
+    norm = normalize(
+        "panic: runtime error: invalid memory address or nil pointer dereference\n"
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x48f1a2]\n\n"
+        "goroutine 1 [running]:\nmain.main()\n\t/tmp/x/main.go:9 +0x22"
+    )
+    assert (
+        norm.key_lines[0]
+        == "panic: runtime error: invalid memory address or nil pointer dereference"
+    )
+
+
+def test_java_stack_keeps_qualified_types_and_caused_by() -> None:
+    text = (
+        'Exception in thread "main" java.sql.SQLTransientConnectionException: HikariPool-1 - '
+        "Connection is not available, request timed out after 30000ms.\n"
+        "\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:197)\n"
+        "Caused by: java.net.SocketTimeoutException: Read timed out\n\t... 12 more"
+    )
+    norm = normalize(text)
+    assert norm.kind == "java"
+    assert "java.sql.SQLTransientConnectionException" in norm.exception_types
+    assert "SocketTimeoutException" in norm.exception_types
+    assert norm.frames == ["com.zaxxer.hikari.pool.HikariPool.getConnection"]
+    assert "timed out after <n>" in norm.key_lines[0]
+
+
+def test_java_thread_dump_keeps_thread_state_and_lock_lines_without_ids() -> None:
+    text = (
+        '"pool-1-thread-3" #14 prio=5 os_prio=0 tid=0x00007f8c2c0f1800 nid=0x5a03 waiting for '
+        "monitor entry  [0x00007f8bf1ffe000]\n"
+        "   java.lang.Thread.State: BLOCKED (on object monitor)\n"
+        "\tat com.acme.Cache.put(Cache.java:42)\n"
+        "\t- waiting to lock <0x000000076b2a3c10> (a java.lang.Object)"
+    )
+    norm = normalize(text)
+    assert norm.key_lines[0] == "thread waiting for monitor entry"
+    assert "java.lang.Thread.State: BLOCKED (on object monitor)" in norm.key_lines
+    assert "- waiting to lock <<hex>> (a java.lang.Object)" in norm.key_lines
+    assert norm.frames == ["com.acme.Cache.put"]
+
+
+def test_rust_panic_message_on_the_next_line_is_kept() -> None:
+    text = (
+        "thread 'main' panicked at src/main.rs:12:35:\n"
+        "called `Result::unwrap()` on an `Err` value: PoisonError { .. }\n"
+        "stack backtrace:\n"
+        "   1: myapp::worker::run\n"
+        "             at ./src/worker.rs:30:9"
+    )
+    norm = normalize(text)
+    assert norm.kind == "rust"
+    assert norm.key_lines[1].endswith("value: PoisonError { .. }")
+    assert "myapp::worker::run" in norm.frames
+    assert "main.rs" not in norm.text
+
+
+def test_log_lines_lose_timestamps_levels_ids_and_addresses() -> None:
+    text = (
+        "2024-05-02 10:31:07,123 ERROR [worker-3] app.jobs - psycopg_pool.PoolTimeout: couldn't get "
+        "a connection after 30.00 sec\n"
+        "2024-05-02 10:31:07,124 INFO [main] app - retrying request "
+        "9f8e7d6c-1234-4abc-9def-0123456789ab from 10.0.3.4:5432"
+    )
+    norm = normalize(text)
+    assert norm.key_lines == ["psycopg_pool.PoolTimeout: couldn't get a connection after <n> sec"]
+    assert "retrying request <uuid> from <ip>" in norm.text
+    assert "2024" not in norm.text
+
+
+def test_a_plain_sentence_is_kept_as_words() -> None:
+    norm = normalize("10 workers but throughput is the same as 1")
+    assert norm.kind == "text" and not norm.key_lines
+    assert {"worker", "throughput"} <= set(norm.tokens)
+
+
+def test_masking_keeps_messages_in_quotes_but_masks_values() -> None:
+    assert mask("exception=RuntimeError('Event loop is closed')") == (
+        "exception=RuntimeError( Event loop is closed )"
+    )
+    assert mask("KeyError: 'user_id' at 2024-01-02T03:04:05Z") == "KeyError: <str> at <ts>"
+    assert mask("C:\\Users\\ana\\app\\main.py and https://x.io/a?b=1") == "<path> and <url>"
+
+
+def test_a_200_kb_input_is_cut_to_what_matters_not_rejected() -> None:
+    noise = "".join(f"DEBUG tick {i} ok\n" for i in range(12_000))
+    text = noise + "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached\n"
+    assert len(text) > 200_000
+    norm = normalize(text)
+    assert "sqlalchemy.exc.TimeoutError" in norm.exception_types
+    assert len(norm.text) <= 8_000

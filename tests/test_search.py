@@ -1,0 +1,261 @@
+"""Search: ranking, abstention, language filter, outcome tie-break, refresh, REST 4xx, CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from server import store
+from server.app import create_app, prepare_database
+from server.cli import main
+from server.config import REPO_ROOT, Settings
+from server.db import Database
+from server.entries import write_entry
+from server.models import EntryDraft, FixDraft, SnippetDraft
+from server.search import SearchIndex, SearchInputError, search
+
+SEED = "agent-holds-lock-too-long"
+POOL_TRACE = (
+    "Traceback (most recent call last):\n"
+    '  File "/srv/app/api/routes.py", line 41, in create_order\n'
+    "    async with session.begin():\n"
+    '  File "/srv/app/.venv/lib/python3.12/site-packages/sqlalchemy/pool/impl.py", line 157, in _do_get\n'
+    "    raise exc.TimeoutError(\n"
+    "sqlalchemy.exc.TimeoutError: QueuePool limit of size 20 overflow 0 reached, connection timed "
+    "out, timeout 10.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)"
+)
+
+
+def draft(entry_id: str, symptoms: list[str], languages: list[str]) -> EntryDraft:
+    """A small entry with one fix and one snippet."""
+    return EntryDraft(
+        id=entry_id,
+        title=entry_id.replace("-", " "),
+        languages=languages,
+        symptoms=symptoms,
+        root_cause="A cause.",
+        source="tests",
+        fixes=[
+            FixDraft(
+                id="fix",
+                title="Do the right thing",
+                explanation="Explained.\n\nMore.",
+                snippets=[SnippetDraft(id="snippet", file="fix.py", code="print('ok')\n")],
+            )
+        ],
+    )
+
+
+@pytest.fixture
+def seed_settings(tmp_path: Path) -> Settings:
+    """Settings over a copy of the seed entry alone (other entries come and go)."""
+    root = tmp_path / "seed-entries"
+    shutil.copytree(REPO_ROOT / "entries" / SEED, root / SEED)
+    return Settings(data_dir=tmp_path / "seed-data", entries_dir=root)
+
+
+@pytest.fixture
+def seed_client(seed_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(seed_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def own_settings(tmp_path: Path) -> Settings:
+    """Settings over three made-up entries, two of them with the same symptom."""
+    root = tmp_path / "own-entries"
+    wrapper = "widgetlib.WrapperCrash: the frobnicator spun out of control"
+    write_entry(draft("python-widget", [wrapper], ["python"]), root)
+    write_entry(draft("go-widget", [wrapper], ["go"]), root)
+    write_entry(draft("zebra-stripes", ["ZebraError: stripes misaligned on the canvas"], []), root)
+    return Settings(data_dir=tmp_path / "own-data", entries_dir=root)
+
+
+@pytest.fixture
+def own_database(own_settings: Settings) -> Iterator[Database]:
+    database = prepare_database(own_settings)
+    yield database
+    database.dispose()
+
+
+def test_a_pool_timeout_trace_finds_the_seed_entry_first_and_says_why(
+    seed_client: TestClient,
+) -> None:
+    body = seed_client.post("/api/search", json={"query": POOL_TRACE}).json()
+    assert body["status"] == "matched"
+    first = body["results"][0]
+    assert first["id"] == SEED and first["confident"] is True
+    assert "QueuePool" in first["matched_symptom"]
+    assert "same message" in first["why"] and "queue" in first["why"]
+    assert first["fixes"] and first["fixes"][0]["code"]
+    assert "<n>" in body["query_normalized"] and "/srv/app" not in body["query_normalized"]
+
+
+def test_a_plain_sentence_finds_the_seed_entry(seed_client: TestClient) -> None:
+    body = seed_client.get(
+        "/api/search", params={"q": "10 workers but throughput is the same as 1"}
+    ).json()
+    assert body["results"][0]["id"] == SEED
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ZeroDivisionError: division by zero",
+        "ModuleNotFoundError: No module named 'pydantic_settings'",
+        "how do I center a div vertically in css",
+    ],
+)
+def test_an_error_the_base_does_not_cover_gets_no_match(
+    seed_client: TestClient, query: str
+) -> None:
+    body = seed_client.post("/api/search", json={"query": query}).json()
+    assert body["status"] == "no_match"
+    assert all(not r["confident"] for r in body["results"])
+
+
+def test_the_language_filter_keeps_only_that_languages_and_agnostic_entries(
+    own_database: Database,
+) -> None:
+    index = SearchIndex.build(own_database)
+    query = "widgetlib.WrapperCrash: the frobnicator spun out of control"
+    both = {r.id for r in search(index, own_database, query).results}
+    assert {"python-widget", "go-widget"} <= both
+    go = [r.id for r in search(index, own_database, query, language="Go").results]
+    assert "go-widget" in go and "python-widget" not in go
+    rust = search(index, own_database, "ZebraError: stripes misaligned", language="rust")
+    assert [r.id for r in rust.results] == ["zebra-stripes"]
+
+
+def test_outcome_reports_put_the_fix_that_worked_first_among_equals(own_database: Database) -> None:
+    query = "widgetlib.WrapperCrash: the frobnicator spun out of control"
+    before = search(SearchIndex.build(own_database), own_database, query).results
+    assert [r.id for r in before[:2]] == ["go-widget", "python-widget"]  # a tie: by id
+    with own_database.write() as session:
+        for _ in range(3):
+            store.add_outcome(
+                session=session, entry_id="python-widget", fix_slug="fix", outcome="worked"
+            )
+        store.bump_revision(session=session)
+    after = search(SearchIndex.build(own_database), own_database, query).results
+    assert [r.id for r in after[:2]] == ["python-widget", "go-widget"]
+
+
+def test_refresh_is_a_no_op_until_the_revision_moves(own_database: Database) -> None:
+    index = SearchIndex.build(own_database)
+    assert index.refresh_if_changed(own_database) is False
+    with own_database.write() as session:
+        store.upsert_entry(
+            session=session,
+            draft=draft("new-thing", ["NewThingError: brand new failure mode"], []),
+            from_files=False,
+        )
+        store.bump_revision(session=session)
+    assert index.refresh_if_changed(own_database) is True
+    assert index.describe()["entries"] == 4
+    found = search(index, own_database, "NewThingError: brand new failure mode")
+    assert found.status == "matched" and found.results[0].id == "new-thing"
+
+
+def test_a_new_entry_is_searchable_through_rest_without_a_restart(seed_settings: Settings) -> None:
+    query = "QuuxOverflowError: the quux buffer overflowed while flushing"
+    with TestClient(create_app(seed_settings)) as client:
+        assert client.post("/api/search", json={"query": query}).json()["status"] == "no_match"
+        database = client.app.state.services.database  # type: ignore[attr-defined]
+        with database.write() as session:
+            store.upsert_entry(
+                session=session, draft=draft("quux-overflow", [query], []), from_files=False
+            )
+            store.bump_revision(session=session)
+        deadline = time.monotonic() + 10
+        body: dict = {}
+        while time.monotonic() < deadline:
+            body = client.post("/api/search", json={"query": query}).json()
+            if body["status"] == "matched":
+                break
+            time.sleep(0.05)
+        assert body["status"] == "matched" and body["results"][0]["id"] == "quux-overflow"
+        health = client.get("/api/health").json()
+        assert health["index"]["entries"] >= 2 and health["index"]["revision"] >= 2
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs", "message"),
+    [
+        ("post", {"json": {"query": ""}}, "empty"),
+        ("post", {"json": {"query": "   \n  "}}, "empty"),
+        ("get", {"params": {"q": ""}}, "empty"),
+        ("get", {}, "empty"),
+        ("post", {"json": {"query": "x" * 3_001}}, "limit is 3000"),
+        ("get", {"params": {"q": "y" * 3_001}}, "limit is 3000"),
+        ("post", {"json": {"limit": 3}}, "query"),
+        ("post", {"json": {"query": "boom", "limit": 0}}, "limit"),
+        ("post", {"json": {"query": "boom", "limit": 51}}, "limit"),
+        ("get", {"params": {"q": "boom", "limit": "many"}}, "limit"),
+        ("post", {"json": {"query": 42}}, "query"),
+        ("post", {"json": {"query": "boom", "language": "x" * 41}}, "language"),
+        ("post", {"content": b"not json", "headers": {"content-type": "application/json"}}, ""),
+    ],
+)
+def test_bad_search_input_gets_a_4xx_with_a_message(
+    seed_settings: Settings, method: str, kwargs: dict, message: str
+) -> None:
+    settings = seed_settings.with_changes(max_query_chars=3_000)
+    with TestClient(create_app(settings)) as client:
+        response = getattr(client, method)("/api/search", **kwargs)
+    assert 400 <= response.status_code < 500
+    assert message in json.dumps(response.json()["detail"])
+
+
+def test_a_200_kb_trace_is_searched_not_rejected(seed_client: TestClient) -> None:
+    noise = "".join(f"DEBUG heartbeat {i} ok\n" for i in range(8_000))
+    query = (noise + POOL_TRACE)[-199_000:]
+    body = seed_client.post("/api/search", json={"query": query}).json()
+    assert body["results"][0]["id"] == SEED
+
+
+def test_search_refuses_empty_and_oversized_input_directly(own_database: Database) -> None:
+    index = SearchIndex.build(own_database)
+    with pytest.raises(SearchInputError, match="empty"):
+        search(index, own_database, " ")
+    with pytest.raises(SearchInputError, match="limit is 10"):
+        search(index, own_database, "abcdefghijk", max_chars=10)
+
+
+def test_the_cli_prints_json_and_reads_stdin(
+    seed_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ERRATA_DATA_DIR", str(seed_settings.data_dir))
+    monkeypatch.setenv("ERRATA_ENTRIES_DIR", str(seed_settings.entries_dir))
+    assert main(["search", "--json", "--limit", "2", POOL_TRACE]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["status"] == "matched" and body["results"][0]["id"] == SEED
+    assert len(body["results"]) <= 2
+    monkeypatch.setattr("sys.stdin", io.StringIO(POOL_TRACE))
+    assert main(["search", "-"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("matched") and SEED in text
+
+
+def test_the_cli_reports_empty_input_as_an_error(
+    seed_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ERRATA_DATA_DIR", str(seed_settings.data_dir))
+    monkeypatch.setenv("ERRATA_ENTRIES_DIR", str(seed_settings.entries_dir))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["search", "-"]) == 2
+    assert "empty" in capsys.readouterr().err
+
+
+def test_domain_search_code_never_imports_web_or_mcp() -> None:
+    package = Path(__file__).resolve().parent.parent / "server" / "search"
+    for module in package.glob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        assert "fastapi" not in text and "import mcp" not in text and "from mcp" not in text
