@@ -32,6 +32,7 @@ OPEN_STATUSES = ("pending", "verifying", "verified", "failed", "unverified")
 APPROVABLE = ("verified",)
 FORCE_APPROVABLE = ("verified", "failed", "unverified")
 RATE_WINDOW_SECONDS = 60.0
+DUPLICATE_SYMPTOMS = 5
 
 
 class SubmissionNotFound(LookupError):
@@ -75,19 +76,26 @@ def verification_available(services: Services) -> tuple[bool, str]:
 
 
 def find_duplicate(services: Services, draft: EntryDraft) -> str | None:
-    """The id of an existing entry whose symptoms confidently match this draft's, if any."""
+    """The id of an existing entry that one of this draft's symptoms confidently matches.
+
+    Each symptom is searched on its own (a trace matches a symptom, not a list of them); the
+    most confident hit among the first few symptoms wins.
+    """
     if services.index is None:
         return None
     from .search import search
 
-    try:
-        response = search(services.index, services.database, "\n".join(draft.symptoms), limit=1)
-    except Exception:  # duplicate detection must never lose a submission
-        log.exception("duplicate search failed")
-        return None
-    if response.status == "matched" and response.results and response.results[0].confident:
-        return response.results[0].id
-    return None
+    best: tuple[float, str] | None = None
+    for symptom in draft.symptoms[:DUPLICATE_SYMPTOMS]:
+        try:
+            response = search(services.index, services.database, symptom, limit=1)
+        except Exception:  # duplicate detection must never lose a submission
+            log.exception("duplicate search failed")
+            return None
+        top = response.results[0] if response.results else None
+        if top is not None and top.confident and (best is None or top.score > best[0]):
+            best = (top.score, top.id)
+    return best[1] if best else None
 
 
 def _unique_entry_id(session: Session, base: str) -> str:

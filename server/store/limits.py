@@ -22,6 +22,8 @@ def _serialize(session: Session, key: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         lock_id = zlib.crc32(key.encode("utf-8")) - 2**31
         session.exec(text("SELECT pg_advisory_xact_lock(:id)").bindparams(id=lock_id))  # type: ignore[call-overload]
+    else:  # the first statement begins the IMMEDIATE transaction: take the lock before the clock
+        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
 
 
 def hit_rate_limit(
@@ -29,7 +31,8 @@ def hit_rate_limit(
 ) -> float | None:
     """Count one event for `key`; None if allowed, else the seconds until one is allowed.
 
-    Call it inside a write transaction; a refused event is not counted.
+    Call it inside a write transaction; a refused event is not counted. The clock is read
+    after the lock is taken, so events are counted in the order they happened.
     """
     _serialize(session, key)
     now = now or utcnow()
@@ -47,7 +50,7 @@ def hit_rate_limit(
             return window_seconds
         if oldest.tzinfo is None:  # SQLite hands back naive datetimes
             oldest = oldest.replace(tzinfo=now.tzinfo)
-        return max(1.0, math.ceil((oldest - start).total_seconds()))
+        return min(window_seconds, max(1.0, math.ceil((oldest - start).total_seconds())))
     session.add(RateEvent(key=key, created_at=now))
     session.flush()
     return None
