@@ -64,7 +64,7 @@ def test_javascript_stack_keeps_error_and_function_names() -> None:
     text = (
         "KnexTimeoutError: Knex: Timeout acquiring a connection. The pool is probably full.\n"
         "    at Client_PG.acquireConnection (/srv/node_modules/knex/lib/client.js:312:26)\n"
-        "    at async Runner.ensureConnection (/srv/node_modules/knex/lib/execution/runner.js:287:28)"
+        "    at async Runner.ensureConnection (/srv/node_modules/knex/lib/runner.js:287:28)"
     )
     norm = normalize(text)
     assert norm.kind == "javascript"
@@ -151,7 +151,8 @@ def test_rust_panic_message_on_the_next_line_is_kept() -> None:
 
 def test_log_lines_lose_timestamps_levels_ids_and_addresses() -> None:
     text = (
-        "2024-05-02 10:31:07,123 ERROR [worker-3] app.jobs - psycopg_pool.PoolTimeout: couldn't get "
+        "2024-05-02 10:31:07,123 ERROR [worker-3] app.jobs - "
+        "psycopg_pool.PoolTimeout: couldn't get "
         "a connection after 30.00 sec\n"
         "2024-05-02 10:31:07,124 INFO [main] app - retrying request "
         "9f8e7d6c-1234-4abc-9def-0123456789ab from 10.0.3.4:5432"

@@ -26,7 +26,8 @@ POOL_TRACE = (
     "Traceback (most recent call last):\n"
     '  File "/srv/app/api/routes.py", line 41, in create_order\n'
     "    async with session.begin():\n"
-    '  File "/srv/app/.venv/lib/python3.12/site-packages/sqlalchemy/pool/impl.py", line 157, in _do_get\n'
+    '  File "/srv/app/.venv/lib/python3.12/site-packages/sqlalchemy/pool/impl.py", line 157,'
+    " in _do_get\n"
     "    raise exc.TimeoutError(\n"
     "sqlalchemy.exc.TimeoutError: QueuePool limit of size 20 overflow 0 reached, connection timed "
     "out, timeout 10.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)"
