@@ -102,7 +102,7 @@ def _error_text(result: CallToolResult) -> str:
 async def _call_every_tool(client: Client, query: str) -> dict[str, dict[str, Any]]:
     """List the tools and call each one; the structured results by tool name."""
     listed = await client.list_tools()
-    assert TOOLS <= {tool.name for tool in listed.tools}
+    assert {tool.name for tool in listed.tools} >= TOOLS
     found = _ok(await client.call_tool("search_errors", {"query": query}))
     entry = _ok(await client.call_tool("get_entry", {"id": SEED}))
     fix_id = entry["entry"]["fixes"][0]["id"]
@@ -213,6 +213,26 @@ async def test_reported_outcomes_are_stored_and_counted_on_the_fix(services: Ser
     assert counted["outcomes"] == {"worked": 2, "did_not_work": 1}
 
 
+@pytest.mark.postgres
+@pytest.mark.anyio
+async def test_outcome_reports_are_counted_on_postgresql(pg_settings: Settings) -> None:
+    database = prepare_database(pg_settings)
+    services = Services(settings=pg_settings, database=database, index=SearchIndex.build(database))
+    try:
+        async with Client(build_mcp(services)) as client:
+            entry = _ok(await client.call_tool("get_entry", {"id": SEED}))["entry"]
+            fix_id = entry["fixes"][0]["id"]
+            args = {"entry_id": SEED, "fix_id": fix_id, "outcome": "did_not_work"}
+            _ok(await client.call_tool("report_outcome", args))
+            last = _ok(await client.call_tool("report_outcome", args))
+            found = _ok(await client.call_tool("search_errors", {"query": entry["symptoms"][0]}))
+    finally:
+        database.dispose()
+    assert last["counts"] == {"did_not_work": 2}
+    assert last["created_at"].endswith(("Z", "+00:00"))
+    assert found["results"][0]["id"] == SEED
+
+
 @pytest.mark.anyio
 async def test_verification_status_says_when_verification_is_not_available(
     services: Services,
@@ -280,6 +300,19 @@ async def test_entry_resource_and_diagnose_prompt(services: Services) -> None:
     assert text.startswith("# ") and "## Root cause" in text and "```python" in text
     steps = prompt.messages[0].content.text  # type: ignore[union-attr]
     assert trace in steps and "search_errors" in steps and "report_outcome" in steps
+
+
+def _imports(module: str) -> list[str]:
+    text = (REPO_ROOT / "server" / module).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.startswith(("from ", "import "))]
+
+
+def test_the_mcp_surface_never_imports_the_loader_and_the_domain_never_imports_mcp() -> None:
+    for module in ("mcp_tools.py", "mcp_results.py", "mcp_format.py", "api_outcomes.py"):
+        loader = [line for line in _imports(module) if "sync" in line or ".entries " in line]
+        assert loader == [], module
+    framework = [line for line in _imports("outcomes.py") if "fastapi" in line or "mcp" in line]
+    assert framework == []
 
 
 # --- REST outcomes ----------------------------------------------------------------------------
@@ -442,7 +475,7 @@ def test_the_inspector_cli_lists_and_calls_tools(base_url: str) -> None:
     url = f"{base_url}/mcp"
     listed = _inspector(url, "--method", "tools/list")
     assert listed.returncode == 0, listed.stderr
-    assert TOOLS <= {tool["name"] for tool in json.loads(listed.stdout)["tools"]}
+    assert {tool["name"] for tool in json.loads(listed.stdout)["tools"]} >= TOOLS
     called = _inspector(
         url, "--method", "tools/call", "--tool-name", "get_entry", "--tool-arg", f"id={SEED}"
     )
