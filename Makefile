@@ -22,6 +22,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/eval.py
+	$(BIN)/python bench/verify_load.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
