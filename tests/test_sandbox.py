@@ -434,3 +434,15 @@ def test_a_program_that_closes_its_output_and_hangs_times_out(sandbox: Sandbox) 
     result = run(sandbox, "import os, time\nos.close(1)\nos.close(2)\ntime.sleep(600)\n", timeout=1)
     assert result.status == "timeout"
     assert result.duration_ms < 3000
+
+
+def test_a_bad_timeout_is_refused_before_anything_runs(sandbox: Sandbox) -> None:
+    for timeout in (0, -1, float("nan"), 10_000):
+        with pytest.raises(ValueError, match="timeout must be"):
+            sandbox.run("print(1)", None, timeout=timeout)
+
+
+def test_a_snippet_that_is_not_valid_text_fails_inside_the_sandbox(sandbox: Sandbox) -> None:
+    result = run(sandbox, "print('\ud800')\n")
+    assert result.status == "failed"
+    assert "SyntaxError" in result.error or "UnicodeDecodeError" in result.error

@@ -153,32 +153,33 @@ class Sandbox:
         """Run `check_code` (or `code` itself when None) with `code` as /tmp/snippet.py."""
         if not self.available:
             raise SandboxUnavailable(self.reason or "sandbox unavailable")
+        if not 0 < timeout <= 3600:
+            raise ValueError(f"timeout must be in (0, 3600] seconds, not {timeout!r}")
+        files = {
+            "snippet.py": code.encode("utf-8", errors="surrogatepass"),
+            "errata_check.py": self._check_lib,
+            "boot.py": self._boot,
+        }
+        if check_code is not None:
+            files["check.py"] = check_code.encode("utf-8", errors="surrogatepass")
+        program = "/tmp/check.py" if check_code is not None else "/tmp/snippet.py"
         name = f"run-{os.getpid()}-{next(_run_numbers)}-{secrets.token_hex(4)}"
         limits = self.limits
         cgroups.create_run(
             name, cgroups.RunLimits(limits.memory_mb * 1_048_576, limits.pids, limits.cpus)
         )
-        files = {
-            "snippet.py": code.encode("utf-8"),
-            "errata_check.py": self._check_lib,
-            "boot.py": self._boot,
-        }
-        if check_code is not None:
-            files["check.py"] = check_code.encode("utf-8")
-        program = "/tmp/check.py" if check_code is not None else "/tmp/snippet.py"
         fds: list[int] = []
+        proc: subprocess.Popen[bytes] | None = None
         started = time.monotonic()
         try:
             seccomp_fd = _memfd("seccomp", self._bpf)
             fds.append(seccomp_fd)
             file_args: list[str] = []
             for filename, data in files.items():
-                fd = _memfd(filename, data)
-                fds.append(fd)
-                file_args += ["--file", str(fd), f"/tmp/{filename}"]
-            argv = self._argv(name, timeout, seccomp_fd, file_args, program)
-            with subprocess.Popen(
-                argv,
+                fds.append(_memfd(filename, data))
+                file_args += ["--file", str(fds[-1]), f"/tmp/{filename}"]
+            proc = subprocess.Popen(
+                self._argv(name, timeout, seccomp_fd, file_args, program),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -186,19 +187,19 @@ class Sandbox:
                 close_fds=True,
                 pass_fds=fds,
                 start_new_session=True,
-            ) as proc:
-                for fd in fds:
-                    os.close(fd)
-                fds.clear()
-                collected = collect_output(proc, started + timeout, limits.output_bytes)
-                hits = cgroups.memory_oom_kills(name), cgroups.pids_limit_hits(name)
-                cgroups.destroy_run(name)  # nothing of the run survives it
-                proc.wait()
-            return self._result(name, collected, proc.returncode, started, timeout, hits)
-        finally:
+            )
+            for fd in fds:
+                os.close(fd)
+            fds.clear()
+            collected = collect_output(proc, started + timeout, limits.output_bytes)
+            hits = cgroups.memory_oom_kills(name), cgroups.pids_limit_hits(name)
+        finally:  # also on errors and interrupts: nothing of the run survives it
             for fd in fds:
                 os.close(fd)
             cgroups.destroy_run(name)
+            if proc is not None:
+                _reap(proc)
+        return self._result(name, collected, proc.returncode, started, timeout, hits)
 
     def _argv(
         self, name: str, timeout: float, seccomp_fd: int, file_args: list[str], program: str
@@ -256,6 +257,17 @@ class Sandbox:
             sandbox_version=self.version,
             run_id=name,
         )
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def _memfd(name: str, data: bytes) -> int:
