@@ -25,6 +25,8 @@ from server.models import utcnow
 from server.services import Services
 from server.sync import sync_entries
 
+from .web_entries import copy_finished_entries
+
 SEED = "agent-holds-lock-too-long"
 
 
@@ -51,6 +53,12 @@ def valid(**changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
+
+
+@pytest.fixture
+def entries_dir(tmp_path: Path) -> Path:
+    """The repository's finished entries (overrides conftest's copy of the whole folder)."""
+    return copy_finished_entries(tmp_path / "entries")
 
 
 @pytest.fixture
