@@ -63,31 +63,37 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def timing_chart(figures: dict[str, Any]) -> Markup | None:
-    """Horizontal SVG bars for the figures measured in milliseconds (`*_ms`), or None.
+def _groups(figures: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
+    """Timings that compare like with like: `wrong_ms` and `right_ms` share the group "ms"."""
+    groups: dict[str, list[tuple[str, float]]] = {}
+    for key, raw in figures.items():
+        value = _number(raw)
+        if value is None or value < 0 or "_ms" not in key or "_" not in key:
+            continue
+        label, _, group = key.partition("_")
+        if group.endswith("ms") or "_ms_" in key:
+            groups.setdefault(group, []).append((label, value))
+    return {name: bars for name, bars in groups.items() if len(bars) >= 2}
 
-    Drawn on the server with presentation attributes only, so the strict CSP holds.
-    """
-    bars = [(k[:-3], v) for k, raw in figures.items() if k.endswith("_ms") and (v := _number(raw))]
-    bars = [(label, value) for label, value in bars if value >= 0]
-    if not bars:
-        return None
+
+def timing_chart(bars: list[tuple[str, float]], unit: str = "ms") -> Markup:
+    """Horizontal SVG bars, drawn on the server with presentation attributes only (strict CSP)."""
     top = max(value for _, value in bars) or 1.0
-    width, bar_height, label_width = 420, 22, 110
+    width, bar_height, label_width = 420, 22, 90
     rows = []
     for i, (label, value) in enumerate(bars):
-        y = 8 + i * (bar_height + 8)
+        y = 4 + i * (bar_height + 6)
         length = max(2.0, (width - label_width - 90) * value / top)
         rows.append(
             f'<text x="0" y="{y + 15}" class="chart-label">{escape(label)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
             f'class="chart-bar chart-bar-{i % 4}">'
-            f"<title>{escape(label)}: {value:g} ms</title></rect>"
+            f"<title>{escape(label)}: {value:g} {unit}</title></rect>"
             f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" class="chart-value">'
-            f"{value:,.1f} ms</text>"
+            f"{value:,.1f} {unit}</text>"
         )
-    height = 16 + len(bars) * (bar_height + 8)
-    caption = ", ".join(f"{label} {value:,.1f} ms" for label, value in bars)
+    height = 8 + len(bars) * (bar_height + 6)
+    caption = ", ".join(f"{label} {value:,.1f} {unit}" for label, value in bars)
     return Markup(
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" xmlns="http://www.w3.org/2000/svg" aria-label="{escape(caption)}">'
@@ -96,12 +102,19 @@ def timing_chart(figures: dict[str, Any]) -> Markup | None:
     )
 
 
-def other_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
-    """The measured figures that are not timings, as (name, text) pairs."""
-    shown = []
+def figure_view(figures: dict[str, Any]) -> tuple[list[tuple[str, Markup]], list[tuple[str, str]]]:
+    """Charts of comparable timings (title, SVG), and every other figure as (name, text)."""
+    groups = _groups(figures)
+    charts = [
+        ("elapsed time" if name == "ms" else name.replace("_", " "), timing_chart(bars))
+        for name, bars in sorted(groups.items(), key=lambda item: len(item[0]))
+    ]
+    charted = {f"{label}_{name}" for name, bars in groups.items() for label, _ in bars}
+    rest = []
     for key, value in figures.items():
-        if key.endswith("_ms") and _number(value) is not None:
+        if key in charted:
             continue
         number = _number(value)
-        shown.append((key, f"{number:,.2f}".rstrip("0").rstrip(".") if number else str(value)))
-    return shown
+        text = f"{number:,.2f}".rstrip("0").rstrip(".") if number is not None else str(value)
+        rest.append((key, text))
+    return charts, rest

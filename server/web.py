@@ -28,8 +28,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(
     markdown=render.markdown,
     highlight=render.highlight,
-    timing_chart=render.timing_chart,
-    other_figures=render.other_figures,
+    figure_view=render.figure_view,
 )
 router = APIRouter(include_in_schema=False)
 
