@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from errata_check import load_snippet, record
 
 DOCS = [f"doc-{i}" for i in range(8)]
-ROUNDS = 50_000
+ROUNDS = 300_000
 
 
 def score(document: str) -> int:
