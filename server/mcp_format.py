@@ -15,10 +15,10 @@ from pydantic import BaseModel
 from .models import EntryPublic
 
 DEFAULT_MAX_CHARS = 32_000  # compact JSON: ~8-11k tokens; the indented text copy is ~1.2x
-MIN_MAX_CHARS = 2_000
+MIN_MAX_CHARS = 4_000
 MAX_MAX_CHARS = 100_000
 _FLOOR = 240  # a cut string keeps at least this much
-_MARKER = 200  # room for a cut marker and its hint
+_KEEP = ("notice", "provenance")  # the framing of what follows is never cut
 _SECONDARY = ("check_code", "stdout", "stderr")  # cut these first: the harness's, not the fix's
 
 NOTICE = (
@@ -100,19 +100,22 @@ def _water_level(lengths: list[int], excess: int) -> int:
     return 0
 
 
-def _cut_round(data: Any, originals: dict[Path, str], max_chars: int, hint: str) -> bool:
+def _cut_round(
+    data: Any, originals: dict[Path, str], max_chars: int, hint: str, floor: int
+) -> bool:
     """Cut every long string down to one shared length; False when nothing more can be cut."""
-    current = {p: len(t) for p, t in _leaves(data) if p[-1] not in _SECONDARY}
-    candidates = {p: n for p, n in current.items() if n > _FLOOR + _MARKER}
+    marker = len(cut_text("x\n" * 1000, 0, code=True, hint=hint)) + 8
+    skip = _SECONDARY + _KEEP
+    current = {p: len(t) for p, t in _leaves(data) if p[-1] not in skip}
+    candidates = {p: n for p, n in current.items() if n > floor + marker}
     if not candidates:
         return False
     excess = _size(data) - max_chars
-    level = _water_level(list(candidates.values()), excess)
-    cut = sum(1 for n in candidates.values() if n > level)
-    level = max(_FLOOR, _water_level(list(candidates.values()), excess + cut * _MARKER))
+    # A string cut to `level` keeps level + marker characters, so it saves n - level - marker.
+    level = max(floor, _water_level([n - marker for n in candidates.values()], excess))
     changed = False
     for path, n in candidates.items():
-        if n > level + _MARKER:
+        if n > level + marker:
             _set(data, path, cut_text(originals[path], level, code=_is_code(path), hint=hint))
             changed = True
     return changed
@@ -121,8 +124,9 @@ def _cut_round(data: Any, originals: dict[Path, str], max_chars: int, hint: str)
 def fit_budget(model: M, max_chars: int, *, hint: str, drop_from: str | None = None) -> M:
     """The model with its longest strings cut (marked) so that its JSON fits `max_chars`.
 
-    Secondary fields go first, then the longest strings are cut to one shared length;
-    if that is not enough, trailing items of the list `drop_from` are dropped.
+    Secondary fields go first; then trailing (lower-ranked) items of the list `drop_from`,
+    keeping one; then the longest strings are cut to one shared length, down to a floor,
+    and only if that is still too long, below it.
     """
     data = model.model_dump(mode="json")
     if _size(data) <= max_chars:
@@ -131,14 +135,17 @@ def fit_budget(model: M, max_chars: int, *, hint: str, drop_from: str | None = N
     for path, text in originals.items():
         if path[-1] in _SECONDARY and len(text) > _FLOOR:
             _set(data, path, cut_text(text, 0, code=_is_code(path), hint=hint))
-    for _ in range(6):
-        if _size(data) <= max_chars or not _cut_round(data, originals, max_chars, hint):
-            break
     omitted = 0
     items = data.get(drop_from) if drop_from else None
     while isinstance(items, list) and len(items) > 1 and _size(data) > max_chars:
         items.pop()
         omitted += 1
+    for floor in (_FLOOR, 0):
+        for _ in range(6):
+            if _size(data) <= max_chars:
+                break
+            if not _cut_round(data, originals, max_chars, hint, floor):
+                break
     data["truncated"] = True
     if "omitted" in data:
         data["omitted"] = omitted

@@ -185,6 +185,25 @@ async def test_a_long_entry_is_cut_at_a_line_with_a_visible_marker(services: Ser
 
 
 @pytest.mark.anyio
+async def test_search_results_keep_within_a_small_budget_best_match_first(
+    services: Services,
+) -> None:
+    query = _seed_symptom(services)
+    async with Client(build_mcp(services)) as client:
+        args = {"query": query, "limit": 10}
+        whole = _ok(await client.call_tool("search_errors", {**args, "max_chars": 100_000}))
+        small = _ok(await client.call_tool("search_errors", {**args, "max_chars": 6_000}))
+    assert len(json.dumps(small, ensure_ascii=False)) <= 6_000 and small["truncated"]
+    assert small["results"][0]["id"] == whole["results"][0]["id"] == SEED
+    assert not whole["truncated"]
+    assert len(small["results"]) + small["omitted"] == len(whole["results"])
+    assert small["notice"] == whole["notice"]  # the framing is never cut
+    for cut, fix in zip(small["results"][0]["fixes"], whole["results"][0]["fixes"], strict=True):
+        head, _marker = cut["code"].split("# [errata: cut here", 1)
+        assert fix["code"].startswith(head)
+
+
+@pytest.mark.anyio
 async def test_contributed_prose_is_framed_as_data_not_instructions(services: Services) -> None:
     async with Client(build_mcp(services)) as client:
         found = _ok(await client.call_tool("search_errors", {"query": "QuokkaFluxError capacitor"}))
