@@ -332,13 +332,21 @@ def test_a_detached_grandchild_does_not_survive_the_run(sandbox: Sandbox) -> Non
                 os.execv("/usr/bin/python3", ["python3", "-c", sleeper, {marker!r}])
             os._exit(0)
         os.wait()
-        time.sleep(0.3)
+        time.sleep(1.0)
         print("parent done", flush=True)
     """
-    result = run(sandbox, code)
-    assert result.status == "passed", result.stderr
-    assert "grandchild started" in result.stdout
-    assert "parent done" in result.stdout
+    seen_during_run: list[int] = []
+    results: list[SandboxResult] = []
+    runner = threading.Thread(target=lambda: results.append(run(sandbox, code)))
+    runner.start()
+    while runner.is_alive() and not seen_during_run:
+        seen_during_run = processes_with(marker)
+        time.sleep(0.02)
+    runner.join()
+    assert seen_during_run, "the grandchild was never seen running"
+    assert results[0].status == "passed", results[0].stderr
+    assert "grandchild started" in results[0].stdout
+    assert "parent done" in results[0].stdout
     assert processes_with(marker) == []
 
 
@@ -387,22 +395,30 @@ def test_killing_the_harness_mid_run_leaves_nothing_running(sandbox: Sandbox) ->
         code = f"import os\\nos.execv('/usr/bin/python3', {{argv!r}})"
         Sandbox().run(code, None, timeout=60)
     """
-    harness = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(script)], cwd=Path(__file__).parent.parent
+    harness = subprocess.Popen(  # the script on stdin, so only the snippet shows the marker
+        [sys.executable, "-"], stdin=subprocess.PIPE, cwd=Path(__file__).parent.parent
     )
-    deadline = time.monotonic() + 10
+    assert harness.stdin is not None
+    harness.stdin.write(textwrap.dedent(script).encode())
+    harness.stdin.close()
+    parent = cgroups.CGROUP_ROOT / "pids" / cgroups.PARENT
+    deadline = time.monotonic() + 15
     while not processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert processes_with(marker), "the snippet never started"
+    snippet_pids = processes_with(marker)
+    assert snippet_pids, "the snippet never started"
+    assert harness.pid not in snippet_pids
+    runs = [d for d in parent.iterdir() if d.name.startswith(f"run-{harness.pid}-")]
+    assert len(runs) == 1
+    assert set(snippet_pids) <= {int(p) for p in (runs[0] / "cgroup.procs").read_text().split()}
     harness.kill()
     harness.wait()
-    Sandbox()  # a new harness sweeps the dead one's cgroups
     deadline = time.monotonic() + 3
     while processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert processes_with(marker) == []
-    parent = cgroups.CGROUP_ROOT / "pids" / cgroups.PARENT
-    assert not [d for d in parent.iterdir() if d.name.startswith(f"run-{harness.pid}-")]
+    assert processes_with(marker) == []  # --die-with-parent took the sandbox down
+    Sandbox()  # a new harness sweeps the dead one's cgroups
+    assert not runs[0].exists()
 
 
 # -- failing closed --------------------------------------------------------------------
