@@ -5,14 +5,13 @@ from __future__ import annotations
 from .. import store
 from ..db import Database
 from ..models import (
-    EntryPublic,
     FixBrief,
-    FixPublic,
     RunStatus,
     SearchResponse,
     SearchResult,
     VerificationSummary,
 )
+from ..store.briefs import BriefRow, FixRow
 from .index import SearchIndex
 from .normalize import normalize
 from .rank import rank
@@ -41,20 +40,19 @@ def _summary(text: str) -> str:
     return first if len(first) <= SUMMARY_CHARS else first[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-def fix_brief(fix: FixPublic) -> FixBrief:
+def fix_brief(fix: FixRow) -> FixBrief:
     """A fix in one glance: its best-verified snippet and how its snippets fared."""
     snippets = fix.snippets
-    current = [s for s in snippets if not s.verification.stale]
-    passed = [s for s in current if s.verification.status == "passed"]
-    failed = [s for s in current if s.verification.status in ("failed", "timeout", "error")]
+    current = [s for s in snippets if not s.stale]
+    passed = [s for s in current if s.status == "passed"]
     status: RunStatus = "unverified"
-    if failed:
+    if any(s.status in ("failed", "timeout", "error") for s in current):
         status = "failed"
     elif passed and len(passed) == len(snippets):
         status = "passed"
     shown = (passed or snippets)[0] if snippets else None
     return FixBrief(
-        id=fix.id,
+        id=fix.slug,
         title=fix.title,
         summary=_summary(fix.explanation),
         code=shown.code if shown is not None else "",
@@ -62,14 +60,12 @@ def fix_brief(fix: FixPublic) -> FixBrief:
             status=status,
             passed=len(passed),
             total=len(snippets),
-            figures=shown.verification.figures if shown is not None else {},
+            figures=shown.figures if shown is not None else {},
         ),
     )
 
 
-def _result(
-    entry: EntryPublic, score: float, confident: bool, matched: str, why: str
-) -> SearchResult:
+def _result(entry: BriefRow, score: float, confident: bool, matched: str, why: str) -> SearchResult:
     return SearchResult(
         id=entry.id,
         title=entry.title,
@@ -100,7 +96,7 @@ def search(
     results: list[SearchResult] = []
     if ranked:
         with database.read() as session:  # short: only the few entries returned
-            entries = {r.id: store.get_entry(session=session, entry_id=r.id) for r in ranked}
+            entries = store.search_briefs(session=session, entry_ids=[r.id for r in ranked])
         for r in ranked:
             entry = entries.get(r.id)
             if entry is not None:  # retired since the index was built

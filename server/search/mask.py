@@ -52,6 +52,9 @@ _MASKS: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 
+# What each pattern above needs in the text to match at all ("d" digit, "/" slash, "." dot).
+_NEEDS = ["/", "d", "d", "d", "d", "", "d", "d", "@", "/", ".", "/", "d", "d", "d"]
+_DIGIT = re.compile(r"\d")
 _QUOTE_STEP = len(_MASKS) - 1  # quoted values are masked just before bare numbers
 
 
@@ -108,7 +111,13 @@ _QUOTED = re.compile(r"'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`\n]{0,200}`")
 _PROSE = re.compile(r"^[A-Za-z][A-Za-z,;:!?()-]*(?: [A-Za-z(][\w,;:!?()<>.-]*){2,}[.!?]?$")
 
 
-_IDENT = re.compile(r"^[A-Za-z_][\w.]{0,40}$")
+# Quoted names that change an error's meaning ('NoneType' vs 'coroutine' object is not
+# subscriptable) rather than its instance ('fetch_user' was never awaited): type-like names.
+_TYPE_NAME = re.compile(
+    r"^(?:[A-Z][\w.]{0,40}|(?:[a-z_][\w]*\.)+[A-Z]\w*|str|int|float|bytes|bytearray|dict|list|tuple|"
+    r"set|frozenset|bool|coroutine|function|builtin_function_or_method|method|module|generator|"
+    r"async_generator|type|object|NoneType|Future|Task)$"
+)
 
 
 def _quoted(match: re.Match[str]) -> str:
@@ -118,17 +127,31 @@ def _quoted(match: re.Match[str]) -> str:
 
 
 def _quoted_words(match: re.Match[str]) -> str:
-    """For search tokens: a quoted identifier ('coroutine', 'NoneType') still says something."""
+    """For search tokens: a quoted type name ('coroutine', 'NoneType') still says something."""
     inner = match.group(0)[1:-1]
-    return " " + inner + " " if _PROSE.match(inner) or _IDENT.match(inner) else "<str>"
+    return " " + inner + " " if _PROSE.match(inner) or _TYPE_NAME.match(inner) else "<str>"
+
+
+def _skip(index: int, has_digit: bool, has_slash: bool, has_dot: bool) -> bool:
+    """Patterns that cannot match text without digits, slashes or dots are not run at all."""
+    needs = _NEEDS[index]
+    return (
+        ("d" in needs and not has_digit)
+        or ("/" in needs and not has_slash)
+        or ("." in needs and not has_dot)
+    )
 
 
 def mask(text: str, *, keep_quoted_words: bool = False) -> str:
     """Replace volatile values with placeholders and collapse runs of spaces."""
+    has_digit = _DIGIT.search(text) is not None
+    has_slash = "/" in text or "\\" in text
+    has_dot = "." in text
     for i, (pattern, placeholder) in enumerate(_MASKS):
-        if i == _QUOTE_STEP:
+        if i == _QUOTE_STEP and ("'" in text or '"' in text or "`" in text):
             text = _QUOTED.sub(_quoted_words if keep_quoted_words else _quoted, text)
-        text = pattern.sub(placeholder, text)
+        if not _skip(i, has_digit, has_slash, has_dot):
+            text = pattern.sub(placeholder, text)
     return _SPACES.sub(" ", text).strip()
 
 

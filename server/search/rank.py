@@ -17,18 +17,18 @@ from .mask import GENERIC_TYPES, is_specific
 from .normalize import Normalized, normalize
 
 # Chosen on bench/eval/cases.jsonl with `python bench/eval.py --calibrate`: the lowest threshold
-# keeping confident wrong answers <= 2%. With 11 entries and 159 cases it gave 0.69: recall@1 0.985,
-# recall@3 0.985, MRR 0.985, confident-and-right 0.54 of positives, confident wrong 1.1% of
-# negatives (1 of 91) and 0% of positives. Rounded up to 0.70 for margin.
+# keeping confident wrong answers <= 2%. With 21 entries and 159 cases (80 positive, 79 negative)
+# it gave 0.70: recall@1 0.963, recall@3 0.988, MRR 0.975, confident-and-right 0.60 of positives,
+# confident wrong 1.3% of negatives (1 of 79) and 0% of positives.
 CONFIDENT_THRESHOLD = 0.70
 MIN_SCORE = 0.2  # below this a candidate is not worth showing at all
-CANDIDATES = 30
+CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
 OUTCOME_WEIGHT = 0.02
 W_COVERAGE, W_FUZZ = 0.8, 0.2
 SENTENCE_QUERY_EXPONENT = 0.65  # a sentence paraphrases part of a symptom: weigh what it says
 TYPE_LIFT = 0.25
 TEMPLATE_SCORE = 0.97
-TEMPLATE_NUDGE = 0.05
+TEMPLATE_PENALTY = 0.15
 VAGUE_FACTOR = 0.6  # a symptom with fewer than three telling words proves little alone
 MAX_FUZZ_LINES = 4
 
@@ -133,9 +133,9 @@ def score_symptom(
     if query.word_prints & info.word_prints:  # the same message, quoted names included
         score = max(score, TEMPLATE_SCORE)
         reasons.append("same message")
-    elif query.prints & info.prints:  # the same template; masked values may still differ
-        score += TEMPLATE_NUDGE
-        reasons.append("same message template")
+    elif query.prints & info.prints:  # the same template around different type names
+        score -= TEMPLATE_PENALTY
+        reasons.append("same template, different type")
     common_types = (query.types & info.types) - GENERIC_TYPES
     if common_types:
         score += TYPE_LIFT * (1 - score) * min(1.0, cov_symptom * 2)

@@ -3,6 +3,7 @@
 One module per entity family, re-exported here so callers write `store.get_entry(...)`.
 """
 
+from .briefs import BriefRow, search_briefs
 from .entries import (
     bump_revision,
     entry_hashes,
@@ -44,6 +45,8 @@ from .verification import (
 )
 
 __all__ = [  # noqa: RUF022 (verification names kept together for merges)
+    "BriefRow",
+    "search_briefs",
     "active_entry_ids",
     "claim_job",
     "enqueue_job",

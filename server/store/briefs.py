@@ -1,0 +1,88 @@
+"""The few columns a search result shows, for several entries at once, in four queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from ..models import Entry, Fix, Snippet
+from .entries import latest_runs
+
+
+@dataclass
+class SnippetRow:
+    """A snippet's code and where its newest verification run left it."""
+
+    slug: str
+    code: str
+    status: str  # the newest run's status, or "unverified"
+    stale: bool
+    figures: dict[str, Any]
+
+
+@dataclass
+class FixRow:
+    """A fix's title and explanation with its snippets."""
+
+    slug: str
+    title: str
+    explanation: str
+    snippets: list[SnippetRow] = field(default_factory=list)
+
+
+@dataclass
+class BriefRow:
+    """What a search result needs of one active entry."""
+
+    id: str
+    title: str
+    root_cause: str
+    origin: str
+    fixes: list[FixRow] = field(default_factory=list)
+
+    @property
+    def verified(self) -> bool:
+        """Every fix has at least one snippet whose current code passed."""
+        return bool(self.fixes) and all(
+            any(s.status == "passed" and not s.stale for s in fix.snippets) for fix in self.fixes
+        )
+
+
+def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefRow]:
+    """Briefs of the given active entries (unknown or retired ids are left out)."""
+    if not entry_ids:
+        return {}
+    entries = session.exec(
+        select(Entry.id, Entry.title, Entry.root_cause, Entry.origin).where(
+            col(Entry.id).in_(entry_ids), Entry.status == "active"
+        )
+    ).all()
+    briefs = {row[0]: BriefRow(*row) for row in entries}
+    fixes: dict[tuple[str, str], FixRow] = {}
+    for entry_id, slug, title, explanation in session.exec(
+        select(Fix.entry_id, Fix.slug, Fix.title, Fix.explanation)
+        .where(col(Fix.entry_id).in_(list(briefs)))
+        .order_by(col(Fix.position))
+    ):
+        fixes[(entry_id, slug)] = fix = FixRow(slug, title, explanation)
+        briefs[entry_id].fixes.append(fix)
+    runs = latest_runs(session=session, entry_ids=list(briefs))
+    for snippet in session.exec(
+        select(Snippet)
+        .where(col(Snippet.entry_id).in_(list(briefs)))
+        .order_by(col(Snippet.position))
+    ):
+        run = runs.get((snippet.entry_id, snippet.slug))
+        row = SnippetRow(
+            slug=snippet.slug,
+            code=snippet.code,
+            status=run.status if run else "unverified",
+            stale=bool(run and run.code_hash != snippet.code_hash),
+            figures=run.figures if run else {},
+        )
+        fix_row = fixes.get((snippet.entry_id, snippet.fix_slug))
+        if fix_row is not None:
+            fix_row.snippets.append(row)
+    return briefs
