@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from server.harness import cgroups
 from server.harness.sandbox import PYTHON, Sandbox
 
 
@@ -43,6 +45,15 @@ def _sandboxed(box: Sandbox) -> float:
     return elapsed
 
 
+def _other_runs() -> int:
+    """Sandbox runs of other processes going on now (they share the sandboxes' CPU cap)."""
+    parent = cgroups.CGROUP_ROOT / "pids" / cgroups.PARENT
+    mine = f"run-{os.getpid()}-"
+    return sum(
+        1 for d in parent.iterdir() if d.name.startswith("run-") and not d.name.startswith(mine)
+    )
+
+
 def main() -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -57,8 +68,10 @@ def main() -> int:
         return 1
     bare: list[float] = []
     boxed: list[float] = []
+    others: list[int] = []
     for _ in range(runs):  # interleaved, so drift in machine load hits both alike
         bare.append(_bare())
+        others.append(_other_runs())
         boxed.append(_sandboxed(box))
     figures = {
         "runs": runs,
@@ -68,6 +81,8 @@ def main() -> int:
         "sandboxed_median_ms": round(statistics.median(boxed), 1),
         "overhead_median_ms": round(statistics.median(boxed) - statistics.median(bare), 1),
         "sandboxed_p90_ms": round(statistics.quantiles(boxed, n=10)[-1], 1) if runs > 1 else None,
+        "other_sandbox_runs_max": max(others),  # > 0: others shared the 1-CPU sandbox cap
+        "loadavg_1min": os.getloadavg()[0],
     }
     print(json.dumps(figures, indent=2))
     return 0
