@@ -5,8 +5,12 @@ no groups) -> `bwrap` (every namespace unshared, nested user namespaces disabled
 /usr, a fresh size-capped /tmp holding the files, seccomp deny-list) -> Debian's
 `/usr/bin/python3 -I -S`. The harness enforces the wall deadline and the output cap, and kills
 everything in the run's cgroups afterwards. A self-test at startup decides `available`; when it
-fails, `run` refuses: nothing ever runs outside the sandbox. See docs in the README and
-/work/shared/notes/sandbox.md for what was measured.
+fails, `run` refuses: nothing ever runs outside the sandbox.
+
+Statuses: passed (exit 0); failed (non-zero exit: an exception, a failed assertion);
+timeout (wall deadline or CPU time limit); error (killed at the memory or output limit, or the
+sandbox itself failed). `error` holds the traceback's last line with its file and line, or the
+limit that was hit ("killed: memory limit 256 MiB").
 """
 
 from __future__ import annotations
