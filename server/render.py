@@ -73,7 +73,22 @@ def _groups(figures: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
         label, _, group = key.partition("_")
         if group.endswith("ms") or "_ms_" in key:
             groups.setdefault(group, []).append((label, value))
-    return {name: bars for name, bars in groups.items() if len(bars) >= 2}
+    order = {"wrong": 0, "before": 0, "right": 1, "after": 1}
+    return {
+        name: sorted(bars, key=lambda bar: order.get(bar[0], 2))
+        for name, bars in groups.items()
+        if len(bars) >= 2
+    }
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.1f}" if value >= 10 else f"{value:.3g}"
+
+
+def _bar_class(label: str) -> str:
+    if label in ("wrong", "before"):
+        return "chart-bar-bad"
+    return "chart-bar-good" if label in ("right", "after") else "chart-bar-other"
 
 
 def timing_chart(bars: list[tuple[str, float]], unit: str = "ms") -> Markup:
@@ -87,13 +102,13 @@ def timing_chart(bars: list[tuple[str, float]], unit: str = "ms") -> Markup:
         rows.append(
             f'<text x="0" y="{y + 15}" class="chart-label">{escape(label)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
-            f'class="chart-bar chart-bar-{i % 4}">'
+            f'class="chart-bar {_bar_class(label)}">'
             f"<title>{escape(label)}: {value:g} {unit}</title></rect>"
             f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" class="chart-value">'
-            f"{value:,.1f} {unit}</text>"
+            f"{_fmt(value)} {unit}</text>"
         )
     height = 8 + len(bars) * (bar_height + 6)
-    caption = ", ".join(f"{label} {value:,.1f} {unit}" for label, value in bars)
+    caption = ", ".join(f"{label} {_fmt(value)} {unit}" for label, value in bars)
     return Markup(
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" xmlns="http://www.w3.org/2000/svg" aria-label="{escape(caption)}">'
