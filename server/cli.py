@@ -50,7 +50,7 @@ def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
     database = prepare_database(settings)
     services = Services(settings=settings, database=database, index=SearchIndex.build(database))
     try:
-        build_mcp(services).run("stdio")
+        build_mcp(services, keep_index_fresh=True).run("stdio")
     finally:
         database.dispose()
     return 0

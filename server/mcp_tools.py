@@ -7,6 +7,8 @@ it at `/mcp` on the HTTP app. A new tool is one more `@mcp.tool()` function in `
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -44,6 +46,7 @@ from .outcomes import (
     UnknownTargetError,
     record_outcome,
 )
+from .search.refresh import keep_fresh
 from .services import Services
 
 INSTRUCTIONS = (
@@ -205,14 +208,26 @@ def _add_resources_and_prompts(mcp: MCPServer, services: Services) -> None:
         )
 
 
-def build_mcp(services: Services) -> MCPServer:
-    """The errata MCP server over the given services."""
+def build_mcp(services: Services, *, keep_index_fresh: bool = False) -> MCPServer:
+    """The errata MCP server over the given services.
+
+    `keep_index_fresh` polls the index revision while the server runs (for `errata mcp`; the
+    HTTP app keeps its index fresh in its own lifespan).
+    """
+
+    @asynccontextmanager
+    async def fresh_index(_server: MCPServer) -> AsyncIterator[None]:
+        poll = services.settings.index_poll_seconds
+        async with keep_fresh(services.index, services.database, poll):
+            yield
+
     mcp: MCPServer = MCPServer(
         "errata",
         title="errata",
         instructions=INSTRUCTIONS,
         version=__version__,
         log_level="WARNING",
+        lifespan=fresh_index if keep_index_fresh else None,
     )
     _add_tools(mcp, services)
     _add_resources_and_prompts(mcp, services)
