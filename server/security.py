@@ -152,10 +152,16 @@ def csrf_token(request: Request, services: Services) -> tuple[str, str | None]:
     return f"{nonce}.{_sign(services, 'csrf', nonce)}", fresh
 
 
-def set_csrf_cookie(response: Response, nonce: str | None) -> None:
+def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
+    """Set an HttpOnly, SameSite=Strict cookie (Secure when the request came over HTTPS)."""
+    secure = request.url.scheme == "https"
+    response.set_cookie(name, value, httponly=True, samesite="strict", path="/", secure=secure)
+
+
+def set_csrf_cookie(request: Request, response: Response, nonce: str | None) -> None:
     """Set the CSRF cookie when `csrf_token` made a new one."""
     if nonce:
-        response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", path="/")
+        set_cookie(request, response, CSRF_COOKIE, nonce)
 
 
 def check_csrf(request: Request, services: Services, token: str | None) -> None:

@@ -57,7 +57,7 @@ def page(
     response = templates.TemplateResponse(
         request, name, context, status_code=status, headers=headers
     )
-    security.set_csrf_cookie(response, fresh)
+    security.set_csrf_cookie(request, response, fresh)
     return response
 
 
@@ -193,10 +193,8 @@ async def moderate_login(request: Request) -> Response:
     if not security.token_matches(services, _field(form, "token")):
         return page(request, "login.html", {"error": "That is not the maintainer token."}, 401)
     response = RedirectResponse("/moderate", status_code=303)
-    response.set_cookie(
-        security.MAINTAINER_COOKIE, security.maintainer_session_value(services),
-        httponly=True, samesite="strict", path="/",
-    )  # fmt: skip
+    value = security.maintainer_session_value(services)
+    security.set_cookie(request, response, security.MAINTAINER_COOKIE, value)
     return response
 
 

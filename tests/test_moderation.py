@@ -278,3 +278,20 @@ def test_the_rate_limit_holds_across_processes_on_sqlite(settings: Settings) -> 
 @pytest.mark.postgres
 def test_the_rate_limit_holds_across_processes_on_postgresql(postgres_url: str) -> None:
     _limit_holds_across_processes(postgres_url)
+
+
+@pytest.mark.postgres
+def test_the_contribution_flow_works_on_postgresql(pg_settings: Settings) -> None:
+    settings = pg_settings.with_changes(sandbox="off", maintainer_token="maintainer-secret")
+    with TestClient(create_app(settings)) as client:
+        receipt = client.post("/api/submissions", json=valid())
+        assert receipt.status_code == 202 and receipt.json()["status"] == "unverified"
+        submission_id = receipt.json()["id"]
+        approved = client.post(
+            f"/api/submissions/{submission_id}/approve",
+            json={"force": True, "note": "checked by hand"},
+            headers={"Authorization": "Bearer maintainer-secret"},
+        )
+        assert approved.status_code == 200, approved.text
+        page = client.get("/", params={"q": valid()["symptoms"][0]}).text
+    assert f'<h2><a href="/entries/{approved.json()["entry_id"]}"' in page
