@@ -69,7 +69,7 @@ def test_javascript_stack_keeps_error_and_function_names() -> None:
     norm = normalize(text)
     assert norm.kind == "javascript"
     assert norm.exception_types == ["KnexTimeoutError"]
-    assert norm.frames == ["Client_PG.acquireConnection", "Runner.ensureConnection"]
+    assert norm.frames == ["knex.Client_PG.acquireConnection", "knex.Runner.ensureConnection"]
     assert "312" not in norm.text and "node_modules" not in norm.text
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +21,8 @@ import numpy as np
 from .. import store
 from ..db import Database
 from ..models import IndexDocument
-from .mask import GENERIC_TOKENS, mask, tokenize
-from .normalize import Normalized, normalize
+from .mask import GENERIC_TOKENS, is_specific, mask, tokenize
+from .normalize import Normalized, analyze_line
 
 # Pseudo-documents in which every token is assumed absent: keeps idf flat on a small base
 # (a few dozen entries say little about which words are rare) and lets it speak at scale.
@@ -31,77 +32,125 @@ GENERIC_WEIGHT = 0.3
 
 @dataclass
 class _State:
-    """Everything one build produces; replaced whole on refresh."""
+    """Everything one build produces; replaced whole on refresh.
+
+    Each entry has rows: one per symptom, then its title. A row keeps only its token ids (flat
+    int32 arrays), so the reranker never re-analyses text and 100k entries stay small.
+    """
 
     revision: int | None = None
     ids: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     symptoms: list[tuple[str, ...]] = field(default_factory=list)
-    outcome: Any = None  # np.ndarray of float32, one per entry
+    outcome: Any = None  # np.ndarray[float32], one per entry
     retriever: bm25s.BM25 | None = None
     vocab: dict[str, int] = field(default_factory=dict)
-    idf: Any = None  # np.ndarray of float32, one per token id
-    by_fingerprint: dict[str, list[int]] = field(default_factory=dict)
+    tokens_by_id: list[str] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)  # per token id: smoothed idf, generic less
+    unknown_weight: float = 1.0  # a query token no entry has
+    row_start: list[int] = field(default_factory=lambda: [0])  # per entry, into rows
+    token_start: list[int] = field(default_factory=lambda: [0])  # per row, into row_tokens
+    row_tokens: Any = None  # np.ndarray[int32]
+    row_specific: list[bool] = field(default_factory=list)
+    masked_prints: Any = None  # sorted np.ndarray[int64] of templates (values masked) ...
+    masked_rows: Any = None  # ... and the row each belongs to
+    word_prints: Any = None  # the same with quoted type names kept
+    word_rows: Any = None
+    row_entry: Any = None  # np.ndarray[int32]: the entry of each row
     languages: dict[str, Any] = field(default_factory=dict)  # lang -> np.ndarray[bool]
     built_seconds: float = 0.0
 
 
-def document_text(doc: IndexDocument) -> str:
-    """The text bm25 indexes for an entry: its title and every symptom."""
-    return doc.title + "\n" + "\n".join(doc.symptoms)
+def _sorted_prints(pairs: list[tuple[int, int]]) -> tuple[Any, Any]:
+    prints = np.asarray([p for p, _ in pairs], dtype=np.int64)
+    rows = np.asarray([r for _, r in pairs], dtype=np.int32)
+    order = np.argsort(prints, kind="stable")
+    return prints[order], rows[order]
 
 
-def _symptom_fingerprints(text: str) -> list[str]:
-    return normalize(text).fingerprints
+class _Builder:
+    """Accumulates rows one entry at a time (streaming: no per-document token lists kept)."""
 
+    def __init__(self, state: _State) -> None:
+        self.state = state
+        self.corpus_ids: list[list[int]] = []
+        self.row_tokens = array("i")
+        self.row_entry = array("i")
+        self.masked: list[tuple[int, int]] = []
+        self.word: list[tuple[int, int]] = []
+        self.lang_rows: dict[str, list[int]] = {}
 
-def build_state(docs: Iterable[IndexDocument], revision: int | None) -> _State:
-    """Build a whole index state, tokenizing one document at a time to keep memory low."""
-    started = time.perf_counter()
-    state = _State(revision=revision)
-    vocab: dict[str, int] = {}
-    corpus_ids: list[list[int]] = []
-    outcome: list[float] = []
-    lang_rows: dict[str, list[int]] = {}
-    agnostic: list[int] = []
-    for position, doc in enumerate(docs):
+    def _row(self, position: int, tokens: list[str] | tuple[str, ...]) -> list[int]:
+        vocab, state = self.state.vocab, self.state
+        ids = [vocab.setdefault(token, len(vocab)) for token in tokens]
+        self.row_tokens.extend(dict.fromkeys(ids))
+        state.token_start.append(len(self.row_tokens))
+        state.row_specific.append(is_specific(list(tokens)))
+        self.row_entry.append(position)
+        return ids
+
+    def add(self, position: int, doc: IndexDocument) -> None:
+        state = self.state
         state.ids.append(doc.id)
         state.titles.append(doc.title)
         state.symptoms.append(tuple(doc.symptoms))
-        outcome.append(doc.outcome_score)
-        tokens = tokenize(mask(document_text(doc), keep_quoted_words=True)) or [""]
-        corpus_ids.append([vocab.setdefault(token, len(vocab)) for token in tokens])
+        doc_ids: list[int] = []
         for symptom in doc.symptoms:
-            for print_ in _symptom_fingerprints(symptom):
-                state.by_fingerprint.setdefault(print_, []).append(position)
-        langs = {lang.lower() for lang in doc.languages}
-        if not langs:
-            agnostic.append(position)
-        for lang in langs:
-            lang_rows.setdefault(lang, []).append(position)
-    count = len(state.ids)
-    state.outcome = np.asarray(outcome, dtype=np.float32)
-    state.vocab = vocab
-    if count:
-        retriever = bm25s.BM25()
-        retriever.scores = retriever.build_index_from_ids(
-            unique_token_ids=list(range(len(vocab))),
-            corpus_token_ids=corpus_ids,
-            show_progress=False,
-        )
-        retriever.vocab_dict = vocab
-        state.retriever = retriever
-        indptr = retriever.scores["indptr"]
-        df = np.diff(indptr).astype(np.float32)
+            line = analyze_line(symptom)
+            row = len(state.row_specific)
+            doc_ids.extend(self._row(position, line.tokens))
+            self.masked.extend((p, row) for p in line.prints)
+            self.word.extend((p, row) for p in line.word_prints)
+        doc_ids.extend(self._row(position, tokenize(mask(doc.title, keep_quoted_words=True))))
+        state.row_start.append(len(state.row_specific))
+        self.corpus_ids.append(doc_ids or [state.vocab.setdefault("", len(state.vocab))])
+        for lang in {lang.lower() for lang in doc.languages} or {""}:
+            self.lang_rows.setdefault(lang, []).append(position)
+
+    def finish(self, outcome: list[float]) -> None:
+        state, count = self.state, len(self.state.ids)
+        state.outcome = np.asarray(outcome, dtype=np.float32)
+        state.row_tokens = np.frombuffer(self.row_tokens, dtype=np.int32)
+        state.row_entry = np.frombuffer(self.row_entry, dtype=np.int32)
+        state.masked_prints, state.masked_rows = _sorted_prints(self.masked)
+        state.word_prints, state.word_rows = _sorted_prints(self.word)
+        state.tokens_by_id = list(state.vocab)
         n = count + IDF_PRIOR_DOCS
-        state.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-    del corpus_ids
-    state.languages[""] = np.zeros(count, dtype=bool)
-    state.languages[""][agnostic] = True
-    for lang, rows in lang_rows.items():
-        allowed = np.zeros(count, dtype=bool)
-        allowed[rows + agnostic] = True
-        state.languages[lang] = allowed
+        state.unknown_weight = math.log(1.0 + (n + 0.5) / 0.5)
+        if count:
+            retriever = bm25s.BM25()
+            retriever.scores = retriever.build_index_from_ids(
+                unique_token_ids=list(range(len(state.vocab))),
+                corpus_token_ids=self.corpus_ids,
+                show_progress=False,
+            )
+            retriever.vocab_dict = state.vocab
+            state.retriever = retriever
+            df = np.diff(retriever.scores["indptr"]).astype(np.float32)
+            idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            generic = np.asarray([t in GENERIC_TOKENS for t in state.tokens_by_id], dtype=bool)
+            state.weights = np.where(generic, idf * GENERIC_WEIGHT, idf).tolist()
+        self.corpus_ids = []
+        agnostic = self.lang_rows.get("", [])
+        state.languages[""] = np.zeros(count, dtype=bool)
+        state.languages[""][agnostic] = True
+        for lang, rows in self.lang_rows.items():
+            if lang:
+                allowed = np.zeros(count, dtype=bool)
+                allowed[rows + agnostic] = True
+                state.languages[lang] = allowed
+
+
+def build_state(docs: Iterable[IndexDocument], revision: int | None) -> _State:
+    """Build a whole index state, one document at a time."""
+    started = time.perf_counter()
+    state = _State(revision=revision)
+    builder = _Builder(state)
+    outcome: list[float] = []
+    for position, doc in enumerate(docs):
+        builder.add(position, doc)
+        outcome.append(doc.outcome_score)
+    builder.finish(outcome)
     state.built_seconds = time.perf_counter() - started
     return state
 
@@ -162,33 +211,37 @@ class SearchIndex:
             "built_seconds": round(state.built_seconds, 3),
         }
 
-    def token_weight(self, state: _State, token: str) -> float:
-        """How much a token says: its smoothed idf, less for words every trace has."""
-        token_id = state.vocab.get(token)
-        if token_id is None or state.idf is None:
-            weight = math.log(1.0 + (len(state.ids) + IDF_PRIOR_DOCS + 0.5) / 0.5)
-        else:
-            weight = float(state.idf[token_id])
-        return weight * GENERIC_WEIGHT if token in GENERIC_TOKENS else weight
-
     def candidates(
         self, state: _State, query: Normalized, k: int, language: str | None
-    ) -> list[int]:
-        """Positions of the best bm25 documents plus those sharing an exact fingerprint."""
+    ) -> tuple[list[int], set[int], set[int]]:
+        """The best bm25 entries plus those sharing a fingerprint, and the rows that share one.
+
+        Returns (entry positions, rows with the same message, rows with the same template).
+        """
         if state.retriever is None:
-            return []
+            return [], set(), set()
         allowed = state.languages.get(language.lower()) if language else None
         if language and allowed is None:
             allowed = state.languages[""]  # an unknown language: only language-agnostic entries
         token_ids = sorted({state.vocab[t] for t in query.tokens if t in state.vocab})
-        found: list[int] = []
-        if token_ids:
-            found = _top_k(state.retriever.scores, token_ids, k, allowed)
-        for print_ in query.fingerprints:
-            for position in state.by_fingerprint.get(print_, ())[:k]:
-                if position not in found and (allowed is None or allowed[position]):
-                    found.append(position)
-        return found
+        found: list[int] = (
+            _top_k(state.retriever.scores, token_ids, k, allowed) if token_ids else []
+        )
+        word_rows = _rows(state.word_prints, state.word_rows, query.word_fingerprints, k)
+        masked_rows = _rows(state.masked_prints, state.masked_rows, query.fingerprints, k)
+        for row in sorted(word_rows | masked_rows):
+            position = int(state.row_entry[row])
+            if position not in found and (allowed is None or allowed[position]):
+                found.append(position)
+        return found, word_rows, masked_rows
+
+
+def _rows(prints: Any, rows: Any, wanted: list[int], k: int) -> set[int]:
+    found: set[int] = set()
+    for print_ in set(wanted):
+        lo, hi = np.searchsorted(prints, [print_, print_ + 1])
+        found.update(rows[lo : min(hi, lo + k)].tolist())
+    return found
 
 
 def _top_k(scores: dict[str, Any], token_ids: list[int], k: int, allowed: Any) -> list[int]:

@@ -160,10 +160,11 @@ def is_specific(tokens: list[str]) -> bool:
     return len({t for t in tokens if t not in GENERIC_TOKENS}) >= 3
 
 
-def fingerprint(masked_line: str) -> str:
+def fingerprint(masked_line: str) -> int:
     """A short hash of a masked message: words and placeholders only, lowercase."""
     words = re.findall(r"<[a-z]+>|[a-z0-9_]+", masked_line.lower())
-    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> 1  # fits in int64
 
 
 @lru_cache(maxsize=200_000)

@@ -60,6 +60,10 @@ _JAVA_DEADLOCK = re.compile(r"^Found (?:one|\d+) Java-level deadlocks?", re.I)
 _CHAIN = re.compile(
     r"^(?:During handling of the above exception|The above exception was the direct cause)", re.I
 )
+_PACKAGE = re.compile(
+    r"(?:site-packages|dist-packages|node_modules)[\\/]((?:@[\w.-]+[\\/])?[\w.-]+)"
+    r"|[\\/]python3?\.?\d*[\\/](\w+)[\\/]"
+)
 _NOISE = re.compile(r"^\s*(?:\^+|~+|\.\.\.\s*\d+ more|-+|=+|\s*)$")
 _GROUP_BAR = re.compile(r"^\s*(?:[|+]-*\+?-*(?:\s*\d+\s*-+)?\s*)+")
 _JAVA_THREAD_NOISE = re.compile(
@@ -77,8 +81,8 @@ class Normalized:
     key_lines: list[str] = field(default_factory=list)  # masked exception / error lines
     exception_types: list[str] = field(default_factory=list)  # qualified and bare
     frames: list[str] = field(default_factory=list)
-    fingerprints: list[str] = field(default_factory=list)  # templates: every value masked
-    word_fingerprints: list[str] = field(default_factory=list)  # quoted names kept
+    fingerprints: list[int] = field(default_factory=list)  # templates: every value masked
+    word_fingerprints: list[int] = field(default_factory=list)  # quoted type names kept
     tokens: list[str] = field(default_factory=list)
     focus_tokens: list[str] = field(default_factory=list)  # tokens of the key lines
     line_tokens: list[list[str]] = field(default_factory=list)  # per key line (or the sentence)
@@ -154,6 +158,15 @@ class _Collector:
         self._keep_line(self.other, line, MAX_OTHER_LINES)
 
 
+def _qualified(func: str | None, path: str) -> str | None:
+    """A library frame says which library: `asyncpg._acquire`, not just `_acquire`."""
+    m = _PACKAGE.search(path)
+    package = (m.group(1) or m.group(2)) if m else None
+    if not func or not package:
+        return func
+    return f"{package.replace('/', '.')}.{func}"
+
+
 def _classify(line: str, out: _Collector) -> None:
     if line.lstrip().startswith(("|", "+-")):  # ExceptionGroup tree drawing
         line = _GROUP_BAR.sub("  ", line, count=1)
@@ -165,7 +178,7 @@ def _classify(line: str, out: _Collector) -> None:
     if after_panic and not _RUST_FRAME.match(line):
         out.key_line(stripped)
     elif m := _PY_FRAME.match(line):
-        out.frame(m.group("func"), "python")
+        out.frame(_qualified(m.group("func"), m.group("path")), "python")
         out.after_frame = True
     elif after_frame and line.startswith((" ", "\t")) and not _EXC_LINE.match(stripped):
         return  # the source line of a Python frame: code, not the error
@@ -174,7 +187,7 @@ def _classify(line: str, out: _Collector) -> None:
     elif _GO_LOC.match(line) or _RUST_AT.match(line):
         return
     elif m := _JS_FRAME.match(line):
-        out.frame(m.group("func"), "javascript")
+        out.frame(_qualified(m.group("func"), m.group("loc")), "javascript")
     elif m := _GOROUTINE.match(stripped):
         out.kind = "go"
         out._keep(out.other, f"goroutine [{m.group('state')}]", MAX_OTHER_LINES)
@@ -233,9 +246,9 @@ def normalize(text: str) -> Normalized:
     )
 
 
-def _fingerprints(key_lines: list[str], line_tokens: list[list[str]]) -> list[str]:
+def _fingerprints(key_lines: list[str], line_tokens: list[list[str]]) -> list[int]:
     """Fingerprints of each specific key line, whole and without its exception type."""
-    prints: list[str] = []
+    prints: list[int] = []
     for line, tokens in zip(key_lines, line_tokens, strict=True):
         if not is_specific(tokens):
             continue  # "fatal error: all goroutines are asleep" alone names no cause
@@ -246,3 +259,43 @@ def _fingerprints(key_lines: list[str], line_tokens: list[list[str]]) -> list[st
         if len(message) >= 12:
             prints.append(fingerprint(message))
     return prints
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """A one-line symptom (or title), analysed cheaply: what the index and the reranker need."""
+
+    masked: str
+    tokens: tuple[str, ...]
+    types: frozenset[str]
+    prints: frozenset[int]
+    word_prints: frozenset[int]
+
+
+def analyze_line(text: str) -> LineInfo:
+    """Tokens, exception type and fingerprints of a symptom; multi-line ones get `normalize`."""
+    if "\n" in text:
+        norm = normalize(text)
+        return LineInfo(
+            norm.text.lower(),
+            tuple(norm.tokens),
+            frozenset(t.lower() for t in norm.exception_types),
+            frozenset(norm.fingerprints),
+            frozenset(norm.word_fingerprints),
+        )
+    words = mask(text[:MAX_LINE_CHARS], keep_quoted_words=True)
+    tokens = tokenize(words)
+    match = _EXC_LINE.match(words)
+    types: list[str] = []
+    if match:
+        _add_type(types, match.group("type"))
+    word_prints = _fingerprints([words], [tokens])
+    quoted = "'" in text or '"' in text or "`" in text
+    prints = _fingerprints([mask(text[:MAX_LINE_CHARS])], [tokens]) if quoted else word_prints
+    return LineInfo(
+        words.lower(),
+        tuple(tokens + tokenize(" ".join(types))),
+        frozenset(t.lower() for t in types),
+        frozenset(prints),
+        frozenset(word_prints),
+    )
