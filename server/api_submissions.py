@@ -50,13 +50,32 @@ class ReviewIn(BaseModel):
     force: bool = False
 
 
-def field_errors(exc: SubmissionInvalid) -> JSONResponse:
-    """A 422 in FastAPI's own shape, one item per field: `{"detail": [{"loc", "msg"}]}`."""
-    detail = [
+class RejectIn(BaseModel):
+    """Why a submission is rejected (required: the contributor reads it)."""
+
+    note: str = Field(min_length=1, max_length=4_000, pattern=r"\S")
+
+
+def _field_detail(exc: SubmissionInvalid) -> list[dict[str, Any]]:
+    return [
         {"loc": ["body", *field.replace("]", "").replace("[", ".").split(".")], "msg": message,
          "type": "value_error", "field": field}
         for field, message in exc.errors.items()
     ]  # fmt: skip
+
+
+def _loc(field: str) -> list[str | int]:
+    """ "fixes[0].code" -> ["body", "fixes", 0, "code"], as FastAPI reports locations."""
+    parts = field.replace("]", "").replace("[", ".").split(".")
+    return ["body", *(int(p) if p.isdigit() else p for p in parts)]
+
+
+def field_errors(exc: SubmissionInvalid) -> JSONResponse:
+    """A 422 in FastAPI's own shape, one item per field: `{"detail": [{"loc", "msg"}]}`."""
+    detail = [
+        {"loc": _loc(field), "msg": message, "type": "value_error", "field": field}
+        for field, message in exc.errors.items()
+    ]
     return JSONResponse({"detail": detail}, status_code=422)
 
 
@@ -146,7 +165,7 @@ def _decide(action: Any, services: ServicesDep, submission_id: str) -> Submissio
     except moderation.TransitionRefused as exc:
         raise HTTPException(409, str(exc)) from exc
     except SubmissionInvalid as exc:
-        raise HTTPException(422, "; ".join(exc.errors.values())) from exc
+        raise HTTPException(422, _field_detail(exc)) from exc  # the spec's 422 shape
     return public(services, _get(services, submission_id))
 
 
@@ -175,7 +194,7 @@ def approve(
 
 @router.post("/{submission_id}/reject", responses=_REVIEW_RESPONSES)
 def reject(
-    submission_id: str, services: ServicesDep, _auth: MaintainerDep, review: ReviewIn
+    submission_id: str, services: ServicesDep, _auth: MaintainerDep, review: RejectIn
 ) -> SubmissionPublic:
     """Reject a submission with a note saying why (maintainers)."""
     return _decide(

@@ -77,7 +77,8 @@ def _syntax_error(code: str) -> str | None:
     try:
         compile(code, "snippet.py", "exec", dont_inherit=True)
     except SyntaxError as exc:
-        return f"Python syntax error on line {exc.lineno}: {exc.msg}"
+        where = f" on line {exc.lineno}" if exc.lineno else ""
+        return f"Python syntax error{where}: {exc.msg}"
     except ValueError as exc:
         return f"not valid Python source: {exc}"
     return None
@@ -127,16 +128,20 @@ def _check_fixes(sub: SubmissionIn, errors: dict[str, str]) -> None:
             errors[f"fixes[{i}].check"] = problem
 
 
-def _check_nul(data: Any, path: str, errors: dict[str, str]) -> None:
-    """NUL characters cannot be stored (PostgreSQL text refuses them) and are never meant."""
-    if isinstance(data, str) and "\x00" in data:
-        errors[path or "body"] = "contains a NUL character"
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _check_chars(data: Any, path: str, errors: dict[str, str]) -> None:
+    """NUL characters and lone surrogates cannot be stored as text, and are never meant."""
+    if isinstance(data, str) and (found := _UNSTORABLE.search(data)):
+        what = "a NUL character" if found.group() == "\x00" else "a lone surrogate (not UTF-8)"
+        errors[path or "body"] = f"contains {what}"
     elif isinstance(data, list):
         for i, item in enumerate(data):
-            _check_nul(item, f"{path}[{i}]", errors)
+            _check_chars(item, f"{path}[{i}]", errors)
     elif isinstance(data, dict):
         for key, item in data.items():
-            _check_nul(item, f"{path}.{key}" if path else key, errors)
+            _check_chars(item, f"{path}.{key}" if path else key, errors)
 
 
 def _fix_draft(i: int, fix: FixIn) -> FixDraft:
@@ -159,9 +164,9 @@ def _fix_draft(i: int, fix: FixIn) -> FixDraft:
 def to_draft(sub: SubmissionIn, entry_id: str | None = None) -> EntryDraft:
     """Check a submission and build its entry draft; raise SubmissionInvalid with every mistake."""
     errors: dict[str, str] = {}
-    _check_nul(sub.model_dump(), "", errors)
     _check_text(sub, errors)
     _check_fixes(sub, errors)
+    _check_chars(sub.model_dump(), "", errors)  # last: its message wins over a syntax error
     languages = _words(sub.languages, "languages", errors) or ["python"]
     tags = _words(sub.tags, "tags", errors)
     if errors:

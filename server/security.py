@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import secrets
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .services import Services
@@ -117,6 +120,19 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: a lone surrogate echoed back stays valid."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+async def validation_error(_request: Request, exc: Exception) -> Response:
+    """FastAPI's 422, rendered so that undecodable input (lone surrogates) cannot make a 500."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    return AsciiJSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
 def maintainer_token(services: Services) -> str:
     """The token moderation needs (generated at start in development when none is set)."""
     token: str = services.extras["maintainer_token"]
@@ -139,6 +155,7 @@ def install(app: FastAPI, services: Services) -> None:
         token = secrets.token_urlsafe(24)
         log.warning("no ERRATA_MAINTAINER_TOKEN set; this process's maintainer token: %s", token)
     services.extras["maintainer_token"] = token
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 

@@ -96,10 +96,14 @@ def test_a_valid_submission_becomes_a_contributed_draft_with_a_slug_id() -> None
     assert slugify("  Ünïcode -- Title!! ") == "n-code-title"
 
 
-def test_nul_characters_are_refused_not_stored() -> None:
+def test_nul_characters_and_lone_surrogates_are_refused_not_stored() -> None:
     with pytest.raises(SubmissionInvalid) as caught:
         to_draft(SubmissionIn.model_validate(valid(root_cause="a\x00b")))
     assert caught.value.errors == {"root_cause": "contains a NUL character"}
+    with pytest.raises(SubmissionInvalid) as caught:
+        sub = SubmissionIn.model_validate(valid()).model_copy(update={"title": "Hello \ud800 !"})
+        to_draft(sub)
+    assert caught.value.errors == {"title": "contains a lone surrogate (not UTF-8)"}
 
 
 def test_with_the_sandbox_off_submissions_end_unverified_and_nothing_runs(

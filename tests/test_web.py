@@ -256,6 +256,13 @@ def test_the_api_answers_422_with_every_field_error(web: TestClient) -> None:
     unknown = web.post("/api/submissions", json={**valid(), "sneaky": 1})
     assert unknown.status_code == 422
     assert web.get("/api/submissions/sub-nothing").status_code == 404
+    surrogate = b'{"title": "Hello \\ud800 world", "symptoms": ["a"]}'
+    broken = web.post(
+        "/api/submissions", content=surrogate, headers={"content-type": "application/json"}
+    )
+    assert broken.status_code == 422 and broken.json()["detail"][0]["loc"] == ["body", "title"]
+    bad_code = web.post("/api/submissions", json=valid(fixes=[{"code": "def f(:"}]))
+    assert bad_code.json()["detail"][0]["loc"] == ["body", "fixes", 0, "code"]
 
 
 def test_a_burst_of_submissions_gets_429_with_retry_after(web: TestClient) -> None:
