@@ -68,7 +68,7 @@ def prepare_parent(total_cpus: float) -> None:
     try:
         _write(cpu / "cpu.cfs_period_us", str(CPU_PERIOD_US))
         _write(cpu / "cpu.cfs_quota_us", str(int(CPU_PERIOD_US * total_cpus)))
-        _write(cpu / "cpu.shares", "256")  # searches (default 1024) come first
+        _write(cpu / "cpu.shares", "1024")  # a lower share starves runs whenever a core is busy
         _write(CGROUP_ROOT / "memory" / PARENT / "memory.use_hierarchy", "1")
     except OSError as exc:
         if exc.errno != 16:  # EBUSY: use_hierarchy is fixed once children exist
