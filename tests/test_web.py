@@ -394,3 +394,43 @@ def test_templates_carry_no_inline_style_handler_or_script() -> None:
     for template in (server / "templates").glob("*.html"):
         text = template.read_text(encoding="utf-8")
         assert not re.search(r"\sstyle=|\son[a-z]+=|<script>|<style", text), template.name
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_the_submission_rate_limit_holds_across_two_server_processes_on_postgresql(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    env = {
+        "DATABASE_URL": postgres_url,
+        "ERRATA_ENTRIES_DIR": str(copy_finished_entries(tmp_path / "entries")),
+        "ERRATA_SANDBOX": "off",
+        "ERRATA_MAINTAINER_TOKEN": TOKEN,
+        "ERRATA_SUBMISSION_RATE_PER_MINUTE": "4",
+    }
+
+    def submit(url: str) -> tuple[int, str | None]:
+        body = json.dumps(valid()).encode()
+        request = urllib.request.Request(
+            f"{url}/api/submissions", body, {"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, None
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers.get("Retry-After")
+
+    first_env = {**env, "ERRATA_DATA_DIR": str(tmp_path / "one")}
+    second_env = {**env, "ERRATA_DATA_DIR": str(tmp_path / "two")}
+    with (
+        run_server(first_env, tmp_path / "one.log") as one,
+        run_server(second_env, tmp_path / "two.log") as two,
+    ):
+        answers = [submit(server.url) for server in (one, two, one, two, one, two, one, two)]
+    assert [status for status, _ in answers].count(202) == 4
+    assert [status for status, _ in answers[4:]] == [429, 429, 429, 429]
+    assert all(retry is not None and 1 <= int(retry) <= 60 for _, retry in answers[4:])
