@@ -154,7 +154,7 @@ def _get(services: ServicesDep, submission_id: str) -> Submission:
 @router.get("/{submission_id}", responses={404: {"description": "Unknown submission"}})
 def get_submission(submission_id: str, services: ServicesDep) -> SubmissionPublic:
     """A submission's status and its sandbox results."""
-    return public(services, _get(services, submission_id))
+    return public(services, moderation.settle(services, _get(services, submission_id)))
 
 
 def _decide(action: Any, services: ServicesDep, submission_id: str) -> SubmissionPublic:

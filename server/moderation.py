@@ -265,6 +265,29 @@ def _refresh_index(services: Services) -> None:
             log.exception("index refresh after approval failed")
 
 
+def settle(services: Services, submission: Submission) -> Submission:
+    """Settle a submission left "verifying" by a job that ended without a verdict.
+
+    A job given up after its worker died repeatedly (or that hit a harness error) never calls
+    back; the submission then becomes "unverified", with the job's error as its note.
+    """
+    if submission.status != "verifying":
+        return submission
+    with services.database.read() as session:
+        job = store.latest_submission_job(session=session, submission_id=submission.id)
+    if job is None or job.status != "error":
+        return submission
+    with services.database.write() as session:
+        settled = store.transition_submission(
+            session=session,
+            submission_id=submission.id,
+            to="unverified",
+            allowed_from=("verifying",),
+            note=f"verification did not finish: {job.error}",
+        )
+    return settled or submission
+
+
 def _load_submission(session: Session, submission_id: str) -> list[SnippetTask] | None:
     submission = store.get_submission(session=session, submission_id=submission_id)
     if submission is None:

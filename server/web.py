@@ -145,8 +145,10 @@ def submission_context(services: Services, submission_id: str) -> dict[str, Any]
     """A submission with its draft, sandbox results and the entry it may duplicate."""
     with services.database.read() as session:
         submission = store.get_submission(session=session, submission_id=submission_id[:40])
-        if submission is None:
-            return None
+    if submission is None:
+        return None
+    submission = moderation.settle(services, submission)
+    with services.database.read() as session:
         runs = store.submission_runs(session=session, submission_id=submission.id)
         duplicate = None
         if submission.duplicate_of:

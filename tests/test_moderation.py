@@ -299,3 +299,25 @@ def test_the_contribution_flow_works_on_postgresql(pg_settings: Settings) -> Non
         assert approved.status_code == 200, approved.text
         page = client.get("/", params={"q": valid()["symptoms"][0]}).text
     assert f'<h2><a href="/entries/{approved.json()["entry_id"]}"' in page
+
+
+def test_a_submission_whose_job_was_given_up_settles_as_unverified(services: Services) -> None:
+    receipt = moderation.submit(services, SubmissionIn.model_validate(valid()), client_key="a")
+    with services.database.write() as session:  # as if the sandbox had been up at submit time
+        store.transition_submission(
+            session=session, submission_id=receipt.id, to="verifying", allowed_from=("unverified",)
+        )
+        store.enqueue_job(session=session, kind="submission", target_id=receipt.id)
+        # claimed in the same transaction, so this app's own idle workers cannot take it first
+        job = store.claim_job(session=session, owner="dead-worker", lease_seconds=60)
+        assert job is not None
+    with services.database.write() as session:  # its worker died on every attempt
+        store.finish_job(
+            session=session, job_id=job.id, owner="dead-worker", status="error", error="given up"
+        )
+    with services.database.read() as session:
+        stuck = store.get_submission(session=session, submission_id=receipt.id)
+    assert stuck is not None and stuck.status == "verifying"
+    settled = moderation.settle(services, stuck)
+    assert settled.status == "unverified"
+    assert settled.review_note == "verification did not finish: given up"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from ..models import Entry, Submission, VerificationRun, utcnow
+from ..models import Entry, Job, Submission, VerificationRun, utcnow
 
 
 def create_submission(
@@ -118,3 +118,13 @@ def attach_runs_to_entry(*, session: Session, submission_id: str, entry_id: str)
         .values(entry_id=entry_id)
     )
     return int(result.rowcount or 0)
+
+
+def latest_submission_job(*, session: Session, submission_id: str) -> Job | None:
+    """The newest verification job of a submission, if any."""
+    query = (
+        select(Job)
+        .where(Job.kind == "submission", Job.target_id == submission_id)
+        .order_by(col(Job.created_at).desc(), col(Job.id).desc())
+    )
+    return session.exec(query.limit(1)).first()
