@@ -19,6 +19,7 @@ from . import (
     api_search,
     api_submissions,
     api_verify,
+    http_errors,
     registry,
     security,
     web,
@@ -34,6 +35,12 @@ from .services import Services
 from .sync import is_behind, sync_entries
 
 log = logging.getLogger("errata")
+# What any operation may answer, whatever its own responses say (documented in the spec).
+COMMON_RESPONSES: dict[int | str, dict[str, str]] = {
+    400: {"description": "The request body could not be parsed"},
+    413: {"description": "The request body is over the size limit"},
+    503: {"description": "The database is unavailable; try again (see Retry-After)"},
+}
 
 
 def prepare_database(settings: Settings) -> Database:
@@ -79,12 +86,14 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         summary="An error knowledge base for coding agents: paste a trace, get verified fixes.",
         lifespan=lifespan,
+        responses=COMMON_RESPONSES,
     )
     app.state.services = services
     security.install(app, services)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
+    http_errors.install(app)
     app.include_router(api.router)
     app.include_router(api_search.router)
     app.include_router(api_verify.router)

@@ -14,7 +14,9 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from .deps import ServicesDep
 from .skill_archive import SkillError, SkillPackage, SkillSource
 
-router = APIRouter(tags=["skill registry"])
+router = APIRouter(
+    tags=["skill registry"], responses={404: {"description": "No such skill, version or file"}}
+)
 
 OWNER = {"handle": "errata", "displayName": "errata", "image": None}
 MODERATION = {"isSuspicious": False, "isMalwareBlocked": False, "verdict": "clean"}
