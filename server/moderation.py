@@ -15,16 +15,29 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from . import store
 from .contribution import SubmissionIn, SubmissionInvalid, to_draft
-from .harness.verify import SnippetOutcome, SnippetTask, TargetKind, register_target
-from .models import EntryDraft, Job, Submission
+from .models import EntryDraft, Submission
 from .services import Services
+from .submission_jobs import settle, verification_available, wake_harness
+
+__all__ = [
+    "RateLimited",
+    "SubmissionNotFound",
+    "SubmissionReceipt",
+    "TransitionRefused",
+    "approve",
+    "find_duplicate",
+    "reject",
+    "requeue",
+    "settle",
+    "submit",
+    "verification_available",
+]
 
 log = logging.getLogger("errata.moderation")
 
@@ -59,20 +72,6 @@ class SubmissionReceipt(BaseModel):
     entry_id: str | None
     duplicate_of: str | None
     status_url: str
-
-
-def verification_available(services: Services) -> tuple[bool, str]:
-    """Whether submitted code can run in the sandbox here, and why not."""
-    if str(getattr(services.settings, "sandbox", "auto")).lower() == "off":
-        return False, "the sandbox is turned off (ERRATA_SANDBOX=off)"
-    harness = services.harness
-    if harness is None:
-        return False, "the verification harness is not running"
-    describe = getattr(harness, "describe", None)
-    info: dict[str, Any] = describe() if callable(describe) else {}
-    if not info.get("available", False):
-        return False, str(info.get("reason") or "the sandbox is unavailable")
-    return True, ""
 
 
 def find_duplicate(services: Services, draft: EntryDraft) -> str | None:
@@ -151,7 +150,7 @@ def submit(services: Services, data: SubmissionIn, *, client_key: str) -> Submis
         ):
             submission.status = "verifying"
         session.add(submission)
-    _wake_harness(services)
+    wake_harness(services)
     return receipt(submission)
 
 
@@ -164,12 +163,6 @@ def receipt(submission: Submission) -> SubmissionReceipt:
         duplicate_of=submission.duplicate_of,
         status_url=f"/submissions/{submission.id}",
     )
-
-
-def _wake_harness(services: Services) -> None:
-    wake = getattr(services.harness, "wake", None)
-    if callable(wake):
-        wake()
 
 
 def requeue(services: Services, submission_id: str) -> Submission:
@@ -193,7 +186,7 @@ def requeue(services: Services, submission_id: str) -> Submission:
         )
         if job is None:
             raise TransitionRefused("the verification queue is full; try again later")
-    _wake_harness(services)
+    wake_harness(services)
     return submission
 
 
@@ -263,64 +256,3 @@ def _refresh_index(services: Services) -> None:
             refresh(services.database)
         except Exception:  # the poller will catch up; approval itself is committed
             log.exception("index refresh after approval failed")
-
-
-def settle(services: Services, submission: Submission) -> Submission:
-    """Settle a submission left "verifying" by a job that ended without a verdict.
-
-    A job given up after its worker died repeatedly (or that hit a harness error) never calls
-    back; the submission then becomes "unverified", with the job's error as its note.
-    """
-    if submission.status != "verifying":
-        return submission
-    with services.database.read() as session:
-        job = store.latest_submission_job(session=session, submission_id=submission.id)
-    if job is None or job.status != "error":
-        return submission
-    with services.database.write() as session:
-        settled = store.transition_submission(
-            session=session,
-            submission_id=submission.id,
-            to="unverified",
-            allowed_from=("verifying",),
-            note=f"verification did not finish: {job.error}",
-        )
-    return settled or submission
-
-
-def _load_submission(session: Session, submission_id: str) -> list[SnippetTask] | None:
-    submission = store.get_submission(session=session, submission_id=submission_id)
-    if submission is None:
-        return None
-    if submission.status not in ("pending", "verifying"):
-        return []
-    draft = EntryDraft.model_validate(submission.draft)
-    return [
-        SnippetTask(slug=s.id, code=s.code, check_code=s.check_code, language=s.language)
-        for fix in draft.fixes
-        for s in fix.snippets
-    ]
-
-
-def verdict(statuses: list[str]) -> str:
-    """A submission's status from its snippets' run statuses."""
-    if statuses and all(s == "passed" for s in statuses):
-        return "verified"
-    if any(s in ("failed", "timeout", "error") for s in statuses):
-        return "failed"
-    return "unverified"
-
-
-def _verification_done(session: Session, job: Job, outcomes: list[SnippetOutcome]) -> None:
-    store.transition_submission(
-        session=session,
-        submission_id=job.target_id,
-        to=verdict([o.status for o in outcomes]),
-        allowed_from=("pending", "verifying"),
-    )
-
-
-register_target(
-    "submission",
-    TargetKind(load=_load_submission, run_column="submission_id", on_done=_verification_done),
-)
