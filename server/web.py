@@ -176,10 +176,10 @@ def moderate_page(request: Request, services: ServicesDep, done: str = "") -> Re
             s.id for s in store.list_submissions(session=session, statuses=moderation.OPEN_STATUSES)
         ]
         decided = store.list_submissions(
-            session=session, statuses=("approved", "rejected"), limit=500
+            session=session, statuses=("approved", "rejected"), limit=20, newest_first=True
         )
     queue = [c for c in (submission_context(services, i) for i in open_ids) if c is not None]
-    context = {"queue": queue, "decided": decided[-20:][::-1], "done": done[:200]}
+    context = {"queue": queue, "decided": decided, "done": done[:200]}
     return page(request, "moderate.html", context)
 
 

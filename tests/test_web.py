@@ -297,6 +297,7 @@ def test_moderation_needs_the_maintainer_token(web: TestClient) -> None:
     status = web.get(f"/api/submissions/{submission_id}").json()
     assert status["status"] == "approved"
     assert web.get(f"/entries/{status['entry_id']}").status_code == 200
+    assert f'href="/entries/{status["entry_id"]}"' in web.get("/moderate").text  # recently decided
 
 
 def test_development_mode_without_a_token_generates_one_and_logs_it(

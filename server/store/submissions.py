@@ -45,10 +45,18 @@ def get_submission(*, session: Session, submission_id: str) -> Submission | None
 
 
 def list_submissions(
-    *, session: Session, statuses: Iterable[str] | None = None, limit: int = 100
+    *,
+    session: Session,
+    statuses: Iterable[str] | None = None,
+    limit: int = 100,
+    newest_first: bool = False,
 ) -> list[Submission]:
-    """Submissions, oldest first, optionally only those in some statuses."""
-    query = select(Submission).order_by(col(Submission.created_at), col(Submission.id))
+    """Submissions, oldest first (or newest first), optionally only those in some statuses."""
+    if newest_first:
+        order: list[Any] = [col(Submission.updated_at).desc(), col(Submission.id).desc()]
+    else:
+        order = [col(Submission.created_at), col(Submission.id)]
+    query = select(Submission).order_by(*order)
     if statuses is not None:
         query = query.where(col(Submission.status).in_(list(statuses)))
     return list(session.exec(query.limit(limit)).all())
