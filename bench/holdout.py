@@ -1,0 +1,76 @@
+"""Held-out evaluation on real traces pasted in public issues: bench/eval/holdout.jsonl.
+
+None of these cases was seen while tuning the engine or writing the entries. Loads `entries/`
+into a temporary SQLite database, builds the index with `server.search`, runs every case and
+prints recall@1, recall@3, MRR, the confident-wrong rates and every miss.
+
+    python bench/holdout.py                  # figures + misses at the threshold in the code
+    python bench/holdout.py --threshold 0.6  # the same at another threshold
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from eval import Outcome, figures, load_cases, run_cases  # noqa: E402
+
+from server.search import CONFIDENT_THRESHOLD  # noqa: E402
+
+HOLDOUT = ROOT / "bench" / "eval" / "holdout.jsonl"
+
+
+def head(query: str, width: int = 110) -> str:
+    """The most telling line of a trace: the last non-empty one, else the first."""
+    lines = [line.strip() for line in query.splitlines() if line.strip()]
+    return (lines[-1] if lines else "")[:width]
+
+
+def misses(outcomes: list[Outcome], threshold: float) -> list[str]:
+    """One line per case ranked wrong, answered confidently when it should not, or unsure."""
+    rows = []
+    for o in outcomes:
+        top_id, score = o.top()
+        confident = score >= threshold
+        if o.expected and top_id == o.expected and confident:
+            continue
+        if not o.expected and not confident:
+            continue
+        if o.expected and top_id == o.expected:
+            kind = "UNSURE"
+        elif o.expected:
+            kind = "WRONG" if confident else "MISS"
+        else:
+            kind = "CONF-NEG"
+        rank = o.rank_of_expected()
+        rows.append(
+            f"{kind:8} expected={o.expected} rank={rank} got={top_id} score={score:.2f} "
+            f"confident={confident}\n         {head(o.case['query'])}\n         {o.case['source']}"
+        )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=HOLDOUT)
+    parser.add_argument("--entries", type=Path, default=ROOT / "entries")
+    parser.add_argument("--threshold", type=float, default=CONFIDENT_THRESHOLD)
+    args = parser.parse_args()
+    outcomes, known = run_cases(load_cases(args.cases), args.entries)
+    missing = sorted({o.expected for o in outcomes if o.expected and o.expected not in known})
+    if missing:
+        print(f"warning: cases expect entries that are not indexed: {missing}")
+    for row in misses(outcomes, args.threshold):
+        print(row)
+    print(f"\nentries indexed: {len(known)}; threshold {args.threshold:.2f}")
+    for name, value in figures(outcomes, args.threshold).items():
+        print(f"{name:>28}: {value:.3f}" if isinstance(value, float) else f"{name:>28}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
