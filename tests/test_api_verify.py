@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timedelta
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
