@@ -54,12 +54,14 @@ def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefR
     """Briefs of the given active entries (unknown or retired ids are left out)."""
     if not entry_ids:
         return {}
-    entries = session.exec(
-        select(Entry.id, Entry.title, Entry.root_cause, Entry.origin).where(
-            col(Entry.id).in_(entry_ids), Entry.status == "active"
-        )
-    ).all()
-    briefs = {row[0]: BriefRow(*row) for row in entries}
+    # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
+    # status index (every active entry) instead of looking the few ids up by primary key.
+    entries = session.exec(select(Entry).where(col(Entry.id).in_(entry_ids))).all()
+    briefs = {
+        e.id: BriefRow(e.id, e.title, e.root_cause, e.origin)
+        for e in entries
+        if e.status == "active"
+    }
     fixes: dict[tuple[str, str], FixRow] = {}
     for entry_id, slug, title, explanation in session.exec(
         select(Fix.entry_id, Fix.slug, Fix.title, Fix.explanation)
