@@ -15,7 +15,12 @@ import uuid
 #             time.sleep(1)          # no deadline, no jitter, a fresh request every time
 
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}
-CONNECTION_ERRORS = ("APIConnectionError", "APITimeoutError", "ServiceUnavailable", "RemoteDisconnected")
+CONNECTION_ERRORS = (
+    "APIConnectionError",
+    "APITimeoutError",
+    "ServiceUnavailable",
+    "RemoteDisconnected",
+)
 
 
 class RetriesExhausted(Exception):
@@ -28,7 +33,7 @@ class RetriesExhausted(Exception):
 
 
 def status_of(err: BaseException) -> int | None:
-    """The HTTP status of an SDK or urllib error: openai/anthropic `.status_code`, urllib `.code`."""
+    """HTTP status of an SDK or urllib error: openai/anthropic `.status_code`, urllib `.code`."""
     for name in ("status_code", "code", "status"):
         value = getattr(err, name, None)
         if isinstance(value, int):
@@ -65,7 +70,7 @@ def call_with_retries(
     clock=time.monotonic,
     sleep=time.sleep,
 ):
-    """RIGHT: request(model=..., idempotency_key=...) with bounded, jittered, deadline-bound retries.
+    """RIGHT: request(model=..., idempotency_key=...) with bounded, jittered retries and a deadline.
 
     * only transient errors are retried; a 400/401/404 or a bug in our code is raised at once;
     * at most `attempts_per_model` attempts per model, then the next model in `models` (fallback);
@@ -80,7 +85,9 @@ def call_with_retries(
     for model in models:
         for attempt in range(attempts_per_model):
             if attempts and clock() >= deadline:
-                raise RetriesExhausted(f"deadline of {deadline_s}s reached after {attempts} attempts", attempts, last)
+                raise RetriesExhausted(
+                    f"deadline of {deadline_s}s reached after {attempts} attempts", attempts, last
+                )
             attempts += 1
             try:
                 return request(model=model, idempotency_key=key)
@@ -98,6 +105,8 @@ def call_with_retries(
                 except ValueError:
                     pass
             if clock() + delay > deadline:
-                raise RetriesExhausted(f"deadline of {deadline_s}s reached after {attempts} attempts", attempts, last)
+                raise RetriesExhausted(
+                    f"deadline of {deadline_s}s reached after {attempts} attempts", attempts, last
+                )
             sleep(delay)
     raise RetriesExhausted(f"all {attempts} attempts on {list(models)} failed", attempts, last)

@@ -35,7 +35,7 @@ class Shutdown:
 
 
 def write_atomically(path: str, text: str) -> None:
-    """RIGHT: a reader (or a restarted worker) sees the old file or the whole new one, never half."""
+    """RIGHT: a reader (or restarted worker) sees the old file or the whole new one, never half."""
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
@@ -73,7 +73,9 @@ def run_worker(take, process, ack, release, *, shutdown: Shutdown, idle_s: float
     return done
 
 
-async def run_async_workers(take, process, ack, release, *, concurrency=4, grace_s=25.0, poll_s=0.05) -> dict:
+async def run_async_workers(
+    take, process, ack, release, *, concurrency=4, grace_s=25.0, poll_s=0.05
+) -> dict:
     """RIGHT (asyncio): SIGTERM stops intake; in-flight jobs get `grace_s` to finish, then are
     cancelled and released back to the queue (not lost, not half-acknowledged)."""
     loop = asyncio.get_running_loop()
@@ -104,7 +106,9 @@ async def run_async_workers(take, process, ack, release, *, concurrency=4, grace
         while not stop.is_set():
             while len(inflight) < concurrency and not stop.is_set() and (job := take()) is not None:
                 inflight.add(asyncio.create_task(handle(job)))
-            finished, _ = await asyncio.wait({*inflight, stopper}, timeout=poll_s, return_when=asyncio.FIRST_COMPLETED)
+            finished, _ = await asyncio.wait(
+                {*inflight, stopper}, timeout=poll_s, return_when=asyncio.FIRST_COMPLETED
+            )
             reap(finished - {stopper})
         if inflight:  # draining: no new work, bounded wait for the rest
             finished, late = await asyncio.wait(inflight, timeout=grace_s)
