@@ -31,7 +31,7 @@ class Settings:
     verify_concurrency: int = 2
     verify_queue_size: int = 100
     verify_timeout_seconds: float = 30.0
-    verify_on_start: bool = False
+    verify_on_start: bool = True
     sandbox: str = "auto"  # auto: self-test at startup; off: verification unavailable
     allowed_hosts: tuple[str, ...] = field(default=("127.0.0.1:*", "localhost:*", "[::1]:*"))
     index_poll_seconds: float = 1.0

@@ -45,6 +45,7 @@ def server_env(
         "DATABASE_URL": database_url,
         "ERRATA_MAINTAINER_TOKEN": TOKEN,
         "ERRATA_SANDBOX": "off",
+        "ERRATA_VERIFY_ON_START": "0",
     }
     env.update(extra)
     return env

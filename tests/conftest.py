@@ -31,7 +31,7 @@ def entries_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, entries_dir: Path) -> Settings:
     """Settings for a fresh SQLite database in a temp folder."""
-    return Settings(data_dir=tmp_path / "data", entries_dir=entries_dir)
+    return Settings(data_dir=tmp_path / "data", entries_dir=entries_dir, verify_on_start=False)
 
 
 @pytest.fixture
@@ -60,4 +60,9 @@ def postgres_url(postgres_server: PostgresServer) -> str:
 @pytest.fixture
 def pg_settings(tmp_path: Path, entries_dir: Path, postgres_url: str) -> Settings:
     """Settings for a fresh PostgreSQL database."""
-    return Settings(data_dir=tmp_path / "data", entries_dir=entries_dir, database_url=postgres_url)
+    return Settings(
+        data_dir=tmp_path / "data",
+        entries_dir=entries_dir,
+        database_url=postgres_url,
+        verify_on_start=False,
+    )

@@ -81,7 +81,9 @@ def test_archive_holds_exactly_the_skill_files(tmp_path: Path) -> None:
 def registry_client(tmp_path: Path) -> Iterator[TestClient]:
     """An app with an empty entries folder: the registry needs no entries."""
     (tmp_path / "entries").mkdir()
-    settings = Settings(data_dir=tmp_path / "data", entries_dir=tmp_path / "entries")
+    settings = Settings(
+        data_dir=tmp_path / "data", entries_dir=tmp_path / "entries", verify_on_start=False
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 

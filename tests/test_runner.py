@@ -93,7 +93,9 @@ def real_sandbox() -> Sandbox:
 def make_settings(tmp_path: Path, **changes: object) -> Settings:
     """Settings on a temp folder with an empty entries folder."""
     (tmp_path / "entries").mkdir(exist_ok=True)
-    base = Settings(data_dir=tmp_path / "data", entries_dir=tmp_path / "entries")
+    base = Settings(
+        data_dir=tmp_path / "data", entries_dir=tmp_path / "entries", verify_on_start=False
+    )
     return base.with_changes(**changes)
 
 

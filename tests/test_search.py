@@ -59,7 +59,7 @@ def seed_settings(tmp_path: Path) -> Settings:
     """Settings over a copy of the seed entry alone (other entries come and go)."""
     root = tmp_path / "seed-entries"
     shutil.copytree(REPO_ROOT / "entries" / SEED, root / SEED)
-    return Settings(data_dir=tmp_path / "seed-data", entries_dir=root)
+    return Settings(data_dir=tmp_path / "seed-data", entries_dir=root, verify_on_start=False)
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def own_settings(tmp_path: Path) -> Settings:
     write_entry(draft("python-widget", [wrapper], ["python"]), root)
     write_entry(draft("go-widget", [wrapper], ["go"]), root)
     write_entry(draft("zebra-stripes", ["ZebraError: stripes misaligned on the canvas"], []), root)
-    return Settings(data_dir=tmp_path / "own-data", entries_dir=root)
+    return Settings(data_dir=tmp_path / "own-data", entries_dir=root, verify_on_start=False)
 
 
 @pytest.fixture
