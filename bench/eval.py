@@ -1,16 +1,21 @@
-"""Evaluate matching on bench/eval/cases.jsonl: recall@1, recall@3, MRR, confident wrong answers.
+"""Evaluate matching on every bench/eval/cases*.jsonl: recall@1/@3, MRR, confident answers.
 
 Loads `entries/` into a temporary SQLite database exactly as errata does, builds the index,
-and runs the real `search()` for every case.
+and runs the real `search()` for every case; figures per file and overall.
 
     python bench/eval.py                 # figures with the threshold in server/search/rank.py
-    python bench/eval.py --calibrate     # also choose the threshold (<= 2% confident wrong)
+    python bench/eval.py --calibrate     # also fit the threshold on the tuning sets (all
+                                         # cases*.jsonl + holdout-dev; <= 2% confident wrong)
     python bench/eval.py --show-misses   # print every case that went wrong
+
+The held-out real traces (holdout.jsonl) split by a salted hash of each case's source URL:
+`holdout-dev` may be tuned on, `holdout-test` is only reported (bench/holdout.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -26,7 +31,25 @@ from server.entries import EntryError, parse_entry  # noqa: E402
 from server.migrations import migrate  # noqa: E402
 from server.search import CONFIDENT_THRESHOLD, SearchIndex, search  # noqa: E402
 
-CASES = ROOT / "bench" / "eval" / "cases.jsonl"
+EVAL_DIR = ROOT / "bench" / "eval"
+HOLDOUT = EVAL_DIR / "holdout.jsonl"
+SPLIT_SALT = "holdout-v2"  # chosen for a near half/half split before any case was read
+
+
+def case_files() -> list[Path]:
+    """cases.jsonl first, then every content helper's cases-*.jsonl."""
+    return [EVAL_DIR / "cases.jsonl", *sorted(EVAL_DIR.glob("cases-*.jsonl"))]
+
+
+def holdout_half(case: dict) -> str:
+    """'dev' or 'test', fixed per source URL: adding cases never moves an old one."""
+    digest = hashlib.sha256((SPLIT_SALT + case["source"]).encode("utf-8")).digest()
+    return "dev" if digest[0] < 128 else "test"
+
+
+def holdout_cases(half: str) -> list[dict]:
+    """One half of the held-out real traces."""
+    return [c for c in load_cases(HOLDOUT) if holdout_half(c) == half]
 
 
 @dataclass
@@ -110,7 +133,7 @@ def figures(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
         "recall@1": sum(1 for r in ranks if r == 1) / n_pos,
         "recall@3": sum(1 for r in ranks if r and r <= 3) / n_pos,
         "mrr": sum(1 / r for r in ranks if r) / n_pos,
-        "matched@1": confident_right / n_pos,
+        "confident_right": confident_right / n_pos,
         "confident_wrong_negatives": wrong_neg / n_neg,
         "confident_wrong_positives": wrong_pos / n_pos,
     }
@@ -141,15 +164,30 @@ def show_misses(outcomes: list[Outcome], threshold: float) -> None:
             print("   ", o.case["query"][:160].replace("\n", " | "))
 
 
+def print_figures(title: str, f: dict[str, float]) -> None:
+    """One compact block of figures."""
+    print(
+        f"{title:<22} n={f['cases']:>3} (+{f['positives']}/-{f['negatives']})  "
+        f"r@1 {f['recall@1']:.3f}  r@3 {f['recall@3']:.3f}  MRR {f['mrr']:.3f}  "
+        f"conf-right {f['confident_right']:.3f}  "
+        f"conf-wrong neg {f['confident_wrong_negatives']:.3f} "
+        f"pos {f['confident_wrong_positives']:.3f}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=Path, default=CASES)
+    parser.add_argument("--cases", type=Path, action="append", help="default: every cases*.jsonl")
     parser.add_argument("--entries", type=Path, default=ROOT / "entries")
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
-    cases = load_cases(args.cases)
-    outcomes, known = run_cases(cases, args.entries)
+    files = args.cases or case_files()
+    sets = {path.name: load_cases(path) for path in files}
+    if args.calibrate:
+        sets["holdout-dev"] = holdout_cases("dev")
+    every = [case for cases in sets.values() for case in cases]
+    outcomes, known = run_cases(every, args.entries)
     missing = sorted({o.expected for o in outcomes if o.expected and o.expected not in known})
     if missing:
         print(f"warning: cases expect entries that are not in {args.entries}: {missing}")
@@ -159,8 +197,14 @@ def main() -> int:
     if args.show_misses:
         show_misses(outcomes, threshold)
     print(f"entries indexed: {len(known)}; threshold {threshold:.2f}")
-    for name, value in figures(outcomes, threshold).items():
-        print(f"{name:>28}: {value:.3f}" if isinstance(value, float) else f"{name:>28}: {value}")
+    start = 0
+    for name, cases in sets.items():
+        print_figures(name, figures(outcomes[start : start + len(cases)], threshold))
+        start += len(cases)
+    n_files = sum(len(sets[path.name]) for path in files)
+    print_figures("overall cases*", figures(outcomes[:n_files], threshold))
+    if args.calibrate:
+        print_figures("tuning (+holdout-dev)", figures(outcomes, threshold))
     return 0
 
 

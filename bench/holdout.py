@@ -1,11 +1,13 @@
 """Held-out evaluation on real traces pasted in public issues: bench/eval/holdout.jsonl.
 
-None of these cases was seen while tuning the engine or writing the entries. Loads `entries/`
-into a temporary SQLite database, builds the index with `server.search`, runs every case and
-prints recall@1, recall@3, MRR, the confident-wrong rates and every miss.
+The cases split by a salted hash of their source URL (`eval.holdout_half`): `holdout-dev`
+may be read and tuned on; `holdout-test` is only reported, its misses stay hidden unless asked
+for. Loads `entries/` into a temporary SQLite database, builds the index with `server.search`,
+runs every case and prints recall@1, recall@3, MRR, the confident rates of both halves.
 
-    python bench/holdout.py                  # figures + misses at the threshold in the code
-    python bench/holdout.py --threshold 0.6  # the same at another threshold
+    python bench/holdout.py                     # both halves + the dev misses
+    python bench/holdout.py --threshold 0.6     # the same at another threshold
+    python bench/holdout.py --show-test-misses  # only once tuning is over
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from eval import Outcome, figures, load_cases, run_cases  # noqa: E402
+from eval import Outcome, figures, holdout_half, load_cases, print_figures, run_cases  # noqa: E402
 
 from server.search import CONFIDENT_THRESHOLD  # noqa: E402
 
@@ -59,16 +61,26 @@ def main() -> int:
     parser.add_argument("--cases", type=Path, default=HOLDOUT)
     parser.add_argument("--entries", type=Path, default=ROOT / "entries")
     parser.add_argument("--threshold", type=float, default=CONFIDENT_THRESHOLD)
+    parser.add_argument("--show-test-misses", action="store_true")
     args = parser.parse_args()
-    outcomes, known = run_cases(load_cases(args.cases), args.entries)
+    cases = load_cases(args.cases)
+    outcomes, known = run_cases(cases, args.entries)
     missing = sorted({o.expected for o in outcomes if o.expected and o.expected not in known})
     if missing:
         print(f"warning: cases expect entries that are not indexed: {missing}")
-    for row in misses(outcomes, args.threshold):
-        print(row)
+    halves = {
+        half: [o for o, c in zip(outcomes, cases, strict=True) if holdout_half(c) == half]
+        for half in ("dev", "test")
+    }
+    shown = ["dev", "test"] if args.show_test_misses else ["dev"]
+    for half in shown:
+        print(f"--- holdout-{half} misses")
+        for row in misses(halves[half], args.threshold):
+            print(row)
     print(f"\nentries indexed: {len(known)}; threshold {args.threshold:.2f}")
-    for name, value in figures(outcomes, args.threshold).items():
-        print(f"{name:>28}: {value:.3f}" if isinstance(value, float) else f"{name:>28}: {value}")
+    for half, group in halves.items():
+        print_figures(f"holdout-{half}", figures(group, args.threshold))
+    print_figures("holdout (all)", figures(outcomes, args.threshold))
     return 0
 
 
