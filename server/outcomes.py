@@ -74,6 +74,7 @@ def record_outcome(services: Services, entry_id: str, report: OutcomeIn) -> Outc
             environment=report.environment or "",
         )
         counts = store.outcome_counts(session=session, entry_id=entry_id)
+        store.bump_outcome_revision(session=session)  # every index reloads its outcome scores
     _refresh_index(services)
     assert row.id is not None
     return OutcomePublic(

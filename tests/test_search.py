@@ -135,18 +135,45 @@ def test_the_language_filter_keeps_only_that_languages_and_agnostic_entries(
     assert [r.id for r in rust.results] == ["zebra-stripes"]
 
 
-def test_outcome_reports_put_the_fix_that_worked_first_among_equals(own_database: Database) -> None:
+def test_outcome_reports_reorder_equals_at_once_without_a_rebuild(own_settings: Settings) -> None:
     query = "widgetlib.WrapperCrash: the frobnicator spun out of control"
-    before = search(SearchIndex.build(own_database), own_database, query).results
-    assert [r.id for r in before[:2]] == ["go-widget", "python-widget"]  # a tie: by id
+
+    def order(client: TestClient) -> list[str]:
+        body = client.post("/api/search", json={"query": query}).json()
+        return [r["id"] for r in body["results"][:2]]
+
+    def report(client: TestClient, entry_id: str, outcome: str) -> None:
+        url = f"/api/entries/{entry_id}/outcomes"
+        response = client.post(url, json={"fix_id": "fix", "outcome": outcome})
+        assert response.status_code == 201
+
+    with TestClient(create_app(own_settings)) as client:
+        index = client.app.state.services.index  # type: ignore[attr-defined]
+        retriever, revision = index.state.retriever, index.describe()["revision"]
+        assert order(client) == ["go-widget", "python-widget"]  # a tie: by id
+        for _ in range(2):
+            report(client, "python-widget", "worked")
+        assert order(client) == ["python-widget", "go-widget"]
+        for _ in range(5):
+            report(client, "python-widget", "did_not_work")
+        assert order(client) == ["go-widget", "python-widget"]
+        # only the scores were reloaded: same bm25 index, same entry revision
+        assert index.state.retriever is retriever
+        assert index.describe()["revision"] == revision
+
+
+def test_outcome_scores_come_from_one_grouped_query(own_database: Database) -> None:
     with own_database.write() as session:
-        for _ in range(3):
+        for outcome in ("worked", "worked_with_changes", "did_not_work", "worked"):
             store.add_outcome(
-                session=session, entry_id="python-widget", fix_slug="fix", outcome="worked"
+                session=session, entry_id="go-widget", fix_slug="fix", outcome=outcome
             )
-        store.bump_revision(session=session)
-    after = search(SearchIndex.build(own_database), own_database, query).results
-    assert [r.id for r in after[:2]] == ["python-widget", "go-widget"]
+        before = store.get_revisions(session=session)
+        store.bump_outcome_revision(session=session)
+    with own_database.read() as session:
+        assert store.outcome_scores(session=session) == {"go-widget": 0.5}
+        after = store.get_revisions(session=session)
+    assert after == (before[0], before[1] + 1)
 
 
 def test_refresh_is_a_no_op_until_the_revision_moves(own_database: Database) -> None:

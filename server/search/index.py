@@ -7,6 +7,7 @@ builds outside it, then swaps the new state in whole, so searches never see half
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -39,6 +40,7 @@ class _State:
     """
 
     revision: int | None = None
+    outcome_revision: int | None = None
     ids: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     symptoms: list[tuple[str, ...]] = field(default_factory=list)
@@ -188,19 +190,36 @@ class SearchIndex:
         """Read every document in one short session, then build outside it and swap."""
         with self._build_lock:
             with database.read() as session:
-                revision = store.get_revision(session=session)
+                revision, outcome_revision = store.get_revisions(session=session)
                 docs = store.index_documents(session=session)
-            self._state = build_state(docs, revision)
+            state = build_state(docs, revision)
+            state.outcome_revision = outcome_revision
+            self._state = state
+
+    def reload_outcomes(self, database: Database) -> None:
+        """Only outcome reports changed: re-read the scores (one grouped query) and swap."""
+        with self._build_lock:
+            with database.read() as session:
+                _, outcome_revision = store.get_revisions(session=session)
+                scores = store.outcome_scores(session=session)
+            state = self._state
+            outcome = np.asarray([scores.get(i, 0.0) for i in state.ids], dtype=np.float32)
+            self._state = dataclasses.replace(
+                state, outcome=outcome, outcome_revision=outcome_revision
+            )
 
     def refresh_if_changed(self, database: Database) -> bool:
-        """Rebuild when the shared revision moved; one small query otherwise."""
+        """Rebuild when entries changed, reload scores when only reports did; else one query."""
         with database.read() as session:
-            revision = store.get_revision(session=session)
+            revision, outcome_revision = store.get_revisions(session=session)
         self._last_check = time.time()
-        if revision == self._state.revision:
-            return False
-        self.rebuild(database)
-        return True
+        if revision != self._state.revision:
+            self.rebuild(database)
+            return True
+        if outcome_revision != self._state.outcome_revision:
+            self.reload_outcomes(database)
+            return True
+        return False
 
     def describe(self) -> dict[str, Any]:
         """Revision, entry count and build time, for `/api/health`."""

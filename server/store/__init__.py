@@ -10,13 +10,19 @@ from .entries import (
     get_entry,
     get_entry_draft,
     get_revision,
+    get_revisions,
     index_documents,
     list_entries,
     retire_entry,
     upsert_entry,
 )
 from .limits import hit_rate_limit
-from .outcomes import add_outcome, outcome_counts
+from .outcomes import (
+    add_outcome,
+    bump_outcome_revision,
+    outcome_counts,
+    outcome_scores,
+)
 from .submissions import (
     attach_runs_to_entry,
     count_submissions,
@@ -63,6 +69,9 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "renew_lease",
     "snippets_to_verify",
     "add_outcome",
+    "bump_outcome_revision",
+    "get_revisions",
+    "outcome_scores",
     "attach_runs_to_entry",
     "count_submissions",
     "create_submission",

@@ -30,7 +30,7 @@ from ..models import (
     snippet_hash,
     utcnow,
 )
-from .outcomes import outcome_counts
+from .outcomes import OUTCOME_REVISION_KEY, outcome_counts, outcome_scores
 
 REVISION_KEY = "index_revision"
 
@@ -50,6 +50,18 @@ def get_revision(*, session: Session) -> int:
     """The current index revision: it changes whenever any entry does."""
     value = session.exec(select(Meta.value).where(Meta.key == REVISION_KEY)).first()
     return int(value or 0)
+
+
+def get_revisions(*, session: Session) -> tuple[int, int]:
+    """(index revision, outcome revision) in one query: what the search index polls."""
+    rows = dict(
+        session.exec(
+            select(Meta.key, Meta.value).where(
+                col(Meta.key).in_([REVISION_KEY, OUTCOME_REVISION_KEY])
+            )
+        ).all()
+    )
+    return int(rows.get(REVISION_KEY, 0)), int(rows.get(OUTCOME_REVISION_KEY, 0))
 
 
 def entry_hashes(*, session: Session, from_files: bool | None = None) -> dict[str, str]:
@@ -344,7 +356,7 @@ def index_documents(*, session: Session) -> list[IndexDocument]:
     )
     for entry_id, text in rows:
         symptoms[entry_id].append(text)
-    scores = _outcome_scores(session)
+    scores = outcome_scores(session=session)
     verified = _verified_entries(session)
     return [
         IndexDocument(
@@ -360,19 +372,6 @@ def index_documents(*, session: Session) -> list[IndexDocument]:
         )
         for e in entries
     ]
-
-
-def _outcome_scores(session: Session) -> dict[str, float]:
-    """Per entry, (worked - did_not_work) / reports, in -1..1 (0 without reports)."""
-    scores: dict[str, float] = {}
-    for entry_id, fixes in outcome_counts(session=session).items():
-        good = bad = total = 0
-        for counts in fixes.values():
-            good += counts.get("worked", 0) + counts.get("worked_with_changes", 0)
-            bad += counts.get("did_not_work", 0)
-            total += sum(counts.values())
-        scores[entry_id] = (good - bad) / total if total else 0.0
-    return scores
 
 
 def _verified_entries(session: Session) -> set[str]:

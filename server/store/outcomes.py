@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlmodel import Session, func, select
+from sqlalchemy import case
+from sqlmodel import Session, col, func, select
 
-from ..models import OutcomeReport
+from ..models import Meta, OutcomeReport
+
+OUTCOME_REVISION_KEY = "outcome_revision"
 
 
 def add_outcome(
@@ -44,3 +47,31 @@ def outcome_counts(
     for entry, fix, outcome, count in session.exec(query):
         counts[entry][fix][outcome] = int(count)
     return {entry: dict(fixes) for entry, fixes in counts.items()}
+
+
+def bump_outcome_revision(*, session: Session) -> int:
+    """Advance the outcome counter (in the caller's transaction): only ranking scores moved."""
+    row = session.get(Meta, OUTCOME_REVISION_KEY, with_for_update=True)
+    if row is None:
+        row = Meta(key=OUTCOME_REVISION_KEY, value=0)
+    row.value += 1
+    session.add(row)
+    session.flush()
+    return row.value
+
+
+def outcome_scores(*, session: Session) -> dict[str, float]:
+    """Per entry, (worked - did_not_work) / reports, in -1..1; one grouped query."""
+    outcome = col(OutcomeReport.outcome)
+    good = case((outcome.in_(["worked", "worked_with_changes"]), 1), else_=0)
+    bad = case((outcome == "did_not_work", 1), else_=0)
+    rows = session.exec(
+        select(OutcomeReport.entry_id, func.sum(good), func.sum(bad), func.count()).group_by(
+            col(OutcomeReport.entry_id)
+        )
+    )
+    return {
+        entry_id: (int(g or 0) - int(b or 0)) / int(total)
+        for entry_id, g, b, total in rows
+        if total
+    }
