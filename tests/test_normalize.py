@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.search import normalize
 from server.search.engine import search  # noqa: F401  (the package imports cleanly)
-from server.search.mask import mask
+from server.search.mask import mask, tokenize
 
 
 def test_python_traceback_keeps_type_message_and_frames_and_masks_noise() -> None:
@@ -184,3 +184,70 @@ def test_a_200_kb_input_is_cut_to_what_matters_not_rejected() -> None:
     norm = normalize(text)
     assert "sqlalchemy.exc.TimeoutError" in norm.exception_types
     assert len(norm.text) <= 8_000
+
+
+def test_a_message_inside_logfmt_quotes_keeps_its_words_and_is_the_key_line() -> None:
+    text = (
+        'time="2024-05-02T10:11:12Z" level=error msg="driver failed programming external '
+        "connectivity on endpoint web (4f1c2e9a7b): Bind for 0.0.0.0:8080 failed: port is "
+        'already allocated"'
+    )
+    norm = normalize(text)
+    assert len(norm.key_lines) == 1
+    assert "port is already allocated" in norm.key_lines[0]
+    assert "0.0.0.0" not in norm.text and "4f1c2e9a7b" not in norm.text
+    assert {"port", "alloc", "bind"} <= set(norm.tokens)
+
+
+def test_a_json_error_body_keeps_its_message_and_error_code_but_not_its_keys() -> None:
+    text = (
+        '{"error":{"message":"This model\'s maximum context length is 4097 tokens. However, '
+        'your messages resulted in 5120 tokens.","type":"invalid_request_error",'
+        '"param":"messages","code":"context_length_exceeded"}}'
+    )
+    tokens = set(normalize(text).tokens)
+    assert {"maximum", "context", "length", "context_length_exceeded"} <= tokens
+    assert "param" not in tokens and "4097" not in normalize(text).text
+
+
+def test_a_quoted_error_type_code_is_a_search_token_but_a_quoted_name_is_not() -> None:
+    rate = "Error code: 429 - {'type': 'error', 'error': {'type': 'rate_limit_error'}}"
+    assert "rate_limit_error" in normalize(rate).tokens
+    awaited = normalize("RuntimeWarning: coroutine 'fetch_user_profile' was never awaited")
+    assert "fetch_user_profile" not in awaited.tokens and "fetch" not in awaited.tokens
+
+
+def test_bytes_reprs_in_a_log_are_searched_on_their_words() -> None:
+    text = (
+        "DEBUG  07-21 00:26:57  runner.py  b'task: <Task pending coro=<wait_first() running at "
+        "/home/u/p/runner.py:12> wait_for=<Future pending cb=[<TaskWakeupMethWrapper object at "
+        "0x7f3ac1d2e0d0>()]>>\\n'\n"
+        "DEBUG  07-21 00:26:57  runner.py  b'Task was destroyed but it is pending!\\n'"
+    )
+    tokens = normalize(text).tokens
+    assert {"destroy", "pend", "task"} <= set(tokens)
+    assert "0x7f3ac1d2e0d0" not in normalize(text).text
+
+
+def test_input_whose_every_word_is_quoted_falls_back_to_its_raw_words() -> None:
+    text = "b'widget_overheated' b'fan_stalled'"
+    assert tokenize(mask(text, keep_quoted_words=True)) == []  # masking alone leaves nothing
+    assert {"widget", "fan", "stall"} <= set(normalize(text).tokens)
+
+
+def test_a_stdlib_or_library_frame_keeps_its_module_name() -> None:
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/usr/lib/python3.8/subprocess.py", line 1083, in wait\n'
+        "    return self._wait(timeout=timeout)\n"
+        '  File "C:\\Python310\\lib\\asyncio\\base_events.py", line 510, in _check_closed\n'
+        "    raise RuntimeError('Event loop is closed')\n"
+        '  File "/srv/.venv/lib/python3.12/site-packages/httpx/_client.py", line 9, in send\n'
+        "    x()\n"
+        '  File "/srv/app/jobs.py", line 3, in run\n'
+        "    y()\n"
+        "RuntimeError: Event loop is closed"
+    )
+    norm = normalize(text)
+    assert norm.frames == ["subprocess.wait", "asyncio._check_closed", "httpx.send", "run"]
+    assert {"subprocess", "asyncio", "httpx"} <= set(norm.tokens)

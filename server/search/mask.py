@@ -107,8 +107,23 @@ _SYNONYMS = {
 }
 
 
-_QUOTED = re.compile(r"'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`\n]{0,200}`")
-_PROSE = re.compile(r"^[A-Za-z][A-Za-z,;:!?()-]*(?: [A-Za-z(][\w,;:!?()<>.-]*){2,}[.!?]?$")
+_QUOTED = re.compile(r"'[^'\n]{0,400}'|\"[^\"\n]{0,400}\"|`[^`\n]{0,400}`")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_ESCAPES = re.compile(r"\\[nrt]")
+# Quoted error codes carry the error's meaning: 'rate_limit_error', "context_length_exceeded".
+_ERROR_CODE = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[A-Z]+(?:_[A-Z]+)+$|^E[A-Z]{3,}$")
+_CODE_WORDS = re.compile(r"error|exceed|limit|invalid|timeout|overload|denied|refused|fail|busy")
+
+
+def _is_phrase(inner: str) -> bool:
+    """A message in quotes (logfmt msg="...", a JSON "message", a bytes repr), not a value."""
+    pieces = inner.split()
+    words = sum(1 for piece in pieces if _WORD.match(piece))
+    return words >= 3 and words * 2 >= len(pieces)
+
+
+def _is_error_code(inner: str) -> bool:
+    return bool(_ERROR_CODE.match(inner)) and bool(_CODE_WORDS.search(inner.lower()))
 
 
 # Quoted names that change an error's meaning ('NoneType' vs 'coroutine' object is not
@@ -122,14 +137,16 @@ _TYPE_NAME = re.compile(
 
 def _quoted(match: re.Match[str]) -> str:
     """A quoted value becomes `<str>`; a quoted phrase (a message in a repr) stays as words."""
-    inner = match.group(0)[1:-1]
-    return " " + inner + " " if _PROSE.match(inner) else "<str>"
+    inner = _ESCAPES.sub(" ", match.group(0)[1:-1])
+    return " " + inner + " " if _is_phrase(inner) else "<str>"
 
 
 def _quoted_words(match: re.Match[str]) -> str:
-    """For search tokens: a quoted type name ('coroutine', 'NoneType') still says something."""
-    inner = match.group(0)[1:-1]
-    return " " + inner + " " if _PROSE.match(inner) or _TYPE_NAME.match(inner) else "<str>"
+    """For search tokens: a quoted type name ('coroutine', 'NoneType') or error code says
+    something too."""
+    inner = _ESCAPES.sub(" ", match.group(0)[1:-1])
+    keep = _is_phrase(inner) or _TYPE_NAME.match(inner) or _is_error_code(inner)
+    return " " + inner + " " if keep else "<str>"
 
 
 def _skip(index: int, has_digit: bool, has_slash: bool, has_dot: bool) -> bool:

@@ -62,8 +62,12 @@ _CHAIN = re.compile(
 )
 _PACKAGE = re.compile(
     r"(?:site-packages|dist-packages|node_modules)[\\/]((?:@[\w.-]+[\\/])?[\w.-]+)"
-    r"|[\\/]python3?\.?\d*[\\/](\w+)[\\/]"
+    r"|[\\/]python3?\.?\d*[\\/](?:lib[\\/])?(\w+)(?:[\\/]|\.py\b)"
+    r"|[\\/]lib[\\/](\w+)(?:[\\/]|\.py\b)",
+    re.I,
 )
+_LOGFMT_PROBLEM = re.compile(r"\blevel=\"?(?:err\w*|fatal|panic|crit\w*|warn\w*)\b", re.I)
+_QUOTE_CHARS = re.compile(r"\bb?['\"`]|['\"`]")
 _NOISE = re.compile(r"^\s*(?:\^+|~+|\.\.\.\s*\d+ more|-+|=+|\s*)$")
 _GROUP_BAR = re.compile(r"^\s*(?:[|+]-*\+?-*(?:\s*\d+\s*-+)?\s*)+")
 _JAVA_THREAD_NOISE = re.compile(
@@ -161,7 +165,7 @@ class _Collector:
 def _qualified(func: str | None, path: str) -> str | None:
     """A library frame says which library: `asyncpg._acquire`, not just `_acquire`."""
     m = _PACKAGE.search(path)
-    package = (m.group(1) or m.group(2)) if m else None
+    package = (m.group(1) or m.group(2) or m.group(3)) if m else None
     if not func or not package:
         return func
     return f"{package.replace('/', '.')}.{func}"
@@ -206,7 +210,7 @@ def _classify_message(stripped: str, out: _Collector) -> None:
     body = body.strip()
     if m := _EXC_LINE.match(body):
         out.key_line(body, m.group("type"))
-    elif _PANIC.match(body) or problem_level:
+    elif _PANIC.match(body) or problem_level or _LOGFMT_PROBLEM.search(body):
         out.key_line(body)
         if "panicked at" in body and body.endswith(":"):
             out.kind, out.after_panic = "rust", True
@@ -218,7 +222,20 @@ def _classify_message(stripped: str, out: _Collector) -> None:
 
 
 def normalize(text: str) -> Normalized:
-    """Normalize a trace, log excerpt or sentence for matching."""
+    """Normalize a trace, log excerpt or sentence for matching.
+
+    Text that masks to no search token at all (a log of bytes reprs, say) is searched on its
+    raw words instead: quotes dropped, so quoted values count as words.
+    """
+    norm = _normalize(text)
+    if not norm.tokens:
+        raw = _normalize(_QUOTE_CHARS.sub(" ", text))
+        if raw.tokens:
+            return raw
+    return norm
+
+
+def _normalize(text: str) -> Normalized:
     out = _Collector()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for line in lines[:20_000] + (lines[-2_000:] if len(lines) > 20_000 else []):
