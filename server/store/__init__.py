@@ -7,7 +7,6 @@ from .briefs import BriefRow, search_briefs
 from .entries import (
     bump_revision,
     entry_hashes,
-    get_entry,
     get_entry_draft,
     get_revision,
     get_revisions,
@@ -16,6 +15,7 @@ from .entries import (
     retire_entry,
     upsert_entry,
 )
+from .entry_view import get_entry
 from .limits import hit_rate_limit
 from .outcomes import (
     add_outcome,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..models import Entry, Fix, Snippet
-from .entries import latest_runs
+from .entry_view import latest_runs
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from sqlmodel import Session, col, delete, func, select
 
@@ -11,26 +10,21 @@ from ..models import (
     Entry,
     EntryDraft,
     EntryPage,
-    EntryPublic,
     EntrySummary,
     Fix,
     FixDraft,
-    FixPublic,
     IndexDocument,
     Meta,
     Snippet,
     SnippetDraft,
-    SnippetPublic,
     Symptom,
     TableDraft,
-    TablePublic,
-    VerificationPublic,
     VerificationRun,
     draft_hash,
     snippet_hash,
     utcnow,
 )
-from .outcomes import OUTCOME_REVISION_KEY, outcome_counts, outcome_scores
+from .outcomes import OUTCOME_REVISION_KEY, outcome_scores
 
 REVISION_KEY = "index_revision"
 
@@ -198,106 +192,6 @@ def _snippet_draft(snippet: Snippet) -> SnippetDraft:
         kind=snippet.kind,
         corrects=snippet.corrects,
         note=snippet.note,
-    )
-
-
-def latest_runs(
-    *, session: Session, entry_ids: Iterable[str]
-) -> dict[tuple[str, str], VerificationRun]:
-    """The newest verification run of every snippet of the given entries."""
-    ids = list(entry_ids)
-    if not ids:
-        return {}
-    newest = (
-        select(
-            VerificationRun.entry_id,
-            VerificationRun.snippet_slug,
-            func.max(VerificationRun.id).label("run_id"),
-        )
-        .where(col(VerificationRun.entry_id).in_(ids))
-        .group_by(VerificationRun.entry_id, VerificationRun.snippet_slug)
-        .subquery()
-    )
-    runs = session.exec(
-        select(VerificationRun).join(newest, col(VerificationRun.id) == newest.c.run_id)
-    )
-    return {(run.entry_id or "", run.snippet_slug): run for run in runs}
-
-
-def verification_of(snippet: Snippet, run: VerificationRun | None) -> VerificationPublic:
-    """The public verification record of a snippet given its newest run (if any)."""
-    if run is None:
-        return VerificationPublic(status="unverified", code_hash=snippet.code_hash)
-    return VerificationPublic(
-        status=run.status,
-        stale=run.code_hash != snippet.code_hash,
-        error=run.error,
-        exit_code=run.exit_code,
-        duration_ms=run.duration_ms,
-        figures=run.figures,
-        python_version=run.python_version,
-        sandbox_version=run.sandbox_version,
-        code_hash=run.code_hash,
-        verified_at=run.created_at,
-    )
-
-
-def _is_verified(fixes: list[FixPublic]) -> bool:
-    """Every fix has at least one snippet whose current code passed."""
-    return bool(fixes) and all(
-        any(s.verification.status == "passed" and not s.verification.stale for s in fix.snippets)
-        for fix in fixes
-    )
-
-
-def get_entry(*, session: Session, entry_id: str) -> EntryPublic | None:
-    """A whole active entry with verification records and outcome counts; None if unknown."""
-    entry = _active(session, entry_id)
-    if entry is None:
-        return None
-    symptoms, fixes, snippets = _children(session, entry_id)
-    runs = latest_runs(session=session, entry_ids=[entry_id])
-    outcomes = outcome_counts(session=session, entry_id=entry_id).get(entry_id, {})
-    fix_models = [
-        FixPublic(
-            id=fix.slug,
-            title=fix.title,
-            explanation=fix.explanation,
-            outcomes=outcomes.get(fix.slug, {}),
-            snippets=[
-                SnippetPublic(
-                    id=s.slug,
-                    file=s.file,
-                    language=s.language,
-                    kind=s.kind,
-                    corrects=s.corrects,
-                    note=s.note,
-                    code=s.code,
-                    check_code=s.check_code,
-                    verification=verification_of(s, runs.get((entry_id, s.slug))),
-                )
-                for s in snippets
-                if s.fix_slug == fix.slug
-            ],
-        )
-        for fix in fixes
-    ]
-    return EntryPublic(
-        id=entry.id,
-        title=entry.title,
-        tags=entry.tags,
-        languages=entry.languages,
-        frameworks=entry.frameworks,
-        symptoms=[s.text for s in symptoms],
-        root_cause=entry.root_cause,
-        fixes=fix_models,
-        tables=[TablePublic.model_validate(t) for t in entry.tables],
-        environment=entry.environment,
-        source=entry.source,
-        expected_savings=entry.expected_savings,
-        origin=entry.origin,
-        verified=_is_verified(fix_models),
-        updated_at=entry.updated_at,
     )
 
 

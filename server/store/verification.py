@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, func, or_, select
 
 from ..models import Entry, Fix, Job, Snippet, VerificationRun, utcnow
-from .entries import latest_runs
+from .entry_view import latest_runs
 
 ACTIVE_JOB_STATUSES = ("queued", "running")
 # A job whose lease expired this many times (its process died each time) is given up.
