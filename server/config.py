@@ -26,6 +26,7 @@ class Settings:
     mode: str = "development"
     maintainer_token: str = ""
     max_body_bytes: int = 1_048_576
+    max_mcp_body_bytes: int = 8_388_608
     max_query_chars: int = 200_000
     submission_rate_per_minute: int = 5
     verify_concurrency: int = 2
@@ -98,6 +99,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         mode=env.get("ERRATA_MODE") or defaults.mode,
         maintainer_token=env.get("ERRATA_MAINTAINER_TOKEN", ""),
         max_body_bytes=_int(env, "ERRATA_MAX_BODY_BYTES", defaults.max_body_bytes),
+        max_mcp_body_bytes=_int(env, "ERRATA_MAX_MCP_BODY_BYTES", defaults.max_mcp_body_bytes),
         max_query_chars=_int(env, "ERRATA_MAX_QUERY_CHARS", defaults.max_query_chars),
         submission_rate_per_minute=_int(
             env, "ERRATA_SUBMISSION_RATE_PER_MINUTE", defaults.submission_rate_per_minute

@@ -251,6 +251,7 @@ def mount_mcp(app: Starlette, services: Services) -> MCPServer:
         stateless_http=True,  # any process behind a load balancer can answer any request
         json_response=True,
         transport_security=_security(services.settings.allowed_hosts),
+        max_request_body_size=services.settings.max_mcp_body_bytes,
     )
     for route in http_app.routes:
         if isinstance(route, Route):

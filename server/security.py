@@ -56,18 +56,24 @@ def _too_large_response(limit: int) -> Response:
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over `max_bytes` without reading them (413)."""
+    """Refuse request bodies over the path's limit without reading them (413).
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    `/mcp` gets a larger limit of its own, so an oversized tool argument reaches the tool and
+    comes back as an MCP tool error the client can show, not as a broken connection.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, mcp_max_bytes: int) -> None:
+        self.app, self.default_max, self.mcp_max = app, max_bytes, max(max_bytes, mcp_max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = self.mcp_max if path == "/mcp" or path.startswith("/mcp/") else self.default_max
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await _too_large_response(self.max_bytes)(scope, receive, send)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _too_large_response(limit)(scope, receive, send)
             return
         received, started = 0, False
 
@@ -76,8 +82,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -90,7 +96,7 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await _too_large_response(self.max_bytes)(scope, receive, send)
+            await _too_large_response(limit)(scope, receive, send)
 
 
 class SecurityHeadersMiddleware:
@@ -157,7 +163,11 @@ def install(app: FastAPI, services: Services) -> None:
     services.extras["maintainer_token"] = token
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        mcp_max_bytes=settings.max_mcp_body_bytes,
+    )
 
 
 def csrf_token(request: Request, services: Services) -> tuple[str, str | None]:

@@ -478,9 +478,13 @@ async def test_every_tool_answers_over_streamable_http(base_url: str) -> None:
         results = await _call_every_tool(client, entry["symptoms"][0])
         error = await client.call_tool("search_errors", {"query": ""})
         long = await client.call_tool("search_errors", {"query": "x" * 300_000})
+        huge = await client.call_tool("search_errors", {"query": "x" * 5_000_000})
+        still = _ok(await client.call_tool("search_errors", {"query": entry["symptoms"][0]}))
     _assert_every_tool_answered(results)
     assert "empty" in _error_text(error)
     assert "over the limit" in _error_text(long)
+    assert "over the limit" in _error_text(huge)
+    assert still["results"][0]["id"] == SEED
     health = httpx.get(f"{base_url}/api/health").json()
     assert results["status"]["available"] == health["verification"]["available"]
 
@@ -504,7 +508,7 @@ def test_mcp_is_answered_at_its_own_path_without_redirect(base_url: str) -> None
         f"{base_url}/mcp", json=initialize, headers={**headers, "Host": "evil.example:80"}
     )
     assert rebinding.status_code == 421
-    huge = httpx.post(f"{base_url}/mcp", content=b"x" * 5_000_000, headers=headers)
+    huge = httpx.post(f"{base_url}/mcp", content=b"x" * 9_000_000, headers=headers)
     assert huge.status_code == 413 and "larger than" in huge.text
     again = httpx.post(f"{base_url}/mcp", json=initialize, headers=headers)
     assert again.status_code == 200
