@@ -82,12 +82,14 @@ class _Builder:
         self.word: list[tuple[int, int]] = []
         self.lang_rows: dict[str, list[int]] = {}
 
-    def _row(self, position: int, tokens: list[str] | tuple[str, ...]) -> list[int]:
+    def _row(
+        self, position: int, tokens: list[str] | tuple[str, ...], specific: bool | None = None
+    ) -> list[int]:
         vocab, state = self.state.vocab, self.state
         ids = [vocab.setdefault(token, len(vocab)) for token in tokens]
         self.row_tokens.extend(dict.fromkeys(ids))
         state.token_start.append(len(self.row_tokens))
-        state.row_specific.append(is_specific(list(tokens)))
+        state.row_specific.append(is_specific(list(tokens)) if specific is None else specific)
         self.row_entry.append(position)
         return ids
 
@@ -100,7 +102,7 @@ class _Builder:
         for symptom in doc.symptoms:
             line = analyze_line(symptom)
             row = len(state.row_specific)
-            doc_ids.extend(self._row(position, line.tokens))
+            doc_ids.extend(self._row(position, line.tokens, line.specific))
             self.masked.extend((p, row) for p in line.prints)
             self.word.extend((p, row) for p in line.word_prints)
         doc_ids.extend(self._row(position, tokenize(mask(doc.title, keep_quoted_words=True))))

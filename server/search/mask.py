@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
+from itertools import chain
 
 import Stemmer
 
@@ -52,8 +53,25 @@ _MASKS: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 
-# What each pattern above needs in the text to match at all ("d" digit, "/" slash, "." dot).
-_NEEDS = ["/", "d", "d", "d", "d", "", "d", "d", "@", "/", ".", "/", "d", "d", "d"]
+# What each pattern above needs in the text to match at all: a digit or not, and one of a few
+# substrings ("" = none). Symptoms are short curated text: most patterns are skipped outright.
+_NEEDS: list[tuple[bool, tuple[str, ...]]] = [
+    (False, ("://",)),
+    (True, ("-",)),
+    (True, ("-",)),
+    (True, (":",)),
+    (True, (".",)),
+    (False, ("::",)),
+    (True, ("localhost:",)),
+    (True, ("0x", "0X")),
+    (False, ("@",)),
+    (False, ("/", "\\")),
+    (False, (".",)),
+    (False, ("/", "\\")),
+    (True, ()),
+    (True, ()),
+    (True, ()),
+]
 _DIGIT = re.compile(r"\d")
 _QUOTE_STEP = len(_MASKS) - 1  # quoted values are masked just before bare numbers
 
@@ -149,26 +167,37 @@ def _quoted_words(match: re.Match[str]) -> str:
     return " " + inner + " " if keep else "<str>"
 
 
-def _skip(index: int, has_digit: bool, has_slash: bool, has_dot: bool) -> bool:
-    """Patterns that cannot match text without digits, slashes or dots are not run at all."""
-    needs = _NEEDS[index]
-    return (
-        ("d" in needs and not has_digit)
-        or ("/" in needs and not has_slash)
-        or ("." in needs and not has_dot)
-    )
+_PLANS: dict[tuple[bool, ...], tuple[int, ...]] = {}
+_PROBES = ("://", "-", ":", ".", "::", "localhost:", "0x", "0X", "@", "/", "\\")
+
+
+def _plan(text: str) -> tuple[int, ...]:
+    """The patterns that could match `text` at all, from a few substring probes (cached)."""
+    signature = (_DIGIT.search(text) is not None, *(probe in text for probe in _PROBES))
+    plan = _PLANS.get(signature)
+    if plan is None:
+        present = {probe for probe, hit in zip(_PROBES, signature[1:], strict=True) if hit}
+        plan = tuple(
+            i
+            for i, (digit, any_of) in enumerate(_NEEDS)
+            if (signature[0] or not digit) and (not any_of or present.intersection(any_of))
+        )
+        _PLANS[signature] = plan
+    return plan
 
 
 def mask(text: str, *, keep_quoted_words: bool = False) -> str:
     """Replace volatile values with placeholders and collapse runs of spaces."""
-    has_digit = _DIGIT.search(text) is not None
-    has_slash = "/" in text or "\\" in text
-    has_dot = "." in text
-    for i, (pattern, placeholder) in enumerate(_MASKS):
-        if i == _QUOTE_STEP and ("'" in text or '"' in text or "`" in text):
+    plan = _plan(text)  # masking only removes text: what cannot match now never will
+    quoted = "'" in text or '"' in text or "`" in text
+    for i in plan:
+        if quoted and i >= _QUOTE_STEP:
             text = _QUOTED.sub(_quoted_words if keep_quoted_words else _quoted, text)
-        if not _skip(i, has_digit, has_slash, has_dot):
-            text = pattern.sub(placeholder, text)
+            quoted = False
+        pattern, placeholder = _MASKS[i]
+        text = pattern.sub(placeholder, text)
+    if quoted:
+        text = _QUOTED.sub(_quoted_words if keep_quoted_words else _quoted, text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -177,9 +206,12 @@ def is_specific(tokens: list[str]) -> bool:
     return len({t for t in tokens if t not in GENERIC_TOKENS}) >= 3
 
 
+_PRINT_WORDS = re.compile(r"<[a-z]+>|[a-z0-9_]+")
+
+
 def fingerprint(masked_line: str) -> int:
     """A short hash of a masked message: words and placeholders only, lowercase."""
-    words = re.findall(r"<[a-z]+>|[a-z0-9_]+", masked_line.lower())
+    words = _PRINT_WORDS.findall(masked_line.lower())
     digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little") >> 1  # fits in int64
 
@@ -190,9 +222,11 @@ def _stem(word: str) -> str:
     return _SYNONYMS.get(stem, stem)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=200_000)
 def _word_tokens(word: str) -> tuple[str, ...]:
     """A dotted or compound identifier, whole (lowercased) and in stemmed parts."""
+    if word.startswith("<") or word.isdigit():
+        return ()  # a placeholder or a bare number
     out: list[str] = []
     lower = word.lower()
     if "." in word:
@@ -212,9 +246,4 @@ def _word_tokens(word: str) -> tuple[str, ...]:
 
 def tokenize(masked: str) -> list[str]:
     """Search tokens of masked text: placeholders dropped, identifiers split, words stemmed."""
-    tokens: list[str] = []
-    for raw in _TOKEN.findall(masked):
-        if raw.startswith("<") or raw.isdigit():
-            continue
-        tokens.extend(_word_tokens(raw))
-    return tokens
+    return list(chain.from_iterable(map(_word_tokens, _TOKEN.findall(masked))))

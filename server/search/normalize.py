@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .mask import fingerprint, is_specific, mask, tokenize
 
@@ -263,19 +264,29 @@ def _normalize(text: str) -> Normalized:
     )
 
 
-def _fingerprints(key_lines: list[str], line_tokens: list[list[str]]) -> list[int]:
+_BACKGROUND = re.compile(r"\s*\(Background on this error at:\s*<url>\s*\)\s*$")
+
+
+def _fingerprints(
+    key_lines: list[str], line_tokens: list[list[str]], *, checked: bool = False
+) -> list[int]:
     """Fingerprints of each specific key line, whole and without its exception type."""
     prints: list[int] = []
     for line, tokens in zip(key_lines, line_tokens, strict=True):
-        if not is_specific(tokens):
+        if not checked and not is_specific(tokens):
             continue  # "fatal error: all goroutines are asleep" alone names no cause
         prints.append(fingerprint(line))
         m = _EXC_LINE.match(line)
         message = _message_of(m.group("rest")) if m else ""
-        message = re.sub(r"\s*\(Background on this error at:\s*<url>\s*\)\s*$", "", message)
+        message = _BACKGROUND.sub("", message)
         if len(message) >= 12:
             prints.append(fingerprint(message))
     return prints
+
+
+@lru_cache(maxsize=20_000)
+def _type_tokens(types: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(tokenize(" ".join(types)))
 
 
 @dataclass(frozen=True)
@@ -287,6 +298,7 @@ class LineInfo:
     types: frozenset[str]
     prints: frozenset[int]
     word_prints: frozenset[int]
+    specific: bool
 
 
 def analyze_line(text: str) -> LineInfo:
@@ -299,6 +311,7 @@ def analyze_line(text: str) -> LineInfo:
             frozenset(t.lower() for t in norm.exception_types),
             frozenset(norm.fingerprints),
             frozenset(norm.word_fingerprints),
+            is_specific(norm.tokens),
         )
     words = mask(text[:MAX_LINE_CHARS], keep_quoted_words=True)
     tokens = tokenize(words)
@@ -306,13 +319,19 @@ def analyze_line(text: str) -> LineInfo:
     types: list[str] = []
     if match:
         _add_type(types, match.group("type"))
-    word_prints = _fingerprints([words], [tokens])
+    specific = is_specific(tokens)
+    word_prints = _fingerprints([words], [tokens], checked=True) if specific else []
     quoted = "'" in text or '"' in text or "`" in text
-    prints = _fingerprints([mask(text[:MAX_LINE_CHARS])], [tokens]) if quoted else word_prints
+    if quoted and specific:
+        prints = _fingerprints([mask(text[:MAX_LINE_CHARS])], [tokens], checked=True)
+    else:
+        prints = word_prints
+    all_tokens = tokens + list(_type_tokens(tuple(types))) if types else tokens
     return LineInfo(
         words.lower(),
-        tuple(tokens + tokenize(" ".join(types))),
+        tuple(all_tokens),
         frozenset(t.lower() for t in types),
         frozenset(prints),
         frozenset(word_prints),
+        specific or is_specific(all_tokens),
     )
