@@ -27,7 +27,7 @@ class Settings:
     maintainer_token: str = ""
     max_body_bytes: int = 1_048_576
     max_mcp_body_bytes: int = 8_388_608
-    max_query_chars: int = 200_000
+    max_query_chars: int = 1_000_000
     submission_rate_per_minute: int = 5
     verify_concurrency: int = 2
     verify_queue_size: int = 100
