@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field, field_validator
 
 from ..models import JobStatus, VerificationPublic, VerificationRun
+from ..store.entry_view import run_fields
 
 
 class SnippetRunPublic(VerificationPublic):
@@ -17,18 +18,7 @@ class SnippetRunPublic(VerificationPublic):
     @classmethod
     def of(cls, run: VerificationRun) -> SnippetRunPublic:
         """The public form of a stored run."""
-        return cls(
-            snippet=run.snippet_slug,
-            status=run.status,
-            error=run.error,
-            exit_code=run.exit_code,
-            duration_ms=run.duration_ms,
-            figures=run.figures,
-            python_version=run.python_version,
-            sandbox_version=run.sandbox_version,
-            code_hash=run.code_hash,
-            verified_at=run.created_at,
-        )
+        return cls(snippet=run.snippet_slug, **run_fields(run))
 
 
 class JobPublic(BaseModel):

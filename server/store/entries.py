@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from sqlmodel import Session, col, delete, func, select
 
@@ -149,6 +150,23 @@ def _children(session: Session, entry_id: str) -> tuple[list[Symptom], list[Fix]
     return list(symptoms), list(fixes), list(snippets)
 
 
+def entry_fields(entry: Entry, symptoms: list[Symptom]) -> dict[str, Any]:
+    """The fields an entry row gives both its draft and its public form."""
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "tags": entry.tags,
+        "languages": entry.languages,
+        "frameworks": entry.frameworks,
+        "symptoms": [s.text for s in symptoms],
+        "root_cause": entry.root_cause,
+        "environment": entry.environment,
+        "source": entry.source,
+        "expected_savings": entry.expected_savings,
+        "origin": entry.origin,
+    }
+
+
 def get_entry_draft(*, session: Session, entry_id: str) -> EntryDraft | None:
     """An active entry as a draft again (for export); None when unknown or retired."""
     entry = _active(session, entry_id)
@@ -165,19 +183,9 @@ def get_entry_draft(*, session: Session, entry_id: str) -> EntryDraft | None:
         for fix in fixes
     ]
     return EntryDraft(
-        id=entry.id,
-        title=entry.title,
-        tags=entry.tags,
-        languages=entry.languages,
-        frameworks=entry.frameworks,
-        symptoms=[s.text for s in symptoms],
-        root_cause=entry.root_cause,
+        **entry_fields(entry, symptoms),
         fixes=fix_drafts,
         tables=[TableDraft.model_validate(t) for t in entry.tables],
-        environment=entry.environment,
-        source=entry.source,
-        expected_savings=entry.expected_savings,
-        origin=entry.origin,
     )
 
 

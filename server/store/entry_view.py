@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -15,7 +16,7 @@ from ..models import (
     VerificationPublic,
     VerificationRun,
 )
-from .entries import _active, _children
+from .entries import _active, _children, entry_fields
 from .outcomes import outcome_counts
 
 
@@ -42,22 +43,26 @@ def latest_runs(
     return {(run.entry_id or "", run.snippet_slug): run for run in runs}
 
 
+def run_fields(run: VerificationRun) -> dict[str, Any]:
+    """The fields of a stored run that every public record of it carries."""
+    return {
+        "status": run.status,
+        "error": run.error,
+        "exit_code": run.exit_code,
+        "duration_ms": run.duration_ms,
+        "figures": run.figures,
+        "python_version": run.python_version,
+        "sandbox_version": run.sandbox_version,
+        "code_hash": run.code_hash,
+        "verified_at": run.created_at,
+    }
+
+
 def verification_of(snippet: Snippet, run: VerificationRun | None) -> VerificationPublic:
     """The public verification record of a snippet given its newest run (if any)."""
     if run is None:
         return VerificationPublic(status="unverified", code_hash=snippet.code_hash)
-    return VerificationPublic(
-        status=run.status,
-        stale=run.code_hash != snippet.code_hash,
-        error=run.error,
-        exit_code=run.exit_code,
-        duration_ms=run.duration_ms,
-        figures=run.figures,
-        python_version=run.python_version,
-        sandbox_version=run.sandbox_version,
-        code_hash=run.code_hash,
-        verified_at=run.created_at,
-    )
+    return VerificationPublic(stale=run.code_hash != snippet.code_hash, **run_fields(run))
 
 
 def _is_verified(fixes: list[FixPublic]) -> bool:
@@ -103,19 +108,9 @@ def get_entry(*, session: Session, entry_id: str) -> EntryPublic | None:
         for fix in fixes
     ]
     return EntryPublic(
-        id=entry.id,
-        title=entry.title,
-        tags=entry.tags,
-        languages=entry.languages,
-        frameworks=entry.frameworks,
-        symptoms=[s.text for s in symptoms],
-        root_cause=entry.root_cause,
+        **entry_fields(entry, symptoms),
         fixes=fix_models,
         tables=[TablePublic.model_validate(t) for t in entry.tables],
-        environment=entry.environment,
-        source=entry.source,
-        expected_savings=entry.expected_savings,
-        origin=entry.origin,
         verified=_is_verified(fix_models),
         updated_at=entry.updated_at,
     )
