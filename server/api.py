@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from . import store
 from .deps import ReadSession, ServicesDep
-from .models import EntryPage, EntryPublic
+from .public import EntryPage, EntryPublic
 
 router = APIRouter(prefix="/api")
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import AfterValidator, BaseModel, Field
 
 from .deps import ServicesDep
-from .models import SearchResponse
+from .public import SearchResponse
 from .search import MAX_LIMIT, SearchInputError, search
 
 router = APIRouter(prefix="/api", tags=["search"])

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from .models import EntryPublic
+from .public import EntryPublic
 
 DEFAULT_MAX_CHARS = 32_000  # compact JSON: ~8-11k tokens; the indented text copy is ~1.2x
 MIN_MAX_CHARS = 4_000

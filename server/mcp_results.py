@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from .mcp_format import NOTICE
-from .models import EntryPublic, RunStatus, SearchResult, UtcDatetime
+from .models import RunStatus, UtcDatetime
+from .public import EntryPublic, SearchResult
 from .services import Services
 
 

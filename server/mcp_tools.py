@@ -37,7 +37,7 @@ from .mcp_results import (
     VerificationStatusResult,
     verification_result,
 )
-from .models import EntryPublic, Outcome
+from .models import Outcome
 from .outcomes import (
     MAX_DETAILS_CHARS,
     MAX_ENVIRONMENT_CHARS,
@@ -46,6 +46,7 @@ from .outcomes import (
     UnknownTargetError,
     record_outcome,
 )
+from .public import EntryPublic
 from .search.refresh import keep_fresh
 from .services import Services
 

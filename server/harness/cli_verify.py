@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from .. import store
 from ..db import Database
-from ..models import EntryPublic
+from ..public import EntryPublic
 from .runner import Harness
 from .verify import SnippetOutcome
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field, field_validator
 
-from ..models import JobStatus, VerificationPublic, VerificationRun
+from ..models import JobStatus, VerificationRun
+from ..public import VerificationPublic
 from ..store.entry_view import run_fields
 
 

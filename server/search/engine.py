@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from .. import store
 from ..db import Database
-from ..models import (
-    FixBrief,
-    RunStatus,
-    SearchResponse,
-    SearchResult,
-    VerificationSummary,
-)
+from ..models import RunStatus
+from ..public import FixBrief, SearchResponse, SearchResult, VerificationSummary
 from ..store.briefs import BriefRow, FixRow
 from .index import SearchIndex
 from .normalize import normalize

@@ -10,8 +10,6 @@ from sqlmodel import Session, col, delete, func, select
 from ..models import (
     Entry,
     EntryDraft,
-    EntryPage,
-    EntrySummary,
     Fix,
     FixDraft,
     IndexDocument,
@@ -25,6 +23,7 @@ from ..models import (
     snippet_hash,
     utcnow,
 )
+from ..public import EntryPage, EntrySummary
 from .outcomes import OUTCOME_REVISION_KEY, outcome_scores
 
 REVISION_KEY = "index_revision"

@@ -7,15 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from ..models import (
-    EntryPublic,
-    FixPublic,
-    Snippet,
-    SnippetPublic,
-    TablePublic,
-    VerificationPublic,
-    VerificationRun,
-)
+from ..models import Snippet, VerificationRun
+from ..public import EntryPublic, FixPublic, SnippetPublic, TablePublic, VerificationPublic
 from .entries import _active, _children, entry_fields
 from .outcomes import outcome_counts
 

@@ -1,0 +1,149 @@
+"""The public models: what REST, MCP and the web return (never a table row).
+
+The search contract (`SearchResponse` and its parts) is shared by the matching engine and
+every interface.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
+
+from .models import Origin, RunStatus, SnippetKind, UtcDatetime
+
+# --- Public models: what leaves the service ------------------------------------------------
+
+
+class VerificationPublic(BaseModel):
+    """The latest harness record of a snippet; `stale` when the snippet or check changed."""
+
+    status: RunStatus
+    stale: bool = False
+    error: str = ""
+    exit_code: int | None = None
+    duration_ms: float = 0.0
+    figures: dict[str, Any] = PydanticField(default_factory=dict)
+    python_version: str = ""
+    sandbox_version: str = ""
+    code_hash: str = ""
+    verified_at: UtcDatetime | None = None
+
+
+class SnippetPublic(BaseModel):
+    """A snippet as published (or errata's correction of one), with its verification."""
+
+    id: str
+    file: str
+    language: str
+    kind: SnippetKind
+    corrects: str | None = None
+    note: str = ""
+    code: str
+    check_code: str | None = None
+    verification: VerificationPublic
+
+
+class FixPublic(BaseModel):
+    """A fix with its snippets and how often agents reported it working."""
+
+    id: str
+    title: str
+    explanation: str
+    snippets: list[SnippetPublic]
+    outcomes: dict[str, int] = PydanticField(default_factory=dict)
+
+
+class TablePublic(BaseModel):
+    """An extra table of an entry."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class EntryPublic(BaseModel):
+    """A whole entry as REST, MCP and the web return it."""
+
+    id: str
+    title: str
+    tags: list[str]
+    languages: list[str]
+    frameworks: list[str]
+    symptoms: list[str]
+    root_cause: str
+    fixes: list[FixPublic]
+    tables: list[TablePublic]
+    environment: list[str]
+    source: str
+    expected_savings: str
+    origin: Origin
+    verified: bool
+    updated_at: UtcDatetime
+
+
+class EntrySummary(BaseModel):
+    """One line of the entry list."""
+
+    id: str
+    title: str
+    tags: list[str]
+    languages: list[str]
+    origin: Origin
+    symptom_count: int
+    fix_count: int
+
+
+class EntryPage(BaseModel):
+    """A page of the entry list."""
+
+    items: list[EntrySummary]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- Search: the contract between the matching engine and every interface ---------------------
+
+
+class VerificationSummary(BaseModel):
+    """How a fix stands with the harness, in one line."""
+
+    status: RunStatus
+    passed: int = 0
+    total: int = 0
+    figures: dict[str, Any] = PydanticField(default_factory=dict)
+
+
+class FixBrief(BaseModel):
+    """A fix as a search result shows it: enough to act on without another call."""
+
+    id: str
+    title: str
+    summary: str
+    code: str
+    verification: VerificationSummary
+
+
+class SearchResult(BaseModel):
+    """One ranked match."""
+
+    id: str
+    title: str
+    score: float
+    confident: bool
+    matched_symptom: str
+    why: str
+    root_cause: str
+    origin: Origin
+    verified: bool
+    fixes: list[FixBrief]
+
+
+class SearchResponse(BaseModel):
+    """The answer to a search: `matched` only when the first result is confident."""
+
+    status: Literal["matched", "no_match"]
+    query_normalized: str
+    results: list[SearchResult]
