@@ -3,10 +3,11 @@
 Loads `entries/` into a temporary SQLite database exactly as errata does, builds the index,
 and runs the real `search()` for every case; figures per file and overall.
 
-    python bench/eval.py                 # figures with the threshold in server/search/rank.py
-    python bench/eval.py --calibrate     # also fit the threshold on the tuning sets (all
-                                         # cases*.jsonl + holdout-dev; <= 2% confident wrong)
+    python bench/eval.py                 # figures with the shipped calibration
+    python bench/eval.py --holdout-dev   # also the tuning sets (cases*.jsonl + holdout-dev)
     python bench/eval.py --show-misses   # print every case that went wrong
+
+The calibration (weights and threshold) is fitted by `python bench/calibrate.py`.
 
 The held-out real traces (holdout.jsonl) split by a salted hash of each case's source URL:
 `holdout-dev` may be tuned on, `holdout-test` is only reported (bench/holdout.py).
@@ -139,18 +140,6 @@ def figures(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
     }
 
 
-def calibrate(outcomes: list[Outcome], budget: float = 0.02) -> float:
-    """The lowest threshold whose confident wrong rate stays within budget everywhere."""
-    best = 0.99
-    for step in range(99, 19, -1):
-        threshold = step / 100
-        f = figures(outcomes, threshold)
-        if f["confident_wrong_negatives"] > budget or f["confident_wrong_positives"] > budget:
-            break
-        best = threshold
-    return best
-
-
 def show_misses(outcomes: list[Outcome], threshold: float) -> None:
     """Print the cases that ranked wrong or answered confidently when they should not."""
     for o in outcomes:
@@ -179,21 +168,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, action="append", help="default: every cases*.jsonl")
     parser.add_argument("--entries", type=Path, default=ROOT / "entries")
-    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--holdout-dev", action="store_true")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     files = args.cases or case_files()
     sets = {path.name: load_cases(path) for path in files}
-    if args.calibrate:
+    if args.holdout_dev:
         sets["holdout-dev"] = holdout_cases("dev")
     every = [case for cases in sets.values() for case in cases]
     outcomes, known = run_cases(every, args.entries)
     missing = sorted({o.expected for o in outcomes if o.expected and o.expected not in known})
     if missing:
         print(f"warning: cases expect entries that are not in {args.entries}: {missing}")
-    threshold = calibrate(outcomes) if args.calibrate else CONFIDENT_THRESHOLD
-    if args.calibrate:
-        print(f"calibrated threshold: {threshold:.2f} (in code: {CONFIDENT_THRESHOLD:.2f})")
+    threshold = CONFIDENT_THRESHOLD
     if args.show_misses:
         show_misses(outcomes, threshold)
     print(f"entries indexed: {len(known)}; threshold {threshold:.2f}")
@@ -203,7 +190,7 @@ def main() -> int:
         start += len(cases)
     n_files = sum(len(sets[path.name]) for path in files)
     print_figures("overall cases*", figures(outcomes[:n_files], threshold))
-    if args.calibrate:
+    if args.holdout_dev:
         print_figures("tuning (+holdout-dev)", figures(outcomes, threshold))
     return 0
 

@@ -7,8 +7,10 @@ template or a shared exception type lifts it. Outcome reports only break near-ti
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
@@ -16,15 +18,33 @@ from .index import SearchIndex, _State
 from .mask import GENERIC_TYPES, tokenize
 from .normalize import Normalized
 
-# Chosen with `python bench/eval.py --calibrate` on the tuning sets (every cases*.jsonl and
-# holdout-dev): the lowest threshold on the calibrated confidence keeping confident wrong answers
-# <= 2% on negatives and on positives (0.83: 0.597 of tuning positives confident and right).
-CONFIDENT_THRESHOLD = 0.83
-# Logistic calibration, fitted on the tuning sets (cases*.jsonl + holdout-dev, top-3 results of
-# every case: right entry or not) by logistic regression (gradient descent, small L2).
-# Weights of `features`: evidence, message cover, margin, template, mismatch, vague,
-# evidence x cover, bias.
-CALIBRATION = (1.527, 3.106, 6.786, 1.054, -0.958, -1.387, 0.829, -3.252)
+# The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
+# tuning sets (every cases*.jsonl + holdout-dev, top-3 reranked candidates of every case) and
+# shipped as calibration.json next to this module; the fit is deterministic (Newton's method).
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+FEATURES = (
+    "evidence",
+    "message_cover",
+    "margin",
+    "template",
+    "mismatch",
+    "vague",
+    "evidence_x_cover",
+    "bias",
+)
+
+
+def load_calibration(path: Path = CALIBRATION_FILE) -> tuple[tuple[float, ...], float]:
+    """The weights (in FEATURES order) and the confidence threshold from a calibration file."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    weights = data["weights"]
+    missing = [name for name in FEATURES if name not in weights]
+    if missing:
+        raise ValueError(f"{path.name} lacks weights for {missing}: rerun bench/calibrate.py")
+    return tuple(float(weights[name]) for name in FEATURES), float(data["threshold"])
+
+
+CALIBRATION, CONFIDENT_THRESHOLD = load_calibration()
 MARGIN_CAP = 0.3
 MIN_SCORE = 0.2  # below this a candidate is not worth showing at all
 CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
@@ -53,6 +73,7 @@ class Ranked:
     template: bool = False  # the query has that symptom's exact message template
     mismatch: bool = False  # ... or its template around a different type name
     vague: bool = False  # that symptom has fewer than three telling words
+    margin: float = 0.0  # evidence over the best other candidate's
 
 
 @dataclass
@@ -144,10 +165,8 @@ def score_row(state: _State, query: _Query, row: int) -> _RowScore:
     return _RowScore(max(0.0, min(score, 0.99)), why, cover, template, mismatch, vague)
 
 
-def rank(
-    index: SearchIndex, query: Normalized, *, limit: int, language: str | None
-) -> list[Ranked]:
-    """The best entries for a normalized query, scored 0..1, best first."""
+def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> list[Ranked]:
+    """Every candidate worth showing, best evidence first, with its margin; not yet calibrated."""
     state = index.state
     positions, word_rows, masked_rows = index.candidates(state, query, CANDIDATES, language)
     prepared = _prepare(state, query, word_rows, masked_rows)
@@ -165,14 +184,13 @@ def rank(
         best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * float(state.outcome[position])))
         if best >= MIN_SCORE and best_row >= 0:
             symptoms = (*state.symptoms[position], state.titles[position])
-            matched = symptoms[best_row - first]
             ranked.append(
                 Ranked(
                     position,
                     state.ids[position],
                     best,
                     False,
-                    matched,
+                    symptoms[best_row - first],
                     found.why,
                     best,
                     found.message_cover,
@@ -184,21 +202,36 @@ def rank(
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     for i, result in enumerate(ranked):
         others = [r.evidence for j, r in enumerate(ranked) if j != i]
-        result.score = round(calibrate(result, result.evidence - max(others, default=0.0)), 4)
-        result.confident = result.score >= CONFIDENT_THRESHOLD
-    ranked.sort(key=lambda r: (-r.score, -r.evidence, r.id))
-    return ranked[:limit]
+        result.margin = result.evidence - max(others, default=0.0)
+    return ranked
 
 
-def calibrate(result: Ranked, margin: float) -> float:
+def order(ranked: list[Ranked], weights: tuple[float, ...], threshold: float) -> list[Ranked]:
+    """Calibrate every candidate's score with the given weights and sort by it."""
+    for result in ranked:
+        result.score = round(calibrate(result, result.margin, weights), 4)
+        result.confident = result.score >= threshold
+    return sorted(ranked, key=lambda r: (-r.score, -r.evidence, r.id))
+
+
+def rank(
+    index: SearchIndex, query: Normalized, *, limit: int, language: str | None
+) -> list[Ranked]:
+    """The best entries for a normalized query, scored 0..1, best first."""
+    ranked = rerank(index, query, language=language)
+    return order(ranked, CALIBRATION, CONFIDENT_THRESHOLD)[:limit]
+
+
+def calibrate(result: Ranked, margin: float, weights: tuple[float, ...] | None = None) -> float:
     """Confidence in 0..1: a logistic model of the best symptom's evidence, how much of its
     message the query has, an exact template hit and the margin over the next entry."""
-    z = sum(w * x for w, x in zip(CALIBRATION, features(result, margin), strict=True))
+    weights = CALIBRATION if weights is None else weights
+    z = sum(w * x for w, x in zip(weights, features(result, margin), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
 
 
 def features(result: Ranked, margin: float) -> tuple[float, ...]:
-    """What the calibration weighs; the last one is the bias."""
+    """What the calibration weighs, in FEATURES order; the last one is the bias."""
     e, cover = result.evidence, result.message_cover
     margin = max(-MARGIN_CAP, min(margin, MARGIN_CAP))  # one lone candidate proves little more
     flags = (float(result.template), float(result.mismatch), float(result.vague))

@@ -1,0 +1,175 @@
+"""Fit the search confidence calibration and write server/search/calibration.json.
+
+Tuning sets only: every bench/eval/cases*.jsonl and holdout-dev (never holdout-test). For each
+case, the top three reranked candidates (by evidence, before calibration) give one sample each:
+their features (`rank.features`) and whether that candidate is the expected entry. A logistic
+regression with a small L2 penalty (not on the bias) is fitted by Newton's method from zero
+weights: no randomness, so two runs write the same file. The threshold is then the lowest one
+on a 0.01 grid whose confident wrong answers stay <= 2% on the negatives and on the positives,
+with the real ordering (candidates sorted by calibrated score, as `rank` does).
+
+    python bench/calibrate.py           # fit and write server/search/calibration.json
+    python bench/calibrate.py --check   # fit and exit 1 if the shipped file differs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from eval import _load, case_files, holdout_cases, load_cases  # noqa: E402
+
+from server.db import Database  # noqa: E402
+from server.migrations import migrate  # noqa: E402
+from server.search import SearchIndex, normalize  # noqa: E402
+from server.search.rank import CALIBRATION_FILE, FEATURES, Ranked, features, order, rerank  # noqa: E402
+
+TOP = 3  # candidates per case that become samples
+L2 = 1.0  # penalty on the weights (not the bias); of 0.01..30 it gives the most confident-right
+BUDGET = 0.02  # confident wrong answers allowed, on negatives and on positives
+DECIMALS = 4
+
+
+def tuning_sets() -> dict[str, list[dict]]:
+    """Every cases*.jsonl by file name, then holdout-dev."""
+    sets = {path.name: load_cases(path) for path in case_files()}
+    sets["holdout-dev"] = holdout_cases("dev")
+    return sets
+
+
+def reranked(cases: list[dict], entries_dir: Path) -> list[list[Ranked]]:
+    """Every case's candidates, uncalibrated, from a fresh database loaded from entries_dir."""
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Database(f"sqlite:///{tmp}/calibrate.db")
+        migrate(database)
+        _load(database, entries_dir)
+        index = SearchIndex.build(database)
+        out = [
+            rerank(index, normalize(case["query"]), language=case.get("language")) for case in cases
+        ]
+        database.dispose()
+    return out
+
+
+def samples(cases: list[dict], candidates: list[list[Ranked]]) -> tuple[Any, Any]:
+    """The feature matrix and 0/1 labels of the top candidates of every case."""
+    rows, labels = [], []
+    for case, ranked in zip(cases, candidates, strict=True):
+        for result in ranked[:TOP]:
+            rows.append(features(result, result.margin))
+            labels.append(1.0 if result.id == case.get("expected") else 0.0)
+    return np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64)
+
+
+def fit_logistic(x: Any, y: Any, l2: float = L2, steps: int = 100) -> Any:
+    """L2-penalised logistic regression by Newton's method (deterministic, from zero)."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[-1] = 0.0  # the bias column is last
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + penalty * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty) + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return w
+
+
+def confident_wrong(
+    cases: list[dict], candidates: list[list[Ranked]], weights: tuple[float, ...], threshold: float
+) -> dict[str, float]:
+    """Confident wrong and right rates with these weights and this threshold."""
+    wrong_pos = wrong_neg = right = n_pos = n_neg = 0
+    for case, ranked in zip(cases, candidates, strict=True):
+        top = order(list(ranked), weights, threshold)[:1]
+        confident = bool(top) and top[0].confident
+        expected = case.get("expected")
+        if expected:
+            n_pos += 1
+            hit = bool(top) and top[0].id == expected
+            right += int(confident and hit)
+            wrong_pos += int(confident and not hit)
+        else:
+            n_neg += 1
+            wrong_neg += int(confident)
+    return {
+        "confident_right": round(right / max(n_pos, 1), 4),
+        "confident_wrong_positives": round(wrong_pos / max(n_pos, 1), 4),
+        "confident_wrong_negatives": round(wrong_neg / max(n_neg, 1), 4),
+    }
+
+
+def choose_threshold(
+    cases: list[dict], candidates: list[list[Ranked]], weights: tuple[float, ...]
+) -> float:
+    """The lowest threshold (0.01 grid) keeping confident wrong answers within the budget."""
+    best = 0.99
+    for step in range(99, 19, -1):
+        f = confident_wrong(cases, candidates, weights, step / 100)
+        if max(f["confident_wrong_negatives"], f["confident_wrong_positives"]) > BUDGET:
+            break
+        best = step / 100
+    return best
+
+
+def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
+    """The whole calibration as the dict written to calibration.json."""
+    sets = tuning_sets()
+    cases = [case for group in sets.values() for case in group]
+    candidates = reranked(cases, entries_dir)
+    x, y = samples(cases, candidates)
+    w = [round(float(v), DECIMALS) for v in fit_logistic(x, y)]
+    weights = tuple(w)
+    threshold = choose_threshold(cases, candidates, weights)
+    return {
+        "features": list(FEATURES),
+        "weights": dict(zip(FEATURES, w, strict=True)),
+        "threshold": threshold,
+        "fit": {
+            "tuning_sets": {name: len(group) for name, group in sets.items()},
+            "samples": len(y),
+            "positive_samples": int(y.sum()),
+            "top_candidates_per_case": TOP,
+            "l2": L2,
+            "budget": BUDGET,
+        },
+        "tuning_figures": confident_wrong(cases, candidates, weights, threshold),
+    }
+
+
+def dumps(calibration: dict[str, Any]) -> str:
+    """The file's exact text (stable key order, trailing newline)."""
+    return json.dumps(calibration, indent=2) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=Path, default=ROOT / "entries")
+    parser.add_argument("--out", type=Path, default=CALIBRATION_FILE)
+    parser.add_argument("--check", action="store_true", help="compare with --out, write nothing")
+    args = parser.parse_args()
+    text = dumps(fit(args.entries))
+    if args.check:
+        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
+        print("calibration is current" if same else f"{args.out} differs from the fit:\n{text}")
+        return 0 if same else 1
+    args.out.write_text(text, encoding="utf-8")
+    print(text, end="")
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

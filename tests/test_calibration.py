@@ -1,0 +1,69 @@
+"""The shipped search calibration is what bench/calibrate.py fits on the committed tuning sets."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from server.search import rank
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import calibrate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tuning() -> tuple[list[dict], list[list[rank.Ranked]]]:
+    """Every tuning case and its reranked candidates over the committed entries."""
+    cases = [case for group in calibrate.tuning_sets().values() for case in group]
+    return cases, calibrate.reranked(cases, ROOT / "entries")
+
+
+def test_shipped_calibration_has_a_weight_for_every_feature_and_a_sane_threshold() -> None:
+    data: dict[str, Any] = json.loads(rank.CALIBRATION_FILE.read_text(encoding="utf-8"))
+    assert data["features"] == list(rank.FEATURES)
+    assert set(data["weights"]) == set(rank.FEATURES)
+    assert 0.2 <= data["threshold"] < 1.0
+    assert tuple(data["weights"][name] for name in rank.FEATURES) == rank.CALIBRATION
+    assert data["threshold"] == rank.CONFIDENT_THRESHOLD
+
+
+def test_a_calibration_file_missing_a_feature_is_refused(tmp_path: Path) -> None:
+    data = json.loads(rank.CALIBRATION_FILE.read_text(encoding="utf-8"))
+    del data["weights"]["margin"]
+    broken = tmp_path / "calibration.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="margin"):
+        rank.load_calibration(broken)
+
+
+def test_the_fit_is_deterministic_and_reproduces_the_shipped_file() -> None:
+    first, second = calibrate.fit(), calibrate.fit()
+    assert calibrate.dumps(first) == calibrate.dumps(second)
+    shipped = rank.CALIBRATION_FILE.read_text(encoding="utf-8")
+    assert calibrate.dumps(first) == shipped, "entries or cases changed: run bench/calibrate.py"
+
+
+def test_shipped_threshold_keeps_confident_wrong_answers_within_budget(
+    tuning: tuple[list[dict], list[list[rank.Ranked]]],
+) -> None:
+    cases, candidates = tuning
+    assert any(not c.get("expected") for c in cases) and any(c.get("expected") for c in cases)
+    f = calibrate.confident_wrong(cases, candidates, rank.CALIBRATION, rank.CONFIDENT_THRESHOLD)
+    assert f["confident_wrong_negatives"] <= calibrate.BUDGET
+    assert f["confident_wrong_positives"] <= calibrate.BUDGET
+    assert f["confident_right"] > 0.5  # a threshold that answers nothing would pass the above
+
+
+def test_the_shipped_threshold_is_the_lowest_within_budget(
+    tuning: tuple[list[dict], list[list[rank.Ranked]]],
+) -> None:
+    cases, candidates = tuning
+    lower = round(rank.CONFIDENT_THRESHOLD - 0.01, 2)
+    f = calibrate.confident_wrong(cases, candidates, rank.CALIBRATION, lower)
+    assert max(f["confident_wrong_negatives"], f["confident_wrong_positives"]) > calibrate.BUDGET
