@@ -1,4 +1,4 @@
-"""The `errata` command: serve, load, show, export (and the commands later modules add)."""
+"""errata: an error knowledge base. Paste a trace, get the matching entries and verified fixes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import store
 from .app import prepare_database
@@ -128,36 +129,61 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+EPILOG = """examples:
+  errata search - < trace.txt                 match a trace read from stdin
+  errata show agent-holds-lock-too-long       one entry as JSON
+  errata serve --port 8765                    REST, web pages and MCP on one port
+  errata COMMAND --help                       a command's options
+
+settings come from the environment (ERRATA_DATA_DIR, ERRATA_ENTRIES_DIR, DATABASE_URL,
+ERRATA_PORT...): see the README's Configuration table."""
+
+
+def _about(func: Command) -> dict[str, Any]:
+    """A command's one-line help and its --help description, example on its own line."""
+    doc = func.__doc__ or ""
+    return {
+        "help": doc,
+        "description": doc.replace("  Example: ", "\n\nexample:\n  "),
+        "formatter_class": argparse.RawDescriptionHelpFormatter,
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = argparse.ArgumentParser(prog="errata", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="errata",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help=cmd_serve.__doc__)
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int, default=1)
+    serve = sub.add_parser("serve", **_about(cmd_serve))
+    serve.add_argument("--host", help="address to listen on (default: ERRATA_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: ERRATA_PORT, 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     serve.set_defaults(func=cmd_serve)
-    sub.add_parser("load", help=cmd_load.__doc__).set_defaults(func=cmd_load)
-    sub.add_parser("mcp", help=cmd_mcp.__doc__).set_defaults(func=cmd_mcp)
-    show = sub.add_parser("show", help=cmd_show.__doc__)
-    show.add_argument("id")
+    sub.add_parser("load", **_about(cmd_load)).set_defaults(func=cmd_load)
+    sub.add_parser("mcp", **_about(cmd_mcp)).set_defaults(func=cmd_mcp)
+    show = sub.add_parser("show", **_about(cmd_show))
+    show.add_argument("id", help="the entry id, as search results give it")
     show.set_defaults(func=cmd_show)
-    export = sub.add_parser("export", help=cmd_export.__doc__)
-    export.add_argument("ids", nargs="*", metavar="ID")
+    export = sub.add_parser("export", **_about(cmd_export))
+    export.add_argument("ids", nargs="*", metavar="ID", help="entries to write (default: all)")
     export.add_argument("--out", help="folder to write into (default: the entries folder)")
     export.set_defaults(func=cmd_export)
-    verify = sub.add_parser("verify", help=cmd_verify.__doc__)
-    verify.add_argument("ids", nargs="*", metavar="ID")
+    verify = sub.add_parser("verify", **_about(cmd_verify))
+    verify.add_argument("ids", nargs="*", metavar="ID", help="entries whose snippets to run")
     verify.add_argument("--all", action="store_true", help="every entry")
     verify.add_argument("--stale", action="store_true", help="only snippets with no current record")
     verify.add_argument("--json", action="store_true", help="print the results as JSON")
     verify.add_argument("--file", help="run this one Python file in the sandbox instead")
     verify.add_argument("--check", help="with --file: the check to run against it")
     verify.set_defaults(func=cmd_verify)
-    found = sub.add_parser("search", help=cmd_search.__doc__)
+    found = sub.add_parser("search", **_about(cmd_search))
     found.add_argument("text", metavar="TEXT", help="the error text, or - to read it from stdin")
     found.add_argument("--json", action="store_true", help="print the answer as JSON")
-    found.add_argument("--limit", type=int, default=5)
+    found.add_argument("--limit", type=int, default=5, help="how many results (default: 5)")
     found.add_argument("--language", help="only entries for this language")
     found.set_defaults(func=cmd_search)
     return parser
@@ -169,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.func(args, settings))
+    except BrokenPipeError:  # `errata search ... | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
     except (EntryError, SettingsError) as exc:
         print(f"errata: {exc}", file=sys.stderr)
         return 2

@@ -72,3 +72,14 @@ def test_a_bad_setting_is_reported_not_raised(
     monkeypatch.setenv("ERRATA_PORT", "eighty")
     assert main(["load"]) == 2
     assert "ERRATA_PORT must be an integer" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["serve", "load", "mcp", "show", "export", "verify", "search"])
+def test_each_command_help_shows_an_example(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert f"example:\n  errata {command}" in out
