@@ -4,12 +4,13 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 TOOLS  := tools/node_modules/.installed-stamp
+PORT   ?= 8000
 
 .PHONY: run test lint bench system-deps sandbox-deps tools clean
 
 run: $(STAMP) sandbox-deps
 	$(BIN)/errata load
-	$(BIN)/errata serve --host 127.0.0.1 --port 8000
+	$(BIN)/errata serve --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP) system-deps $(TOOLS) lint
 	$(BIN)/pytest
