@@ -123,10 +123,12 @@ def run_verify_command(
     all_: bool,
     stale: bool,
     as_json: bool,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """Select entries, verify them with a progress bar, print the summary; the exit status."""
+    out = out or sys.stdout  # looked up per call: a default bound at import goes stale
+    err = err or sys.stderr
     selected = _select(database, ids, all_, stale)
     if isinstance(selected, str):
         err.write(f"errata: {selected}\n")
