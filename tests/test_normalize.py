@@ -251,3 +251,19 @@ def test_a_stdlib_or_library_frame_keeps_its_module_name() -> None:
     norm = normalize(text)
     assert norm.frames == ["subprocess.wait", "asyncio._check_closed", "httpx.send", "run"]
     assert {"subprocess", "asyncio", "httpx"} <= set(norm.tokens)
+
+
+def test_asyncio_messages_logged_without_a_type_are_key_lines_before_the_inner_error() -> None:
+    text = (
+        "Task exception was never retrieved\n"
+        "future: <Task finished name='Task-57' coro=<index_document() done, defined at "
+        "/srv/indexer/worker.py:88> exception=KeyError('embedding')>\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/indexer/worker.py", line 97, in index_document\n'
+        '    vec = resp["embedding"]\n'
+        "KeyError: 'embedding'"
+    )
+    norm = normalize(text)
+    assert norm.key_lines[0] == "Task exception was never retrieved"
+    assert norm.line_tokens[0] == ["task", "except", "never", "retriev"]
+    assert normalize("Task was destroyed but it is pending!").key_lines

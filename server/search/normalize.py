@@ -68,6 +68,12 @@ _PACKAGE = re.compile(
     re.I,
 )
 _LOGFMT_PROBLEM = re.compile(r"\blevel=\"?(?:err\w*|fatal|panic|crit\w*|warn\w*)\b", re.I)
+# Problems the Python runtime and asyncio log with no exception type and no level prefix
+# (logging's last-resort handler prints the bare message).
+_RUNTIME_MESSAGE = re.compile(
+    r"^(?:(?:Task|Future) exception was never retrieved|Task was destroyed but it is pending|"
+    r"Exception ignored in\b|Unclosed (?:client session|connector)|Executing <Task .* took )"
+)
 _QUOTE_CHARS = re.compile(r"\bb?['\"`]|['\"`]")
 _NOISE = re.compile(r"^\s*(?:\^+|~+|\.\.\.\s*\d+ more|-+|=+|\s*)$")
 _GROUP_BAR = re.compile(r"^\s*(?:[|+]-*\+?-*(?:\s*\d+\s*-+)?\s*)+")
@@ -211,7 +217,12 @@ def _classify_message(stripped: str, out: _Collector) -> None:
     body = body.strip()
     if m := _EXC_LINE.match(body):
         out.key_line(body, m.group("type"))
-    elif _PANIC.match(body) or problem_level or _LOGFMT_PROBLEM.search(body):
+    elif (
+        _PANIC.match(body)
+        or problem_level
+        or _LOGFMT_PROBLEM.search(body)
+        or _RUNTIME_MESSAGE.match(body)
+    ):
         out.key_line(body)
         if "panicked at" in body and body.endswith(":"):
             out.kind, out.after_panic = "rust", True
