@@ -12,8 +12,9 @@ from . import store
 from .app import prepare_database
 from .config import Settings, SettingsError, load_settings
 from .db import Database
-from .entries import EntryError, write_entry
+from .entries import EntryError, parse_entry, write_entry
 from .migrations import migrate
+from .models import EntryDraft
 from .sync import sync_entries
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -88,12 +89,29 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for draft in drafts:
         assert draft is not None
-        print(f"wrote {write_entry(draft, out)}")
+        if _already_written(draft, out):
+            print(f"unchanged {out / draft.id}")
+        else:
+            print(f"wrote {write_entry(draft, out)}")
     return 0
+
+
+def _already_written(draft: EntryDraft, out: Path) -> bool:
+    """True when `out/<id>/` already holds exactly this entry (keeps git diffs to real changes)."""
+    try:
+        return parse_entry(out / draft.id) == draft
+    except EntryError:
+        return False
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     """Run entries' snippets in the sandbox, record the results.  Example: errata verify --stale"""
+    if getattr(args, "check", None) and not getattr(args, "file", None):
+        print(
+            "errata: --check goes with --file: errata verify --file x.py --check c.py",
+            file=sys.stderr,
+        )
+        return 2
     if getattr(args, "file", None):  # one file, no database: errata verify --file x.py --json
         from .harness.verify_file import verify_file
 

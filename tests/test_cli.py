@@ -83,3 +83,24 @@ def test_each_command_help_shows_an_example(
     assert exited.value.code == 0
     out = capsys.readouterr().out
     assert f"example:\n  errata {command}" in out
+
+
+def test_export_leaves_unchanged_entry_folders_alone(
+    env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["load"])
+    toml = env.entries_dir / "agent-holds-lock-too-long" / "entry.toml"
+    before = toml.read_bytes()
+    capsys.readouterr()
+    assert main(["export"]) == 0
+    out = capsys.readouterr().out
+    assert "wrote" not in out
+    assert f"unchanged {env.entries_dir / 'agent-holds-lock-too-long'}" in out
+    assert toml.read_bytes() == before
+
+
+def test_verify_check_without_file_says_they_go_together(
+    env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["verify", "--check", "c.py"]) == 2
+    assert "--check goes with --file" in capsys.readouterr().err
