@@ -12,7 +12,7 @@ import math
 import threading
 import time
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +22,9 @@ import numpy as np
 from .. import store
 from ..db import Database
 from ..models import IndexDocument
+from .analyze import Analysed, analyse_all
 from .mask import GENERIC_TOKENS, is_specific, mask, tokenize
-from .normalize import Normalized, analyze_line
+from .normalize import Normalized
 
 # Pseudo-documents in which every token is assumed absent: keeps idf flat on a small base
 # (a few dozen entries say little about which words are rare) and lets it speak at scale.
@@ -71,50 +72,64 @@ def _sorted_prints(pairs: list[tuple[int, int]]) -> tuple[Any, Any]:
 
 
 class _Builder:
-    """Accumulates rows one entry at a time (streaming: no per-document token lists kept)."""
+    """Accumulates rows one entry at a time as flat token strings; `finish` maps every token to
+    its id in one pass (a C-level dict lookup per token) and builds the arrays at once."""
 
     def __init__(self, state: _State) -> None:
         self.state = state
-        self.corpus_ids: list[list[int]] = []
-        self.row_tokens = array("i")
+        self.doc_tokens: list[str] = []  # every entry's tokens, duplicates kept (bm25 counts)
+        self.doc_ends = array("q")  # per entry, the end of its tokens in doc_tokens
+        self.row_tokens: list[str] = []  # every row's distinct tokens, in order
+        self.row_ends = array("q")  # per row, the end of its tokens in row_tokens
         self.row_entry = array("i")
         self.masked: list[tuple[int, int]] = []
         self.word: list[tuple[int, int]] = []
         self.lang_rows: dict[str, list[int]] = {}
 
-    def _row(
-        self, position: int, tokens: list[str] | tuple[str, ...], specific: bool | None = None
-    ) -> list[int]:
-        vocab, state = self.state.vocab, self.state
-        ids = [vocab.setdefault(token, len(vocab)) for token in tokens]
-        self.row_tokens.extend(dict.fromkeys(ids))
-        state.token_start.append(len(self.row_tokens))
-        state.row_specific.append(is_specific(list(tokens)) if specific is None else specific)
+    def _row(self, position: int, tokens: tuple[str, ...] | list[str], specific: bool) -> None:
+        self.doc_tokens.extend(tokens)
+        self.row_tokens.extend(dict.fromkeys(tokens))
+        self.row_ends.append(len(self.row_tokens))
+        self.state.row_specific.append(specific)
         self.row_entry.append(position)
-        return ids
 
-    def add(self, position: int, doc: IndexDocument) -> None:
+    def add(self, position: int, doc: IndexDocument, lines: Iterator[Analysed]) -> None:
+        """One entry, its symptoms already analysed (`lines` yields them in order)."""
         state = self.state
         state.ids.append(doc.id)
         state.titles.append(doc.title)
         state.symptoms.append(tuple(doc.symptoms))
-        doc_ids: list[int] = []
-        for symptom in doc.symptoms:
-            line = analyze_line(symptom)
+        before = len(self.doc_tokens)
+        for _ in doc.symptoms:
+            tokens, specific, prints, word_prints = next(lines)
             row = len(state.row_specific)
-            doc_ids.extend(self._row(position, line.tokens, line.specific))
-            self.masked.extend((p, row) for p in line.prints)
-            self.word.extend((p, row) for p in line.word_prints)
-        doc_ids.extend(self._row(position, tokenize(mask(doc.title, keep_quoted_words=True))))
+            self._row(position, tokens, specific)
+            self.masked.extend((p, row) for p in prints)
+            self.word.extend((p, row) for p in word_prints)
+        title = tokenize(mask(doc.title, keep_quoted_words=True))
+        self._row(position, title, is_specific(title))
         state.row_start.append(len(state.row_specific))
-        self.corpus_ids.append(doc_ids or [state.vocab.setdefault("", len(state.vocab))])
+        if len(self.doc_tokens) == before:
+            self.doc_tokens.append("")  # bm25 needs a token per document
+        self.doc_ends.append(len(self.doc_tokens))
         for lang in {lang.lower() for lang in doc.languages} or {""}:
             self.lang_rows.setdefault(lang, []).append(position)
 
+    def _ids(self) -> tuple[list[int], Any]:
+        """Token ids of every entry's tokens (a list) and of every row's (an int32 array)."""
+        state = self.state
+        state.vocab = {token: i for i, token in enumerate(dict.fromkeys(self.doc_tokens))}
+        lookup = state.vocab.__getitem__
+        doc_ids = list(map(lookup, self.doc_tokens))
+        rows = np.fromiter(map(lookup, self.row_tokens), dtype=np.int32, count=len(self.row_tokens))
+        state.token_start = [0, *self.row_ends]
+        self.doc_tokens, self.row_tokens = [], []
+        return doc_ids, rows
+
     def finish(self, outcome: list[float]) -> None:
         state, count = self.state, len(self.state.ids)
+        doc_ids, state.row_tokens = self._ids()
         state.outcome = np.asarray(outcome, dtype=np.float32)
-        state.row_tokens = np.frombuffer(self.row_tokens, dtype=np.int32)
         state.row_entry = np.frombuffer(self.row_entry, dtype=np.int32)
         state.masked_prints, state.masked_rows = _sorted_prints(self.masked)
         state.word_prints, state.word_rows = _sorted_prints(self.word)
@@ -122,19 +137,22 @@ class _Builder:
         n = count + IDF_PRIOR_DOCS
         state.unknown_weight = math.log(1.0 + (n + 0.5) / 0.5)
         if count:
+            ends = self.doc_ends.tolist()
+            corpus_ids = [doc_ids[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+            del doc_ids
             retriever = bm25s.BM25()
             retriever.scores = retriever.build_index_from_ids(
                 unique_token_ids=list(range(len(state.vocab))),
-                corpus_token_ids=self.corpus_ids,
+                corpus_token_ids=corpus_ids,
                 show_progress=False,
             )
+            del corpus_ids
             retriever.vocab_dict = state.vocab
             state.retriever = retriever
             df = np.diff(retriever.scores["indptr"]).astype(np.float32)
             idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
             generic = np.asarray([t in GENERIC_TOKENS for t in state.tokens_by_id], dtype=bool)
             state.weights = np.where(generic, idf * GENERIC_WEIGHT, idf).tolist()
-        self.corpus_ids = []
         agnostic = self.lang_rows.get("", [])
         state.languages[""] = np.zeros(count, dtype=bool)
         state.languages[""][agnostic] = True
@@ -146,15 +164,16 @@ class _Builder:
 
 
 def build_state(docs: Iterable[IndexDocument], revision: int | None) -> _State:
-    """Build a whole index state, one document at a time."""
+    """Build a whole index state: analyse every symptom (two processes for a large base),
+    then add the entries in order."""
     started = time.perf_counter()
+    docs = list(docs)
+    lines = iter(analyse_all([symptom for doc in docs for symptom in doc.symptoms]))
     state = _State(revision=revision)
     builder = _Builder(state)
-    outcome: list[float] = []
     for position, doc in enumerate(docs):
-        builder.add(position, doc)
-        outcome.append(doc.outcome_score)
-    builder.finish(outcome)
+        builder.add(position, doc, lines)
+    builder.finish([doc.outcome_score for doc in docs])
     state.built_seconds = time.perf_counter() - started
     return state
 

@@ -1,0 +1,55 @@
+"""Index build: the two-process symptom analysis gives exactly what one process gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.models import IndexDocument
+from server.search import analyze
+from server.search.index import build_state
+
+TEXTS = [
+    "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, timeout 30.00",
+    "RuntimeError: can't start new thread",
+    "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [semacquire]:\n"
+    "sync.runtime_Semacquire(0xc0000160a8)\nsync.(*WaitGroup).Wait(0xc0000160a0)",
+    "TypeError: 'coroutine' object is not subscriptable",
+    "Workers queue up with increasing latency despite low CPU usage",
+] * 40
+
+
+def test_analysis_in_a_second_process_matches_analysis_in_this_one() -> None:
+    alone = analyze.analyse(TEXTS)
+    split = analyze.analyse_all(TEXTS, min_parallel=1)  # forces the child process
+    assert split == alone
+    assert len(split) == len(TEXTS)
+    assert split[0][0][:2] == ("sqlalchemy.exc.timeouterror", "timeouterror")
+
+
+def test_a_failing_child_falls_back_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analyze, "_CHILD", "import sys; sys.exit(3)")
+    assert analyze.analyse_all(TEXTS, min_parallel=1) == analyze.analyse(TEXTS)
+
+
+def test_built_state_keeps_every_row_and_its_tokens_in_order() -> None:
+    docs = [
+        IndexDocument(
+            id=f"e{i}",
+            title=f"Title number {i} about pools",
+            symptoms=TEXTS[i : i + 3],
+            languages=["python"] if i % 2 else [],
+            frameworks=[],
+            tags=[],
+            origin="curated",
+            verified=False,
+        )
+        for i in range(5)
+    ]
+    state = build_state(docs, revision=7)
+    assert state.ids == [d.id for d in docs]
+    assert state.row_start == [0, 4, 8, 12, 16, 20]  # three symptoms and a title each
+    first = state.row_tokens[state.token_start[0] : state.token_start[1]].tolist()
+    expected = list(dict.fromkeys(analyze.analyse(TEXTS[:1])[0][0]))
+    assert [state.tokens_by_id[i] for i in first] == expected
+    assert state.languages["python"].tolist() == [True] * 5  # agnostic entries always pass
+    assert state.languages[""].tolist() == [True, False, True, False, True]
