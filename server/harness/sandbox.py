@@ -2,8 +2,8 @@
 
 One run = `cgexec` (per-run memory/pids/cpu cgroups) -> `prlimit` -> `setpriv` (uid/gid 65534,
 no groups) -> `bwrap` (every namespace unshared, nested user namespaces disabled, read-only
-/usr, a fresh size-capped /tmp holding the files, seccomp deny-list) -> Debian's
-`/usr/bin/python3 -I -S`. The harness enforces the wall deadline and the output cap, and kills
+/usr with an empty /usr/local, a fresh size-capped /tmp holding the files, seccomp deny-list)
+-> Debian's `/usr/bin/python3 -I -S`. The harness enforces the wall deadline and the output cap, and kills
 everything in the run's cgroups afterwards. A self-test at startup decides `available`; when it
 fails, `run` refuses: nothing ever runs outside the sandbox.
 
@@ -218,6 +218,8 @@ class Sandbox:
             "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
             tools["bwrap"],
             "--ro-bind", "/usr", "/usr",
+            # the host's own installs and their config (/usr/local/etc...) stay out of sight
+            "--size", "4096", "--tmpfs", "/usr/local", "--remount-ro", "/usr/local",
             "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
             "--proc", "/proc", "--dev", "/dev",
