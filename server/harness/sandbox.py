@@ -3,9 +3,9 @@
 One run = `cgexec` (per-run memory/pids/cpu cgroups) -> `prlimit` -> `setpriv` (uid/gid 65534,
 no groups) -> `bwrap` (every namespace unshared, nested user namespaces disabled, read-only
 /usr with an empty /usr/local, a fresh size-capped /tmp holding the files, seccomp deny-list)
--> Debian's `/usr/bin/python3 -I -S`. The harness enforces the wall deadline and the output cap, and kills
-everything in the run's cgroups afterwards. A self-test at startup decides `available`; when it
-fails, `run` refuses: nothing ever runs outside the sandbox.
+-> Debian's `/usr/bin/python3 -I -S`. The harness enforces the wall deadline and the output
+cap, and kills everything in the run's cgroups afterwards. A self-test at startup decides
+`available`; when it fails, `run` refuses: nothing ever runs outside the sandbox.
 
 Statuses: passed (exit 0); failed (non-zero exit: an exception, a failed assertion);
 timeout (wall deadline or CPU time limit); error (killed at the memory or output limit, or the
