@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
@@ -17,9 +18,14 @@ router = APIRouter(prefix="/api", tags=["search"])
 NOT_BLANK: dict[str, Any] = {"minLength": 1, "pattern": r"\S"}
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("the query is empty: paste an error message, a trace or a sentence")
+    if _LONE_SURROGATE.search(value):  # JSON may carry them; the answer could not be encoded
+        value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return value
 
 
