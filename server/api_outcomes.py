@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 
+from . import security
 from .deps import ServicesDep
-from .outcomes import OutcomeIn, OutcomePublic, UnknownTargetError, record_outcome
+from .outcomes import (
+    OutcomeIn,
+    OutcomePublic,
+    ReportsRateLimited,
+    UnknownTargetError,
+    record_outcome,
+)
 
 router = APIRouter(prefix="/api")
 
@@ -14,15 +21,23 @@ router = APIRouter(prefix="/api")
     "/entries/{entry_id}/outcomes",
     tags=["entries"],
     status_code=201,
-    responses={404: {"description": "No entry has this id, or the entry has no such fix"}},
+    responses={
+        404: {"description": "No entry has this id, or the entry has no such fix"},
+        429: {"description": "Too many reports from this client (see Retry-After)"},
+    },
 )
-def report_outcome(entry_id: str, report: OutcomeIn, services: ServicesDep) -> OutcomePublic:
+def report_outcome(
+    entry_id: str, report: OutcomeIn, request: Request, services: ServicesDep
+) -> OutcomePublic:
     """Report whether a fix worked: `{"fix_id", "outcome", "details", "environment"}`.
 
     `outcome` is `worked`, `worked_with_changes` or `did_not_work`. Reports are counted on
-    the fix and used by search ranking.
+    the fix and used by search ranking; each client may send a few a minute (429 beyond).
     """
     try:
-        return record_outcome(services, entry_id, report)
+        return record_outcome(services, entry_id, report, client_key=security.client_key(request))
     except UnknownTargetError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
+    except ReportsRateLimited as exc:
+        headers = {"Retry-After": str(exc.retry_after)}
+        raise HTTPException(status_code=429, detail=str(exc), headers=headers) from exc

@@ -29,6 +29,8 @@ class Settings:
     max_mcp_body_bytes: int = 8_388_608
     max_query_chars: int = 1_000_000
     submission_rate_per_minute: int = 5
+    outcome_rate_per_minute: int = 20  # outcome reports per client per minute (REST and MCP)
+    verify_rate_per_minute: int = 20  # public POST /api/entries/{id}/verify per client per minute
     verify_concurrency: int = 2
     verify_queue_size: int = 100
     verify_timeout_seconds: float = 30.0
@@ -103,6 +105,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_query_chars=_int(env, "ERRATA_MAX_QUERY_CHARS", defaults.max_query_chars),
         submission_rate_per_minute=_int(
             env, "ERRATA_SUBMISSION_RATE_PER_MINUTE", defaults.submission_rate_per_minute
+        ),
+        outcome_rate_per_minute=_int(
+            env, "ERRATA_OUTCOME_RATE_PER_MINUTE", defaults.outcome_rate_per_minute
+        ),
+        verify_rate_per_minute=_int(
+            env, "ERRATA_VERIFY_RATE_PER_MINUTE", defaults.verify_rate_per_minute
         ),
         verify_concurrency=_int(env, "ERRATA_VERIFY_CONCURRENCY", defaults.verify_concurrency),
         verify_queue_size=_int(env, "ERRATA_VERIFY_QUEUE_SIZE", defaults.verify_queue_size),

@@ -43,6 +43,7 @@ from .outcomes import (
     MAX_ENVIRONMENT_CHARS,
     OutcomeIn,
     OutcomePublic,
+    ReportsRateLimited,
     UnknownTargetError,
     record_outcome,
 )
@@ -104,6 +105,12 @@ def _hint(entry_id: str | None = None) -> str:
     return f"call get_entry with a larger max_chars or read {where}"
 
 
+def _client_key(ctx: Context | None) -> str:
+    """The rate-limit key of the client calling a tool (its address over HTTP)."""
+    request = getattr(ctx.request_context, "request", None) if ctx is not None else None
+    return security.client_key(request) if request is not None else "mcp-stdio"
+
+
 def _add_tools(mcp: MCPServer, services: Services) -> None:
     @mcp.tool(annotations=READ_ONLY)
     def search_errors(
@@ -139,6 +146,7 @@ def _add_tools(mcp: MCPServer, services: Services) -> None:
 
     @mcp.tool(annotations=REPORT)
     def report_outcome(
+        ctx: Context,
         entry_id: EntryId,
         fix_id: Annotated[str, Field(min_length=1, max_length=80, description="The fix's id.")],
         outcome: Outcome,
@@ -147,10 +155,12 @@ def _add_tools(mcp: MCPServer, services: Services) -> None:
     ) -> OutcomePublic:
         """Tell errata whether a fix worked for you: outcome is worked, worked_with_changes
         or did_not_work. Reports are counted on the fix and improve search ranking."""
-        report = OutcomeIn(fix_id=fix_id, outcome=outcome, details=details, environment=environment)
         try:
-            return record_outcome(services, entry_id, report)
-        except UnknownTargetError as exc:
+            report = OutcomeIn(
+                fix_id=fix_id, outcome=outcome, details=details, environment=environment
+            )
+            return record_outcome(services, entry_id, report, client_key=_client_key(ctx))
+        except (UnknownTargetError, ReportsRateLimited, ValueError) as exc:
             raise ToolError(str(exc)) from exc
 
     @mcp.tool(annotations=READ_ONLY)
@@ -167,10 +177,8 @@ def _add_tools(mcp: MCPServer, services: Services) -> None:
         """Contribute an entry: title, symptoms, root cause, fixes (each with code and an optional
         check script), languages, tags, environment, source. Its code runs in errata's sandbox,
         then a maintainer reviews it; follow it at the returned status_url."""
-        request = getattr(ctx.request_context, "request", None)
-        key = security.client_key(request) if request is not None else "mcp-stdio"
         try:
-            return moderation.submit(services, submission, client_key=key)
+            return moderation.submit(services, submission, client_key=_client_key(ctx))
         except SubmissionInvalid as exc:
             raise ToolError(f"invalid submission: {exc}") from exc
         except moderation.RateLimited as exc:

@@ -6,8 +6,9 @@ REST (`server/api_outcomes.py`) and MCP (`server/mcp_tools.py`) both call `recor
 from __future__ import annotations
 
 import logging
+import math
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from . import store
 from .models import Outcome, UtcDatetime
@@ -17,10 +18,21 @@ log = logging.getLogger("errata.outcomes")
 
 MAX_DETAILS_CHARS = 4_000
 MAX_ENVIRONMENT_CHARS = 2_000
+RATE_WINDOW_SECONDS = 60.0
 
 
 class UnknownTargetError(LookupError):
     """The entry or the fix a report names does not exist."""
+
+
+class ReportsRateLimited(RuntimeError):
+    """Too many reports from one client; try again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(
+            f"too many outcome reports from this client; try again in {self.retry_after} s"
+        )
 
 
 class OutcomeIn(BaseModel):
@@ -41,6 +53,13 @@ class OutcomeIn(BaseModel):
         description="Language, library versions, OS: whatever made a difference.",
     )
 
+    @field_validator("fix_id", "details", "environment")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("contains a NUL character")
+        return value
+
 
 class OutcomePublic(BaseModel):
     """A stored report and the fix's running counts by outcome."""
@@ -53,8 +72,14 @@ class OutcomePublic(BaseModel):
     created_at: UtcDatetime
 
 
-def record_outcome(services: Services, entry_id: str, report: OutcomeIn) -> OutcomePublic:
-    """Store one report in a short write, then ask the search index to refresh its ranking."""
+def record_outcome(
+    services: Services, entry_id: str, report: OutcomeIn, *, client_key: str
+) -> OutcomePublic:
+    """Store one report in a short write, then ask the search index to refresh its ranking.
+
+    Each client may send `settings.outcome_rate_per_minute` reports a minute (counted in the
+    database, so across processes): more would let one client skew ranking.
+    """
     with services.database.read() as session:
         entry = store.get_entry(session=session, entry_id=entry_id)
     if entry is None:
@@ -65,6 +90,14 @@ def record_outcome(services: Services, entry_id: str, report: OutcomeIn) -> Outc
             f"entry {entry_id!r} has no fix {report.fix_id!r}; its fixes are: {', '.join(fix_ids)}"
         )
     with services.database.write() as session:
+        retry = store.hit_rate_limit(
+            session=session,
+            key=f"outcome:{client_key}",
+            limit=services.settings.outcome_rate_per_minute,
+            window_seconds=RATE_WINDOW_SECONDS,
+        )
+        if retry is not None:
+            raise ReportsRateLimited(retry)
         row = store.add_outcome(
             session=session,
             entry_id=entry_id,
