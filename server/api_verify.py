@@ -1,12 +1,20 @@
-"""REST routes for verification: queue an entry's snippets, follow the job."""
+"""REST routes for verification: queue an entry's snippets, follow the job.
+
+`POST /api/entries/{id}/verify` is public, so a stranger must not be able to fill the queue:
+each client may ask `settings.verify_rate_per_minute` times a minute (429 with Retry-After,
+counted in the database), and public requests may fill only half of the queue, keeping the
+rest for submissions and maintainers. A maintainer (Bearer token) is held by neither.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel
 
+from . import security, store
 from .deps import ServicesDep
 from .harness.jobs import JobPublic, QueueFull, UnknownTarget
 from .models import SLUG_PATTERN
@@ -29,21 +37,46 @@ class JobQueued(BaseModel):
     status_code=202,
     responses={
         404: {"description": "No entry has this id"},
+        429: {"description": "Too many verification requests from this client"},
         503: {"description": "The verification queue is full; try again later"},
     },
 )
-def verify_entry(entry_id: EntryId, services: ServicesDep) -> JobQueued:
-    """Queue every snippet of the entry for the sandboxed harness; answers with a job id."""
+def verify_entry(entry_id: EntryId, request: Request, services: ServicesDep) -> JobQueued:
+    """Queue every snippet of the entry for the sandboxed harness; answers with a job id.
+
+    Public, within a per-client rate limit; maintainers (Bearer token) are not limited.
+    """
     harness = services.harness
     if harness is None:
         raise HTTPException(status_code=503, detail="the verification runner is not running")
+    queue_limit = None
+    if not security.is_maintainer(request, services):
+        _count_request(services, security.client_key(request))
+        queue_limit = max(1, services.settings.verify_queue_size // 2)
     try:
-        job = harness.enqueue("entry", entry_id)
+        job = harness.enqueue("entry", entry_id, queue_limit=queue_limit)
     except UnknownTarget as exc:
         raise HTTPException(status_code=404, detail=f"no entry with id {entry_id!r}") from exc
     except QueueFull as exc:
         raise HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}) from exc
     return JobQueued(job_id=job.id, status=job.status)
+
+
+def _count_request(services: ServicesDep, client_key: str) -> None:
+    with services.database.write() as session:
+        retry = store.hit_rate_limit(
+            session=session,
+            key=f"verify:{client_key}",
+            limit=services.settings.verify_rate_per_minute,
+            window_seconds=60.0,
+        )
+    if retry is not None:
+        seconds = max(1, math.ceil(retry))
+        raise HTTPException(
+            status_code=429,
+            detail=f"too many verification requests from this client; try again in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        )
 
 
 @router.get("/jobs/{job_id}", responses={404: {"description": "No job has this id"}})

@@ -192,8 +192,19 @@ class Harness:
 
     # --- what interfaces call ------------------------------------------------------------
 
-    def enqueue(self, kind: str, target_id: str, snippet_slugs: Sequence[str] = ()) -> Job:
-        """Queue a job and wake a worker; raises UnknownTarget or QueueFull."""
+    def enqueue(
+        self,
+        kind: str,
+        target_id: str,
+        snippet_slugs: Sequence[str] = (),
+        *,
+        queue_limit: int | None = None,
+    ) -> Job:
+        """Queue a job and wake a worker; raises UnknownTarget or QueueFull.
+
+        `queue_limit` (at most the configured queue size) caps the queue for this request.
+        """
+        limit = min(queue_limit or self.settings.verify_queue_size, self.settings.verify_queue_size)
         target = TARGETS.get(kind)
         if target is None:
             raise UnknownTarget(f"no runner for jobs of kind {kind!r}")
@@ -205,13 +216,10 @@ class Harness:
                 kind=kind,
                 target_id=target_id,
                 snippet_slugs=snippet_slugs,
-                limit=self.settings.verify_queue_size,
+                limit=limit,
             )
         if job is None:
-            raise QueueFull(
-                f"the verification queue is full ({self.settings.verify_queue_size} jobs); "
-                "try again later"
-            )
+            raise QueueFull(f"the verification queue is full ({limit} jobs); try again later")
         self.wake()
         return job
 
