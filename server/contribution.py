@@ -128,14 +128,24 @@ def _check_fixes(sub: SubmissionIn, errors: dict[str, str]) -> None:
             errors[f"fixes[{i}].check"] = problem
 
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def _what(char: str) -> str:
+    if char == "\x00":
+        return "a NUL character"
+    if "\ud800" <= char <= "\udfff":
+        return "a lone surrogate (not UTF-8)"
+    return (
+        f"a bidirectional control character (U+{ord(char):04X}): shown text would not be what runs"
+    )
 
 
 def _check_chars(data: Any, path: str, errors: dict[str, str]) -> None:
-    """NUL characters and lone surrogates cannot be stored as text, and are never meant."""
+    """NUL characters and lone surrogates cannot be stored as text, and are never meant;
+    bidirectional overrides make a title or code read differently from what it is."""
     if isinstance(data, str) and (found := _UNSTORABLE.search(data)):
-        what = "a NUL character" if found.group() == "\x00" else "a lone surrogate (not UTF-8)"
-        errors[path or "body"] = f"contains {what}"
+        errors[path or "body"] = f"contains {_what(found.group())}"
     elif isinstance(data, list):
         for i, item in enumerate(data):
             _check_chars(item, f"{path}[{i}]", errors)

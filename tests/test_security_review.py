@@ -105,6 +105,16 @@ def test_huge_lists_and_strings_in_a_submission_get_422_naming_the_field(web: Te
         assert answer.json()["detail"][0]["loc"][:2] == ["body", field]
 
 
+def test_bidirectional_overrides_in_a_title_or_code_are_refused_with_422(web: TestClient) -> None:
+    fix = {**valid()["fixes"][0], "code": "access = 'user\u202e \u2066# admin\u2069 \u2066'\n"}
+    cases = [(valid(title="Deadlock \u202egnp.exe"), "title"), (valid(fixes=[fix]), "fixes")]
+    for data, field in cases:
+        answer = web.post("/api/submissions", json=data)
+        assert answer.status_code == 422, answer.text
+        error = answer.json()["detail"][0]
+        assert error["loc"][:2] == ["body", field] and "bidirectional control" in error["msg"]
+
+
 def test_nul_characters_in_an_outcome_report_are_refused_with_422(web: TestClient) -> None:
     report = {"fix_id": first_fix(web), "outcome": "worked", "details": "ok\x00then"}
     answer = web.post(f"/api/entries/{SEED}/outcomes", json=report)
