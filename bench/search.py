@@ -129,8 +129,8 @@ def _timed(run: Callable[[str], str | None], qs: list[tuple[str, str]], budget: 
     return {"p50_ms": p50, "p99_ms": p99, "top1": hits / len(times), "queries": len(times)}
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def _fill_database(url: str, entries: list[dict]) -> None:
@@ -230,6 +230,8 @@ def child_errata(size: int, count: int, http: bool) -> dict:
         t0 = time.perf_counter()
         index = SearchIndex.build(database)
         result = {"build_s": time.perf_counter() - t0, "peak_mb": _peak_mb()}
+        # the analysis helper process of a large build (server/search/analyze.py), if any
+        result["helper_peak_mb"] = _peak_mb(resource.RUSAGE_CHILDREN)
         result["analysis_s"] = index.describe()["built_seconds"]  # build minus the DB read
 
         def run(text: str) -> str | None:
@@ -372,13 +374,14 @@ def main() -> int:
 def _print(size: int, rows: dict[str, dict]) -> None:
     print(f"\n== {size:,} entries")
     print(
-        f"{'method':<10} {'build s':>8} {'peak MB':>8} {'p50 ms':>8} {'p99 ms':>8}"
+        f"{'method':<10} {'build s':>8} {'peak MB':>8} {'+helper':>8} {'p50 ms':>8} {'p99 ms':>8}"
         f" {'http p50':>9} {'top-1':>6} {'n':>5}"
     )
     for name, r in rows.items():
         http = f"{r['http_p50_ms']:.2f}" if "http_p50_ms" in r else "-"
+        helper = f"{r['helper_peak_mb']:.0f}" if r.get("helper_peak_mb") else "-"
         print(
-            f"{name:<10} {r['build_s']:>8.2f} {r['peak_mb']:>8.0f} {r['p50_ms']:>8.2f}"
+            f"{name:<10} {r['build_s']:>8.2f} {r['peak_mb']:>8.0f} {helper:>8} {r['p50_ms']:>8.2f}"
             f" {r['p99_ms']:>8.2f} {http:>9} {r['top1']:>6.3f} {r['queries']:>5}"
         )
     e = rows["errata"]

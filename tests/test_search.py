@@ -149,7 +149,7 @@ def test_outcome_reports_reorder_equals_at_once_without_a_rebuild(own_settings: 
 
     with TestClient(create_app(own_settings)) as client:
         index = client.app.state.services.index  # type: ignore[attr-defined]
-        retriever, revision = index.state.retriever, index.describe()["revision"]
+        bm25, revision = index.state.bm25, index.describe()["revision"]
         assert order(client) == ["go-widget", "python-widget"]  # a tie: by id
         for _ in range(2):
             report(client, "python-widget", "worked")
@@ -158,7 +158,7 @@ def test_outcome_reports_reorder_equals_at_once_without_a_rebuild(own_settings: 
             report(client, "python-widget", "did_not_work")
         assert order(client) == ["go-widget", "python-widget"]
         # only the scores were reloaded: same bm25 index, same entry revision
-        assert index.state.retriever is retriever
+        assert index.state.bm25 is bm25
         assert index.describe()["revision"] == revision
 
 

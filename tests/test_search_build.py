@@ -53,3 +53,30 @@ def test_built_state_keeps_every_row_and_its_tokens_in_order() -> None:
     assert [state.tokens_by_id[i] for i in first] == expected
     assert state.languages["python"].tolist() == [True] * 5  # agnostic entries always pass
     assert state.languages[""].tolist() == [True, False, True, False, True]
+
+
+def test_bm25_matrix_scores_what_bm25s_scores_for_the_same_corpus() -> None:
+    import bm25s
+    import numpy as np
+
+    from server.search.bm25 import bm25_matrix, top_k
+
+    corpus = [[0, 1, 1, 2], [2, 3], [4, 0, 0, 0, 5, 1], [5], [3, 3, 2, 6, 7]]
+    reference = bm25s.BM25().build_index_from_ids(
+        unique_token_ids=list(range(8)), corpus_token_ids=corpus, show_progress=False
+    )
+    flat = np.asarray([t for doc in corpus for t in doc], dtype=np.int32)
+    ends = np.cumsum([len(doc) for doc in corpus])
+    ours = bm25_matrix(flat, ends, 8)
+    assert ours["indptr"].tolist() == reference["indptr"].tolist()
+    for token in range(8):
+        lo, hi = ours["indptr"][token], ours["indptr"][token + 1]
+        mine = dict(zip(ours["indices"][lo:hi].tolist(), ours["data"][lo:hi].tolist(), strict=True))
+        pairs = zip(
+            reference["indices"][lo:hi].tolist(), reference["data"][lo:hi].tolist(), strict=True
+        )
+        theirs = dict(pairs)
+        assert mine.keys() == theirs.keys()
+        assert np.allclose(list(mine.values()), [theirs[d] for d in mine], rtol=1e-5)
+    assert top_k(ours, [0, 1], 2, None) == [0, 2]  # 0.33 + 0.48 beats 0.50 + 0.27
+    assert top_k(ours, [0, 1], 2, np.asarray([True, True, False, True, True])) == [0]

@@ -23,19 +23,20 @@ from .normalize import analyze_line
 log = logging.getLogger("errata.search")
 
 PARALLEL_MIN_LINES = 60_000  # below this, starting a process costs more than it saves
-CHILD_SHARE = 0.46  # the child starts about a second late (imports): give it a bit less
+CHILD_SHARE = 0.5  # this process also adds every entry and its title: give the helper more
 
 # tokens, specific, fingerprints (values masked), fingerprints (quoted type names kept)
-Analysed = tuple[tuple[str, ...], bool, frozenset[int], frozenset[int]]
+Analysed = tuple[tuple[str, ...], bool, tuple[int, ...], tuple[int, ...]]
+
+
+def _pack(text: str) -> Analysed:
+    line = analyze_line(text)
+    return line.tokens, line.specific, tuple(line.prints), tuple(line.word_prints)
 
 
 def analyse(texts: list[str]) -> list[Analysed]:
-    """What the index keeps of each symptom line, in order."""
-    out: list[Analysed] = []
-    for text in texts:
-        line = analyze_line(text)
-        out.append((line.tokens, line.specific, line.prints, line.word_prints))
-    return out
+    """What the index keeps of each symptom line, in order (tuples: small at 100k entries)."""
+    return [_pack(text) for text in texts]
 
 
 _CHILD = (
@@ -76,19 +77,50 @@ def _in_child(texts: list[str], result: list[bytes], errors: list[str]) -> None:
         errors.append(str(exc))
 
 
+class Analysis:
+    """Analyses of `texts` handed out in order by `next()`: the head is analysed here on demand
+    (streamed, never held as a list), the tail by a helper process started at once."""
+
+    def __init__(self, texts: list[str], *, min_parallel: int = PARALLEL_MIN_LINES) -> None:
+        cut = len(texts)
+        if len(texts) >= min_parallel and (os.cpu_count() or 1) >= 2:
+            cut -= int(len(texts) * CHILD_SHARE)
+        self._head = map(_pack, texts[:cut])
+        self._head_left = cut
+        self._tail_texts = texts[cut:]
+        self._tail: list[Analysed] | None = None
+        self._result: list[bytes] = []
+        self._errors: list[str] = []
+        self._worker: threading.Thread | None = None
+        if self._tail_texts:
+            self._worker = threading.Thread(
+                target=_in_child, args=(self._tail_texts, self._result, self._errors), daemon=True
+            )
+            self._worker.start()  # it only waits on pipes: it holds the GIL very little
+
+    def _collect(self) -> list[Analysed]:
+        if self._worker is not None:
+            self._worker.join()
+        if self._result:
+            tail: list[Analysed] = pickle.loads(self._result.pop())
+            return tail
+        if self._worker is not None:
+            log.warning("index analysis ran on one process: %s", "; ".join(self._errors))
+        return analyse(self._tail_texts)
+
+    def next(self) -> Analysed:
+        """The next text's analysis."""
+        if self._head_left:
+            self._head_left -= 1
+            return next(self._head)
+        if self._tail is None:
+            self._tail = self._collect()
+            self._tail.reverse()  # handed out by pop(): each is freed once it is used
+            self._tail_texts = []
+        return self._tail.pop()
+
+
 def analyse_all(texts: list[str], *, min_parallel: int = PARALLEL_MIN_LINES) -> list[Analysed]:
     """`analyse(texts)`, on two processes when there are many texts and two cores."""
-    if len(texts) < min_parallel or (os.cpu_count() or 1) < 2:
-        return analyse(texts)
-    cut = len(texts) - int(len(texts) * CHILD_SHARE)
-    result: list[bytes] = []
-    errors: list[str] = []
-    worker = threading.Thread(target=_in_child, args=(texts[cut:], result, errors), daemon=True)
-    worker.start()  # the thread only waits on pipes: it holds the GIL very little
-    head = analyse(texts[:cut])
-    worker.join()
-    if not result:
-        log.warning("index analysis ran on one process: %s", "; ".join(errors))
-        return head + analyse(texts[cut:])
-    tail: list[Analysed] = pickle.loads(result[0])
-    return head + tail
+    analysis = Analysis(texts, min_parallel=min_parallel)
+    return [analysis.next() for _ in texts]

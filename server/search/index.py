@@ -1,4 +1,4 @@
-"""The in-memory search index: bm25s over each entry's symptoms, rebuilt when entries change.
+"""The in-memory search index: BM25 over each entry's symptoms, rebuilt when entries change.
 
 One index per process, built from `store.index_documents`. `refresh_if_changed` costs one
 small query when nothing changed; a rebuild reads the documents in one short session and
@@ -12,17 +12,17 @@ import math
 import threading
 import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import bm25s
 import numpy as np
 
 from .. import store
 from ..db import Database
 from ..models import IndexDocument
-from .analyze import Analysed, analyse_all
+from .analyze import Analysed, Analysis
+from .bm25 import bm25_matrix, top_k
 from .mask import GENERIC_TOKENS, is_specific, mask, tokenize
 from .normalize import Normalized
 
@@ -46,7 +46,7 @@ class _State:
     titles: list[str] = field(default_factory=list)
     symptoms: list[tuple[str, ...]] = field(default_factory=list)
     outcome: Any = None  # np.ndarray[float32], one per entry
-    retriever: bm25s.BM25 | None = None
+    bm25: dict[str, Any] | None = None  # see bm25.bm25_matrix
     vocab: dict[str, int] = field(default_factory=dict)
     tokens_by_id: list[str] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)  # per token id: smoothed idf, generic less
@@ -64,11 +64,21 @@ class _State:
     built_seconds: float = 0.0
 
 
-def _sorted_prints(pairs: list[tuple[int, int]]) -> tuple[Any, Any]:
-    prints = np.asarray([p for p, _ in pairs], dtype=np.int64)
-    rows = np.asarray([r for _, r in pairs], dtype=np.int32)
-    order = np.argsort(prints, kind="stable")
-    return prints[order], rows[order]
+class _Prints:
+    """Fingerprints and their rows in two flat arrays (not a list of tuples: 100k entries)."""
+
+    def __init__(self) -> None:
+        self.prints = array("q")
+        self.rows = array("i")
+
+    def add(self, prints: tuple[int, ...], row: int) -> None:
+        self.prints.extend(prints)
+        self.rows.extend([row] * len(prints))
+
+    def sorted(self) -> tuple[Any, Any]:
+        prints = np.frombuffer(self.prints, dtype=np.int64)
+        order = np.argsort(prints, kind="stable")
+        return prints[order], np.frombuffer(self.rows, dtype=np.int32)[order]
 
 
 class _Builder:
@@ -82,8 +92,8 @@ class _Builder:
         self.row_tokens: list[str] = []  # every row's distinct tokens, in order
         self.row_ends = array("q")  # per row, the end of its tokens in row_tokens
         self.row_entry = array("i")
-        self.masked: list[tuple[int, int]] = []
-        self.word: list[tuple[int, int]] = []
+        self.masked = _Prints()
+        self.word = _Prints()
         self.lang_rows: dict[str, list[int]] = {}
 
     def _row(self, position: int, tokens: tuple[str, ...] | list[str], specific: bool) -> None:
@@ -93,19 +103,19 @@ class _Builder:
         self.state.row_specific.append(specific)
         self.row_entry.append(position)
 
-    def add(self, position: int, doc: IndexDocument, lines: Iterator[Analysed]) -> None:
-        """One entry, its symptoms already analysed (`lines` yields them in order)."""
+    def add(self, position: int, doc: IndexDocument, next_line: Callable[[], Analysed]) -> None:
+        """One entry, its symptoms already analysed (`next_line` hands them out in order)."""
         state = self.state
         state.ids.append(doc.id)
         state.titles.append(doc.title)
         state.symptoms.append(tuple(doc.symptoms))
         before = len(self.doc_tokens)
         for _ in doc.symptoms:
-            tokens, specific, prints, word_prints = next(lines)
+            tokens, specific, prints, word_prints = next_line()
             row = len(state.row_specific)
             self._row(position, tokens, specific)
-            self.masked.extend((p, row) for p in prints)
-            self.word.extend((p, row) for p in word_prints)
+            self.masked.add(prints, row)
+            self.word.add(word_prints, row)
         title = tokenize(mask(doc.title, keep_quoted_words=True))
         self._row(position, title, is_specific(title))
         state.row_start.append(len(state.row_specific))
@@ -115,12 +125,12 @@ class _Builder:
         for lang in {lang.lower() for lang in doc.languages} or {""}:
             self.lang_rows.setdefault(lang, []).append(position)
 
-    def _ids(self) -> tuple[list[int], Any]:
-        """Token ids of every entry's tokens (a list) and of every row's (an int32 array)."""
+    def _ids(self) -> tuple[Any, Any]:
+        """Token ids (int32 arrays) of every entry's tokens and of every row's."""
         state = self.state
         state.vocab = {token: i for i, token in enumerate(dict.fromkeys(self.doc_tokens))}
         lookup = state.vocab.__getitem__
-        doc_ids = list(map(lookup, self.doc_tokens))
+        doc_ids = np.fromiter(map(lookup, self.doc_tokens), np.int32, count=len(self.doc_tokens))
         rows = np.fromiter(map(lookup, self.row_tokens), dtype=np.int32, count=len(self.row_tokens))
         state.token_start = [0, *self.row_ends]
         self.doc_tokens, self.row_tokens = [], []
@@ -131,25 +141,15 @@ class _Builder:
         doc_ids, state.row_tokens = self._ids()
         state.outcome = np.asarray(outcome, dtype=np.float32)
         state.row_entry = np.frombuffer(self.row_entry, dtype=np.int32)
-        state.masked_prints, state.masked_rows = _sorted_prints(self.masked)
-        state.word_prints, state.word_rows = _sorted_prints(self.word)
+        state.masked_prints, state.masked_rows = self.masked.sorted()
+        state.word_prints, state.word_rows = self.word.sorted()
         state.tokens_by_id = list(state.vocab)
         n = count + IDF_PRIOR_DOCS
         state.unknown_weight = math.log(1.0 + (n + 0.5) / 0.5)
         if count:
-            ends = self.doc_ends.tolist()
-            corpus_ids = [doc_ids[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+            state.bm25 = bm25_matrix(doc_ids, self.doc_ends, len(state.vocab))
             del doc_ids
-            retriever = bm25s.BM25()
-            retriever.scores = retriever.build_index_from_ids(
-                unique_token_ids=list(range(len(state.vocab))),
-                corpus_token_ids=corpus_ids,
-                show_progress=False,
-            )
-            del corpus_ids
-            retriever.vocab_dict = state.vocab
-            state.retriever = retriever
-            df = np.diff(retriever.scores["indptr"]).astype(np.float32)
+            df = np.diff(state.bm25["indptr"]).astype(np.float32)
             idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
             generic = np.asarray([t in GENERIC_TOKENS for t in state.tokens_by_id], dtype=bool)
             state.weights = np.where(generic, idf * GENERIC_WEIGHT, idf).tolist()
@@ -168,11 +168,11 @@ def build_state(docs: Iterable[IndexDocument], revision: int | None) -> _State:
     then add the entries in order."""
     started = time.perf_counter()
     docs = list(docs)
-    lines = iter(analyse_all([symptom for doc in docs for symptom in doc.symptoms]))
+    lines = Analysis([symptom for doc in docs for symptom in doc.symptoms])
     state = _State(revision=revision)
     builder = _Builder(state)
     for position, doc in enumerate(docs):
-        builder.add(position, doc, lines)
+        builder.add(position, doc, lines.next)
     builder.finish([doc.outcome_score for doc in docs])
     state.built_seconds = time.perf_counter() - started
     return state
@@ -258,15 +258,13 @@ class SearchIndex:
 
         Returns (entry positions, rows with the same message, rows with the same template).
         """
-        if state.retriever is None:
+        if state.bm25 is None:
             return [], set(), set()
         allowed = state.languages.get(language.lower()) if language else None
         if language and allowed is None:
             allowed = state.languages[""]  # an unknown language: only language-agnostic entries
         token_ids = sorted({state.vocab[t] for t in query.tokens if t in state.vocab})
-        found: list[int] = (
-            _top_k(state.retriever.scores, token_ids, k, allowed) if token_ids else []
-        )
+        found: list[int] = top_k(state.bm25, token_ids, k, allowed) if token_ids else []
         word_rows = _rows(state.word_prints, state.word_rows, query.word_fingerprints, k)
         masked_rows = _rows(state.masked_prints, state.masked_rows, query.fingerprints, k)
         for row in sorted(word_rows | masked_rows):
@@ -282,21 +280,3 @@ def _rows(prints: Any, rows: Any, wanted: list[int], k: int) -> set[int]:
         lo, hi = np.searchsorted(prints, [print_, print_ + 1])
         found.update(rows[lo : min(hi, lo + k)].tolist())
     return found
-
-
-def _top_k(scores: dict[str, Any], token_ids: list[int], k: int, allowed: Any) -> list[int]:
-    """Sum each query token's posting list (np.bincount) and keep the k best positive docs."""
-    data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
-    ids = np.asarray(token_ids, dtype=np.int64)
-    starts, ends = indptr[ids], indptr[ids + 1]
-    rows = np.concatenate([indices[s:e] for s, e in zip(starts, ends, strict=True)])
-    weights = np.concatenate([data[s:e] for s, e in zip(starts, ends, strict=True)])
-    if rows.size == 0:
-        return []
-    summed = np.bincount(rows, weights=weights, minlength=scores["num_docs"])
-    if allowed is not None:
-        summed = np.where(allowed, summed, 0.0)
-    k = min(k, summed.size)
-    best = np.argpartition(-summed, k - 1)[:k]
-    best = best[np.argsort(-summed[best], kind="stable")]
-    return [int(i) for i in best if summed[i] > 0]
