@@ -129,8 +129,8 @@ def _timed(run: Callable[[str], str | None], qs: list[tuple[str, str]], budget: 
     return {"p50_ms": p50, "p99_ms": p99, "top1": hits / len(times), "queries": len(times)}
 
 
-def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _fill_database(url: str, entries: list[dict]) -> None:
@@ -230,8 +230,9 @@ def child_errata(size: int, count: int, http: bool) -> dict:
         t0 = time.perf_counter()
         index = SearchIndex.build(database)
         result = {"build_s": time.perf_counter() - t0, "peak_mb": _peak_mb()}
-        # the analysis helper process of a large build (server/search/analyze.py), if any
-        result["helper_peak_mb"] = _peak_mb(resource.RUSAGE_CHILDREN)
+        # the analysis helper process of a large build (server/search/analyze.py) says its own
+        # peak (RUSAGE_CHILDREN would count the parent's pages the child had before exec)
+        result["helper_peak_mb"] = index.state.helper_peak_mb
         result["analysis_s"] = index.describe()["built_seconds"]  # build minus the DB read
 
         def run(text: str) -> str | None:
@@ -255,7 +256,13 @@ def _http_p50(tmp: Path, qs: list[tuple[str, str]]) -> float:
     from server.config import Settings
 
     (tmp / "no-entries").mkdir()
-    settings = Settings(data_dir=tmp / "data", entries_dir=tmp / "no-entries", index_poll_seconds=5)
+    # search alone: no verification of the 100k synthetic snippets running in the background
+    settings = Settings(
+        data_dir=tmp / "data",
+        entries_dir=tmp / "no-entries",
+        index_poll_seconds=5,
+        verify_on_start=False,
+    )
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -80,3 +80,15 @@ def test_bm25_matrix_scores_what_bm25s_scores_for_the_same_corpus() -> None:
         assert np.allclose(list(mine.values()), [theirs[d] for d in mine], rtol=1e-5)
     assert top_k(ours, [0, 1], 2, None) == [0, 2]  # 0.33 + 0.48 beats 0.50 + 0.27
     assert top_k(ours, [0, 1], 2, np.asarray([True, True, False, True, True])) == [0]
+
+
+def test_the_helpers_compact_answer_unpacks_to_the_same_analyses() -> None:
+    texts = [*TEXTS[:5], "0x7f3a2c004e28", "   ", "ValueError"]
+    assert list(analyze.unpack_flat(analyze.pack_flat(texts))) == analyze.analyse(texts)
+    assert analyze.analyse(["0x7f3a2c004e28"])[0][0] == ()  # a line with no token survives
+
+
+def test_a_parallel_build_records_the_helpers_own_peak_memory() -> None:
+    analysis = analyze.Analysis(TEXTS, min_parallel=1)
+    assert [analysis.next() for _ in TEXTS] == analyze.analyse(TEXTS)
+    assert 10 < analysis.helper_peak_mb < 1024

@@ -16,7 +16,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+from array import array
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .normalize import analyze_line
 
@@ -39,10 +42,59 @@ def analyse(texts: list[str]) -> list[Analysed]:
     return [_pack(text) for text in texts]
 
 
-_CHILD = (
-    "import pickle, sys; from server.search.analyze import analyse; "
-    "pickle.dump(analyse(pickle.load(sys.stdin.buffer)), sys.stdout.buffer, protocol=5)"
-)
+_CHILD = "from server.search.analyze import serve; serve()"
+
+
+def pack_flat(texts: list[str]) -> dict[str, Any]:
+    """Analyses of texts as a vocabulary and flat int arrays (what the helper sends back: a
+    pickle of millions of small tuples would cost hundreds of MB on both sides)."""
+    vocab: dict[str, int] = {}
+    ids, lens, flags = array("i"), array("i"), bytearray()
+    prints, print_lens, words, word_lens = array("q"), array("i"), array("q"), array("i")
+    for text in texts:
+        tokens, specific, masked, word = _pack(text)
+        ids.extend([vocab.setdefault(t, len(vocab)) for t in tokens])
+        lens.append(len(tokens))
+        flags.append(specific)
+        prints.extend(masked)
+        print_lens.append(len(masked))
+        words.extend(word)
+        word_lens.append(len(word))
+    arrays = {"ids": ids, "lens": lens, "prints": prints, "print_lens": print_lens}
+    arrays |= {"words": words, "word_lens": word_lens}
+    return {"vocab": list(vocab), "specific": bytes(flags)} | {
+        k: v.tobytes() for k, v in arrays.items()
+    }
+
+
+def unpack_flat(flat: dict[str, Any]) -> Iterator[Analysed]:
+    """The analyses `pack_flat` packed, one at a time and in order."""
+    vocab = flat["vocab"]
+    arrays = {}
+    for key, code in (("ids", "i"), ("lens", "i"), ("prints", "q"), ("print_lens", "i")):
+        arrays[key] = array(code, flat[key])
+    for key, code in (("words", "q"), ("word_lens", "i")):
+        arrays[key] = array(code, flat[key])
+    at = {"ids": 0, "prints": 0, "words": 0}
+    for n, specific, n_prints, n_words in zip(
+        arrays["lens"], flat["specific"], arrays["print_lens"], arrays["word_lens"], strict=True
+    ):
+        tokens = tuple(map(vocab.__getitem__, arrays["ids"][at["ids"] : at["ids"] + n]))
+        masked = tuple(arrays["prints"][at["prints"] : at["prints"] + n_prints])
+        word = tuple(arrays["words"][at["words"] : at["words"] + n_words])
+        at["ids"] += n
+        at["prints"] += n_prints
+        at["words"] += n_words
+        yield tokens, bool(specific), masked, word
+
+
+def serve() -> None:
+    """The helper process: texts in (a pickle on stdin), `pack_flat` out (one on stdout)."""
+    import resource  # POSIX only, like the helper itself
+
+    flat = pack_flat(pickle.load(sys.stdin.buffer))
+    flat["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    pickle.dump(flat, sys.stdout.buffer, protocol=5)
 
 
 def _in_child(texts: list[str], result: list[bytes], errors: list[str]) -> None:
@@ -88,7 +140,8 @@ class Analysis:
         self._head = map(_pack, texts[:cut])
         self._head_left = cut
         self._tail_texts = texts[cut:]
-        self._tail: list[Analysed] | None = None
+        self._tail: Iterator[Analysed] | None = None
+        self.helper_peak_mb = 0.0  # the helper's own peak RSS, once it has answered
         self._result: list[bytes] = []
         self._errors: list[str] = []
         self._worker: threading.Thread | None = None
@@ -98,15 +151,16 @@ class Analysis:
             )
             self._worker.start()  # it only waits on pipes: it holds the GIL very little
 
-    def _collect(self) -> list[Analysed]:
+    def _collect(self) -> Iterator[Analysed]:
         if self._worker is not None:
             self._worker.join()
         if self._result:
-            tail: list[Analysed] = pickle.loads(self._result.pop())
-            return tail
+            flat = pickle.loads(self._result.pop())
+            self.helper_peak_mb = float(flat.get("peak_mb", 0.0))
+            return unpack_flat(flat)
         if self._worker is not None:
             log.warning("index analysis ran on one process: %s", "; ".join(self._errors))
-        return analyse(self._tail_texts)
+        return map(_pack, self._tail_texts)
 
     def next(self) -> Analysed:
         """The next text's analysis."""
@@ -115,9 +169,7 @@ class Analysis:
             return next(self._head)
         if self._tail is None:
             self._tail = self._collect()
-            self._tail.reverse()  # handed out by pop(): each is freed once it is used
-            self._tail_texts = []
-        return self._tail.pop()
+        return next(self._tail)
 
 
 def analyse_all(texts: list[str], *, min_parallel: int = PARALLEL_MIN_LINES) -> list[Analysed]:

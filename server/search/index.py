@@ -62,6 +62,7 @@ class _State:
     row_entry: Any = None  # np.ndarray[int32]: the entry of each row
     languages: dict[str, Any] = field(default_factory=dict)  # lang -> np.ndarray[bool]
     built_seconds: float = 0.0
+    helper_peak_mb: float = 0.0  # the analysis helper process's peak RSS (0: none ran)
 
 
 class _Prints:
@@ -175,6 +176,7 @@ def build_state(docs: Iterable[IndexDocument], revision: int | None) -> _State:
         builder.add(position, doc, lines.next)
     builder.finish([doc.outcome_score for doc in docs])
     state.built_seconds = time.perf_counter() - started
+    state.helper_peak_mb = lines.helper_peak_mb
     return state
 
 
