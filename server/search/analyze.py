@@ -90,11 +90,22 @@ def unpack_flat(flat: dict[str, Any]) -> Iterator[Analysed]:
 
 def serve() -> None:
     """The helper process: texts in (a pickle on stdin), `pack_flat` out (one on stdout)."""
-    import resource  # POSIX only, like the helper itself
-
     flat = pack_flat(pickle.load(sys.stdin.buffer))
-    flat["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    flat["peak_mb"] = _own_peak_mb()
     pickle.dump(flat, sys.stdout.buffer, protocol=5)
+
+
+def _own_peak_mb() -> float:
+    """This process's peak RSS since exec (VmHWM; ru_maxrss would count the pages of the
+    parent that the child had between fork and exec). 0 where /proc is missing."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="utf-8")
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _in_child(texts: list[str], result: list[bytes], errors: list[str]) -> None:
