@@ -26,7 +26,13 @@ CONFIG: dict[str, Any] = {
     "seed": SEED,
     "suppress-health-check": ["too_slow", "filter_too_much"],
     "generation": {"mode": "all", "max-examples": EXAMPLES, "deterministic": True},
-    "checks": {"enabled": True},
+    "checks": {
+        "enabled": True,
+        # Invalid data may also be refused as too large (413) before it is read.
+        "negative_data_rejection": {
+            "expected-statuses": [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
+        },
+    },
 }
 
 

@@ -143,7 +143,12 @@ def test_two_processes_writing_one_sqlite_file_never_fail_with_database_is_locke
 ) -> None:
     with ExitStack() as stack:
         a, b = _two_servers(
-            stack, tmp_path, entries_dir, "", ERRATA_SUBMISSION_RATE_PER_MINUTE="100000"
+            stack,
+            tmp_path,
+            entries_dir,
+            "",
+            ERRATA_SUBMISSION_RATE_PER_MINUTE="100000",
+            ERRATA_OUTCOME_RATE_PER_MINUTE="100000",
         )
         _, _, seed = call("GET", f"{a.url}/api/entries/{SEED}")
         fix_id = seed["fixes"][0]["id"]
