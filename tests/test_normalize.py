@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.search import normalize
 from server.search.engine import search  # noqa: F401  (the package imports cleanly)
-from server.search.mask import mask, tokenize
+from server.search.mask import mask, surface_words, tokenize
 
 
 def test_python_traceback_keeps_type_message_and_frames_and_masks_noise() -> None:
@@ -267,3 +267,24 @@ def test_asyncio_messages_logged_without_a_type_are_key_lines_before_the_inner_e
     assert norm.key_lines[0] == "Task exception was never retrieved"
     assert norm.line_tokens[0] == ["task", "except", "never", "retriev"]
     assert normalize("Task was destroyed but it is pending!").key_lines
+
+
+def test_bulleted_exception_lines_are_error_lines_not_a_sentence() -> None:
+    text = (
+        "-     ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify"
+        " failed\n-     urllib3.exceptions.MaxRetryError: HTTPSConnectionPool(host='x.dev',"
+        " port=443): Max retries exceeded with url: /take"
+    )
+    norm = normalize(text)
+    assert "urllib3.exceptions.MaxRetryError" in norm.exception_types
+    assert len(norm.key_lines) == 2 and not norm.key_lines[0].startswith("-")
+
+
+def test_surface_words_map_each_token_back_to_the_first_word_that_made_it() -> None:
+    text = mask("my workers are slow, latency grows; sqlalchemy.exc.TimeoutError in QueuePool")
+    surfaces = surface_words(text)
+    assert surfaces["worker"] == "workers"
+    assert surfaces["latenc"] == "slow"  # "slow" is a synonym of latency and came first
+    assert surfaces["queuepool"] == "QueuePool"
+    assert surfaces["sqlalchemy.exc.timeouterror"] == "sqlalchemy.exc.TimeoutError"
+    assert set(tokenize(text)) <= set(surfaces)

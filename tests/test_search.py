@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import pytest
 from fastapi.testclient import TestClient
@@ -94,7 +96,7 @@ def test_a_pool_timeout_trace_finds_the_seed_entry_first_and_says_why(
     first = body["results"][0]
     assert first["id"] == SEED and first["confident"] is True
     assert "QueuePool" in first["matched_symptom"]
-    assert "same message" in first["why"] and "queue" in first["why"]
+    assert "same message" in first["why"] and "QueuePool" in first["why"]
     assert first["fixes"] and first["fixes"][0]["code"]
     assert "<n>" in body["query_normalized"] and "/srv/app" not in body["query_normalized"]
 
@@ -104,6 +106,62 @@ def test_a_plain_sentence_finds_the_seed_entry(seed_client: TestClient) -> None:
         "/api/search", params={"q": "10 workers but throughput is the same as 1"}
     ).json()
     assert body["results"][0]["id"] == SEED
+
+
+# PRODUCT.md (the product brief, outside the repository) opens with this sentence.
+PRODUCT_EXAMPLE = "10 workers but throughput is the same as 1"
+
+
+def readme_examples() -> list[str]:
+    """Every search example README.md shows: the sentence in its opening, the REST bodies and
+    query strings, the MCP Inspector's tool argument."""
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.findall(r'a sentence \("([^"]+)"\)', text)
+    found += re.findall(r'"query": "([^"]+)"', text)
+    found += [unquote_plus(q) for q in re.findall(r"/api/search\?q=([^&'\s]+)", text)]
+    found += re.findall(r"--tool-arg 'query=([^']+)'", text)
+    return list(dict.fromkeys(found))
+
+
+def test_the_readme_shows_search_examples() -> None:
+    examples = readme_examples()
+    assert PRODUCT_EXAMPLE in examples and any("QueuePool" in q for q in examples)
+
+
+@pytest.mark.parametrize("query", [PRODUCT_EXAMPLE, *readme_examples()])
+def test_the_readme_and_product_examples_match_the_seed_entry_confidently(
+    client: TestClient, query: str
+) -> None:
+    body = client.post("/api/search", json={"query": query}).json()
+    assert body["status"] == "matched", body["results"][:1]
+    first = body["results"][0]
+    assert first["id"] == SEED and first["confident"] is True
+
+
+@pytest.mark.parametrize(
+    ("query", "words", "stems"),
+    [
+        (PRODUCT_EXAMPLE, ["workers", "throughput"], ["worker"]),
+        (
+            "my agents all wait on one lock while one of them calls the LLM",
+            ["agents", "lock", "wait"],
+            ["agent", "one"],
+        ),
+        (
+            "while one task is slow, the other workers wait and their latency grows",
+            ["slow", "workers"],
+            ["latenc", "other", "one"],
+        ),
+    ],
+)
+def test_why_names_shared_terms_in_the_querys_own_words_without_filler(
+    client: TestClient, query: str, words: list[str], stems: list[str]
+) -> None:
+    first = client.post("/api/search", json={"query": query}).json()["results"][0]
+    listed = first["why"].split("shared terms: ", 1)[1].split(";")[0]
+    terms = [term.strip() for term in listed.split(",")]
+    assert set(words) <= set(terms), first["why"]
+    assert not set(stems) & set(terms), first["why"]
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,11 @@ GENERIC_TOKENS = GENERIC_TYPES | _words(
     runtim go java python return none null undefined object function goroutine goroutin panic caus
     timeout time out sync valu type key attribut"""
 )
+# Words that say little on their own when `why` lists shared terms ("one, other, error").
+WHY_FILLER = GENERIC_TOKENS | _words(
+    """one other two all every each some mani much new old same differ first last next use
+    call get set make work run start stop take give not no never without can cannot exc"""
+)
 
 # A few plain-language equivalences, applied to queries and symptoms alike (after stemming).
 _SYNONYMS = {
@@ -247,3 +252,25 @@ def _word_tokens(word: str) -> tuple[str, ...]:
 def tokenize(masked: str) -> list[str]:
     """Search tokens of masked text: placeholders dropped, identifiers split, words stemmed."""
     return list(chain.from_iterable(map(_word_tokens, _TOKEN.findall(masked))))
+
+
+def surface_words(masked: str) -> dict[str, str]:
+    """Each search token of masked text mapped to the first word that produced it: `latenc` ->
+    "latency" (or "slow" when the text said slow); identifiers keep their case (QueuePool)."""
+    surfaces: dict[str, str] = {}
+    for word in _TOKEN.findall(masked):
+        if word.startswith("<") or word.isdigit():
+            continue
+        lower = word.lower()
+        if "." in word:
+            surfaces.setdefault(lower, word)
+            last = word.rsplit(".", 1)[1]
+            surfaces.setdefault(last.lower(), last)
+        parts = [p for piece in re.split(r"[._]+", word) for p in _CAMEL.findall(piece)]
+        if len(parts) > 1 and "." not in word:
+            surfaces.setdefault(lower, word)
+        for part in parts:
+            low = part.lower()
+            if len(low) > 1 and low not in STOPWORDS and not low.isdigit():
+                surfaces.setdefault(_stem(low), low)
+    return surfaces

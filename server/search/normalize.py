@@ -215,6 +215,8 @@ def _classify(line: str, out: _Collector) -> None:
 def _classify_message(stripped: str, out: _Collector) -> None:
     body, problem_level = _strip_log_prefix(stripped)
     body = body.strip()
+    if body.startswith(("- ", "* ")) and _EXC_LINE.match(body[2:].lstrip()):
+        body = body[2:].lstrip()  # a bulleted exception line (pip, a markdown list)
     if m := _EXC_LINE.match(body):
         out.key_line(body, m.group("type"))
     elif (

@@ -3,6 +3,9 @@
 A symptom's score mixes how much of the symptom the query contains, how much of the query's
 error lines the symptom explains, and rapidfuzz's similarity of the two; an exact message
 template or a shared exception type lifts it. Outcome reports only break near-ties.
+The calibration also weighs, apart, how much of the query the symptom explains and, for a
+short plain sentence, how closely its own words follow the symptom's (a paraphrase of one
+symptom is good evidence even when it shares only two or three telling words).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .index import SearchIndex, _State
-from .mask import GENERIC_TYPES, tokenize
+from .mask import GENERIC_TYPES, WHY_FILLER, mask, surface_words, tokenize
 from .normalize import Normalized
 
 # The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
@@ -30,6 +33,8 @@ FEATURES = (
     "mismatch",
     "vague",
     "evidence_x_cover",
+    "query_cover",
+    "surface",
     "bias",
 )
 
@@ -56,6 +61,7 @@ TEMPLATE_SCORE = 0.97
 TEMPLATE_PENALTY = 0.15
 VAGUE_FACTOR = 0.6  # a symptom with fewer than three telling words proves little alone
 MAX_FUZZ_LINES = 4
+SURFACE_MAX_CHARS = 400  # longer "sentences" are pastes: their wording is not a paraphrase
 
 
 @dataclass
@@ -74,6 +80,9 @@ class Ranked:
     mismatch: bool = False  # ... or its template around a different type name
     vague: bool = False  # that symptom has fewer than three telling words
     margin: float = 0.0  # evidence over the best other candidate's
+    query_cover: float = 0.0  # share of the query's telling words that symptom explains
+    surface: float = 0.0  # how closely a sentence's own words follow that symptom's
+    sentence: bool = False  # the query is a plain sentence (no trace, no error line)
 
 
 @dataclass
@@ -85,6 +94,9 @@ class _Query:
     word_rows: set[int]
     masked_rows: set[int]
     type_ids: frozenset[int]  # tokens of the query's exception type names
+    surface_text: str  # a sentence's own words, masked and lowercased ("" for a trace)
+    surfaces: dict[str, str]  # token -> the query's own word for it, for `why`
+    type_names: dict[str, str]  # lowercased exception type -> as the query wrote it
 
 
 def _prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) -> _Query:
@@ -94,17 +106,35 @@ def _prepare(state: _State, query: Normalized, word: set[int], masked: set[int])
         known = frozenset(vocab[t] for t in tokens if t in vocab)
         unknown = float(sum(state.unknown_weight for t in set(tokens) if t not in vocab))
         lines.append((known, unknown, " ".join(dict.fromkeys(tokens))))
+    is_sentence = not query.key_lines and not query.frames
     return _Query(
         ids=frozenset(vocab[t] for t in query.tokens if t in vocab),
         lines=lines[:MAX_FUZZ_LINES] or [(frozenset(), 0.0, "")],
         types=frozenset(t.lower() for t in query.exception_types) - GENERIC_TYPES,
-        is_sentence=not query.key_lines and not query.frames,
+        is_sentence=is_sentence,
         word_rows=word,
         masked_rows=masked,
         type_ids=frozenset(
             vocab[t] for t in tokenize(" ".join(query.exception_types)) if t in vocab
         ),
+        surface_text=query.text.lower() if is_sentence and _short(query.text) else "",
+        surfaces=surface_words(query.text),
+        type_names={t.lower(): t for t in reversed(query.exception_types)},
     )
+
+
+def _short(text: str) -> bool:
+    """A sentence someone wrote, not a long paste that no trace format recognised."""
+    return len(text) <= SURFACE_MAX_CHARS and text.count("\n") < 2
+
+
+def surface_similarity(sentence: str, symptom: str) -> float:
+    """How closely a sentence's own words, stopwords and numbers included, follow a symptom's
+    (0..1). Sorted-token similarity, not partial: a one-word query ("slow", "lock") does not
+    score 1 against every symptom that contains the word."""
+    if not sentence:
+        return 0.0
+    return fuzz.token_sort_ratio(sentence, mask(symptom).lower()) / 100
 
 
 def _weight(weights: list[float], ids: frozenset[int] | set[int]) -> float:
@@ -119,6 +149,20 @@ class _RowScore:
     template: bool
     mismatch: bool = False
     vague: bool = False
+    query_cover: float = 0.0
+
+
+def _shown_terms(state: _State, query: _Query, shared: frozenset[int] | set[int]) -> list[str]:
+    """The most telling shared terms in the query's own words; filler words ("one", "error",
+    "other") only when nothing better is shared."""
+    by_weight = sorted(shared, key=lambda i: (-state.weights[i], state.tokens_by_id[i]))
+    telling: dict[str, None] = {}
+    filler: dict[str, None] = {}
+    for token in (state.tokens_by_id[i] for i in by_weight):
+        word = query.surfaces.get(token, token)
+        weak = token in WHY_FILLER or word in WHY_FILLER
+        (filler if weak else telling).setdefault(word)
+    return list(telling)[:6] if telling else list(filler)[:3]
 
 
 def score_row(state: _State, query: _Query, row: int) -> _RowScore:
@@ -156,13 +200,13 @@ def score_row(state: _State, query: _Query, row: int) -> _RowScore:
     common_types = query.types & set(words)
     if common_types:
         score += TYPE_LIFT * (1 - score) * min(1.0, cov_symptom * 2)
-        reasons.append("exception type " + max(common_types, key=len))
-    terms = sorted(shared, key=lambda i: -weights[i])[:6]
-    reasons.append("shared terms: " + ", ".join(state.tokens_by_id[i] for i in terms))
+        name = max(common_types, key=len)
+        reasons.append("exception type " + query.type_names.get(name, name))
+    reasons.append("shared terms: " + ", ".join(_shown_terms(state, query, shared)))
     mismatch = not template and row in query.masked_rows
     vague = not state.row_specific[row]
     why = "; ".join(reasons)
-    return _RowScore(max(0.0, min(score, 0.99)), why, cover, template, mismatch, vague)
+    return _RowScore(max(0.0, min(score, 0.99)), why, cover, template, mismatch, vague, cov_query)
 
 
 def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> list[Ranked]:
@@ -171,6 +215,7 @@ def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> li
     positions, word_rows, masked_rows = index.candidates(state, query, CANDIDATES, language)
     prepared = _prepare(state, query, word_rows, masked_rows)
     ranked: list[Ranked] = []
+    dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
     for position in positions:
         first, title_row = state.row_start[position], state.row_start[position + 1] - 1
         best, best_row, found = 0.0, -1, _RowScore(0.0, "", 0.0, False)
@@ -182,7 +227,9 @@ def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> li
             if score > best:
                 best, best_row, found = score, row, row_score
         best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * float(state.outcome[position])))
-        if best >= MIN_SCORE and best_row >= 0:
+        if best < MIN_SCORE or best_row < 0:
+            dropped = max(dropped, best)
+        else:
             symptoms = (*state.symptoms[position], state.titles[position])
             ranked.append(
                 Ranked(
@@ -197,12 +244,15 @@ def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> li
                     found.template,
                     found.mismatch,
                     found.vague,
+                    query_cover=found.query_cover,
+                    surface=surface_similarity(prepared.surface_text, symptoms[best_row - first]),
+                    sentence=prepared.is_sentence,
                 )
             )
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     for i, result in enumerate(ranked):
         others = [r.evidence for j, r in enumerate(ranked) if j != i]
-        result.margin = result.evidence - max(others, default=0.0)
+        result.margin = result.evidence - max(others, default=dropped)
     return ranked
 
 
@@ -224,7 +274,8 @@ def rank(
 
 def calibrate(result: Ranked, margin: float, weights: tuple[float, ...] | None = None) -> float:
     """Confidence in 0..1: a logistic model of the best symptom's evidence, how much of its
-    message the query has, an exact template hit and the margin over the next entry."""
+    message the query has and how much of the query it explains, how closely a sentence
+    follows its words, an exact template hit and the margin over the next entry."""
     weights = CALIBRATION if weights is None else weights
     z = sum(w * x for w, x in zip(weights, features(result, margin), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
@@ -235,4 +286,4 @@ def features(result: Ranked, margin: float) -> tuple[float, ...]:
     e, cover = result.evidence, result.message_cover
     margin = max(-MARGIN_CAP, min(margin, MARGIN_CAP))  # one lone candidate proves little more
     flags = (float(result.template), float(result.mismatch), float(result.vague))
-    return (e, cover, margin, *flags, e * cover, 1.0)
+    return (e, cover, margin, *flags, e * cover, result.query_cover, result.surface, 1.0)
