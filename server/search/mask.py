@@ -254,23 +254,31 @@ def tokenize(masked: str) -> list[str]:
     return list(chain.from_iterable(map(_word_tokens, _TOKEN.findall(masked))))
 
 
+@lru_cache(maxsize=200_000)
+def _word_surfaces(word: str) -> tuple[tuple[str, str], ...]:
+    """The (token, surface) pairs of one word, in `_word_tokens` order."""
+    if word.startswith("<") or word.isdigit():
+        return ()
+    out: list[tuple[str, str]] = []
+    lower = word.lower()
+    if "." in word:
+        last = word.rsplit(".", 1)[1]
+        out += [(lower, word), (last.lower(), last)]
+    parts = [p for piece in re.split(r"[._]+", word) for p in _CAMEL.findall(piece)]
+    if len(parts) > 1 and "." not in word:
+        out.append((lower, word))
+    for part in parts:
+        low = part.lower()
+        if len(low) > 1 and low not in STOPWORDS and not low.isdigit():
+            out.append((_stem(low), low))
+    return tuple(out)
+
+
 def surface_words(masked: str) -> dict[str, str]:
     """Each search token of masked text mapped to the first word that produced it: `latenc` ->
     "latency" (or "slow" when the text said slow); identifiers keep their case (QueuePool)."""
     surfaces: dict[str, str] = {}
     for word in _TOKEN.findall(masked):
-        if word.startswith("<") or word.isdigit():
-            continue
-        lower = word.lower()
-        if "." in word:
-            surfaces.setdefault(lower, word)
-            last = word.rsplit(".", 1)[1]
-            surfaces.setdefault(last.lower(), last)
-        parts = [p for piece in re.split(r"[._]+", word) for p in _CAMEL.findall(piece)]
-        if len(parts) > 1 and "." not in word:
-            surfaces.setdefault(lower, word)
-        for part in parts:
-            low = part.lower()
-            if len(low) > 1 and low not in STOPWORDS and not low.isdigit():
-                surfaces.setdefault(_stem(low), low)
+        for token, surface in _word_surfaces(word):
+            surfaces.setdefault(token, surface)
     return surfaces

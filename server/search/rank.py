@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -134,7 +135,12 @@ def surface_similarity(sentence: str, symptom: str) -> float:
     score 1 against every symptom that contains the word."""
     if not sentence:
         return 0.0
-    return fuzz.token_sort_ratio(sentence, mask(symptom).lower()) / 100
+    return fuzz.token_sort_ratio(sentence, _masked_lower(symptom)) / 100
+
+
+@lru_cache(maxsize=20_000)
+def _masked_lower(symptom: str) -> str:
+    return mask(symptom).lower()
 
 
 def _weight(weights: list[float], ids: frozenset[int] | set[int]) -> float:
