@@ -102,6 +102,19 @@ def submit_page(request: Request) -> Response:
     return page(request, "submit.html", {"form": FormState(), "errors": {}})
 
 
+def _refused(
+    request: Request, services: Services, form: Any, *, maintainer: bool = False
+) -> Response | None:
+    """The error page for a form post without a valid CSRF token (or maintainer), else None."""
+    try:
+        security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
+        if maintainer:
+            security.require_maintainer(request, services)
+    except HTTPException as exc:
+        return error_page(request, exc.status_code, str(exc.detail))
+    return None
+
+
 def _form_page(request: Request, form: FormState, errors: dict[str, str], status: int) -> Response:
     return page(request, "submit.html", {"form": form, "errors": errors}, status)
 
@@ -111,10 +124,9 @@ async def submit_form(request: Request) -> Response:
     """Take a submission from the form; errors come back beside their fields."""
     services = get_services(request)
     form = await request.form()
-    try:
-        security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
-    except HTTPException as exc:
-        return error_page(request, exc.status_code, str(exc.detail))
+    refused = _refused(request, services, form)
+    if refused is not None:
+        return refused
     state = read_form(form)
     if apply_action(state, _field(form, "action")):
         return _form_page(request, state, {}, 200)
@@ -188,10 +200,9 @@ async def moderate_login(request: Request) -> Response:
     """Sign in with the maintainer token (sets an HttpOnly, SameSite=Strict cookie)."""
     services = get_services(request)
     form = await request.form()
-    try:
-        security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
-    except HTTPException as exc:
-        return error_page(request, exc.status_code, str(exc.detail))
+    refused = _refused(request, services, form)
+    if refused is not None:
+        return refused
     if not security.token_matches(services, _field(form, "token")):
         return page(request, "login.html", {"error": "That is not the maintainer token."}, 401)
     response = RedirectResponse("/moderate", status_code=303)
@@ -205,11 +216,9 @@ async def moderate_action(request: Request, submission_id: str, action: str) -> 
     """Approve, reject or re-verify a submission from the moderation page."""
     services = get_services(request)
     form = await request.form()
-    try:
-        security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
-        security.require_maintainer(request, services)
-    except HTTPException as exc:
-        return error_page(request, exc.status_code, str(exc.detail))
+    refused = _refused(request, services, form, maintainer=True)
+    if refused is not None:
+        return refused
     note, force = _field(form, "note"), _field(form, "force") == "yes"
     calls = {
         "approve": lambda: moderation.approve(services, submission_id, note=note, force=force),
