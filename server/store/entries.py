@@ -24,6 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..public import EntryPage, EntrySummary
+from .meta import bump_counter
 from .outcomes import OUTCOME_REVISION_KEY, outcome_scores
 
 REVISION_KEY = "index_revision"
@@ -31,13 +32,7 @@ REVISION_KEY = "index_revision"
 
 def bump_revision(*, session: Session) -> int:
     """Advance the shared index revision (in the caller's transaction) and return it."""
-    row = session.get(Meta, REVISION_KEY, with_for_update=True)
-    if row is None:
-        row = Meta(key=REVISION_KEY, value=0)
-    row.value += 1
-    session.add(row)
-    session.flush()
-    return row.value
+    return bump_counter(session=session, key=REVISION_KEY)
 
 
 def get_revision(*, session: Session) -> int:

@@ -7,7 +7,8 @@ from collections import defaultdict
 from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
-from ..models import Meta, OutcomeReport
+from ..models import OutcomeReport
+from .meta import bump_counter
 
 OUTCOME_REVISION_KEY = "outcome_revision"
 
@@ -51,13 +52,7 @@ def outcome_counts(
 
 def bump_outcome_revision(*, session: Session) -> int:
     """Advance the outcome counter (in the caller's transaction): only ranking scores moved."""
-    row = session.get(Meta, OUTCOME_REVISION_KEY, with_for_update=True)
-    if row is None:
-        row = Meta(key=OUTCOME_REVISION_KEY, value=0)
-    row.value += 1
-    session.add(row)
-    session.flush()
-    return row.value
+    return bump_counter(session=session, key=OUTCOME_REVISION_KEY)
 
 
 def outcome_scores(*, session: Session) -> dict[str, float]:
