@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -394,3 +395,18 @@ def test_stopping_the_runner_kills_its_sandbox_run_and_requeues_the_job_unrecord
         job = store.get_job(session=session, job_id=queued[0])
     assert job is not None and job.status == "queued" and job.lease_owner is None
     assert statuses(database, "sleepy") == {"slow": ("unverified", False)}  # nothing recorded
+
+
+def test_a_wake_up_at_the_moment_of_shutdown_never_keeps_the_harness_running(
+    database: Database, tmp_path: Path
+) -> None:
+    async def start_wake_stop(rounds: int) -> None:
+        for _ in range(rounds):
+            harness = Harness(make_settings(tmp_path, sandbox="off"), database)
+            await harness.start()
+            await asyncio.sleep(0.01)  # the workers are idle, waiting to be woken
+            assert harness._wake is not None
+            harness._wake.set()  # a job was queued just as the app stops
+            await asyncio.wait_for(harness.stop(), timeout=5)
+
+    asyncio.run(start_wake_stop(20))

@@ -124,7 +124,10 @@ class Harness:
 
     async def _work(self) -> None:
         assert self._wake is not None
-        while True:
+        # Python 3.11's wait_for can swallow a cancel that lands as its inner wait finishes
+        # (a wake-up during shutdown): asyncio.timeout does not, and the stop flag ends the
+        # loop even then, so stop() never waits on a worker forever.
+        while not self._stopping.is_set():
             self._wake.clear()
             try:
                 job = await self._in_thread(self._claim)
@@ -133,7 +136,8 @@ class Harness:
                 job = None
             if job is None:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                    async with asyncio.timeout(self.poll_seconds):
+                        await self._wake.wait()
                 continue
             await self._run(job)
 

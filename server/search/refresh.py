@@ -21,8 +21,11 @@ async def _poll(
     index: SearchIndex, database: Database, seconds: float, wake: asyncio.Event
 ) -> None:
     while True:
+        # asyncio.timeout, not wait_for: in Python 3.11 wait_for can swallow the shutdown
+        # cancel when a commit wakes the poller at the same moment, and the app never stops.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):
+                await wake.wait()
         wake.clear()
         try:
             if await asyncio.to_thread(index.refresh_if_changed, database):
