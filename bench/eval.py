@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from server import store  # noqa: E402
 from server.db import Database  # noqa: E402
-from server.entries import EntryError, parse_entry  # noqa: E402
+from server.entry_files import EntryError, parse_entry  # noqa: E402
 from server.migrations import migrate  # noqa: E402
 from server.search import CONFIDENT_THRESHOLD, SearchIndex, search  # noqa: E402
 

@@ -32,12 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from server import store  # noqa: E402
-from server.app import prepare_database  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.db import Database  # noqa: E402
-from server.harness.runner import Harness  # noqa: E402
 from server.models import EntryDraft  # noqa: E402
 from server.search import SearchIndex, search  # noqa: E402
+from server.services import make_harness  # noqa: E402
+from server.sync import prepare_database  # noqa: E402
 
 # Longer than a measurement (asserted), short enough that a stopped harness's threads end soon.
 SPIN_SECONDS = 20
@@ -162,7 +162,7 @@ def in_process(
     """Measure the search function directly, with a harness in a background event loop."""
     index = SearchIndex.build(database)
     idle = measure(lambda q: search(index, database, q), queries, count)
-    harness = Harness(settings, database)
+    harness = make_harness(settings, database)
     harness.ensure_sandbox()
     if not harness.describe()["available"]:
         raise SystemExit(f"sandbox unavailable: {harness.describe()['reason']}")

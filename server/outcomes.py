@@ -1,38 +1,24 @@
 """Outcome reports: an agent says whether a fix worked; stored, counted, and fed to ranking.
 
-REST (`server/api_outcomes.py`) and MCP (`server/mcp_tools.py`) both call `record_outcome`.
+REST (`server/api/outcomes.py`) and MCP (`server/mcp_server/tools.py`) both call `record_outcome`.
 """
 
 from __future__ import annotations
 
-import logging
-import math
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from . import store
-from .models import Outcome, UtcDatetime
+from .models import Outcome
+from .public import OutcomePublic
+from .rate_limits import check_rate
 from .services import Services
-
-log = logging.getLogger("errata.outcomes")
 
 MAX_DETAILS_CHARS = 4_000
 MAX_ENVIRONMENT_CHARS = 2_000
-RATE_WINDOW_SECONDS = 60.0
 
 
 class UnknownTargetError(LookupError):
     """The entry or the fix a report names does not exist."""
-
-
-class ReportsRateLimited(RuntimeError):
-    """Too many reports from one client; try again after `retry_after` seconds."""
-
-    def __init__(self, retry_after: float) -> None:
-        self.retry_after = max(1, math.ceil(retry_after))
-        super().__init__(
-            f"too many outcome reports from this client; try again in {self.retry_after} s"
-        )
 
 
 class OutcomeIn(BaseModel):
@@ -61,17 +47,6 @@ class OutcomeIn(BaseModel):
         return value
 
 
-class OutcomePublic(BaseModel):
-    """A stored report and the fix's running counts by outcome."""
-
-    id: int
-    entry_id: str
-    fix_id: str
-    outcome: Outcome
-    counts: dict[str, int]
-    created_at: UtcDatetime
-
-
 def record_outcome(
     services: Services, entry_id: str, report: OutcomeIn, *, client_key: str
 ) -> OutcomePublic:
@@ -89,15 +64,14 @@ def record_outcome(
         raise UnknownTargetError(
             f"entry {entry_id!r} has no fix {report.fix_id!r}; its fixes are: {', '.join(fix_ids)}"
         )
+    check_rate(
+        services.database,
+        action="outcome",
+        client_key=client_key,
+        per_minute=services.settings.outcome_rate_per_minute,
+        what="outcome reports",
+    )
     with services.database.write() as session:
-        retry = store.hit_rate_limit(
-            session=session,
-            key=f"outcome:{client_key}",
-            limit=services.settings.outcome_rate_per_minute,
-            window_seconds=RATE_WINDOW_SECONDS,
-        )
-        if retry is not None:
-            raise ReportsRateLimited(retry)
         row = store.add_outcome(
             session=session,
             entry_id=entry_id,
@@ -108,7 +82,7 @@ def record_outcome(
         )
         counts = store.outcome_counts(session=session, entry_id=entry_id)
         store.bump_outcome_revision(session=session)  # every index reloads its outcome scores
-    _refresh_index(services)
+    services.refresh_index()  # reports change ranking; a failed refresh loses nothing stored
     assert row.id is not None
     return OutcomePublic(
         id=row.id,
@@ -118,15 +92,3 @@ def record_outcome(
         counts=counts.get(entry_id, {}).get(report.fix_id, {}),
         created_at=row.created_at,
     )
-
-
-def _refresh_index(services: Services) -> None:
-    """Reports change ranking; a failed refresh must not lose the stored report."""
-    index = services.index
-    try:
-        if callable(getattr(index, "refresh", None)):
-            index.refresh()
-        elif callable(getattr(index, "refresh_if_changed", None)):
-            index.refresh_if_changed(services.database)
-    except Exception:
-        log.exception("search index refresh after an outcome report failed")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 
-from .models import Origin, RunStatus, SnippetKind, UtcDatetime
+from .models import JobStatus, Origin, Outcome, RunStatus, SnippetKind, UtcDatetime
 
 # --- Public models: what leaves the service ------------------------------------------------
 
@@ -19,6 +19,7 @@ from .models import Origin, RunStatus, SnippetKind, UtcDatetime
 class VerificationPublic(BaseModel):
     """The latest harness record of a snippet; `stale` when the snippet or check changed."""
 
+    model_config = ConfigDict(from_attributes=True)
     status: RunStatus
     stale: bool = False
     error: str = ""
@@ -28,7 +29,9 @@ class VerificationPublic(BaseModel):
     python_version: str = ""
     sandbox_version: str = ""
     code_hash: str = ""
-    verified_at: UtcDatetime | None = None
+    verified_at: UtcDatetime | None = PydanticField(
+        default=None, validation_alias=AliasChoices("verified_at", "created_at")
+    )
 
 
 class SnippetPublic(BaseModel):
@@ -147,3 +150,67 @@ class SearchResponse(BaseModel):
     status: Literal["matched", "no_match"]
     query_normalized: str
     results: list[SearchResult]
+
+
+# --- Verification jobs, contributions and outcome reports -----------------------------------
+
+
+class SnippetRunPublic(VerificationPublic):
+    """One snippet's record from a job or a submission's verification."""
+
+    snippet: str = PydanticField(validation_alias=AliasChoices("snippet", "snippet_slug"))
+
+
+class JobPublic(BaseModel):
+    """A verification job as REST returns it: `results` are filled in once it is done."""
+
+    model_config = ConfigDict(from_attributes=True)
+    job_id: str = PydanticField(validation_alias=AliasChoices("job_id", "id"))
+    kind: str
+    target_id: str
+    status: JobStatus
+    error: str = ""
+    attempts: int = 0
+    created_at: UtcDatetime
+    started_at: UtcDatetime | None = None
+    finished_at: UtcDatetime | None = None
+    results: list[SnippetRunPublic] = PydanticField(default_factory=list)
+
+
+class JobQueued(BaseModel):
+    """A verification job was queued; follow it at `/api/jobs/{job_id}`."""
+
+    job_id: str
+    status: str
+
+
+class SubmissionReceipt(BaseModel):
+    """What a contributor gets back: the id, the status and where to follow it."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    status: str
+    entry_id: str | None
+    duplicate_of: str | None
+    status_url: str
+
+
+class SubmissionPublic(SubmissionReceipt):
+    """A submission as anyone may see it (the contact address stays private)."""
+
+    title: str
+    review_note: str
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    verification: list[SnippetRunPublic]
+
+
+class OutcomePublic(BaseModel):
+    """A stored report and the fix's running counts by outcome."""
+
+    id: int
+    entry_id: str
+    fix_id: str
+    outcome: Outcome
+    counts: dict[str, int]
+    created_at: UtcDatetime

@@ -141,8 +141,7 @@ async def validation_error(_request: Request, exc: Exception) -> Response:
 
 def maintainer_token(services: Services) -> str:
     """The token moderation needs (generated at start in development when none is set)."""
-    token: str = services.extras["maintainer_token"]
-    return token
+    return services.maintainer_token
 
 
 def _key(services: Services, purpose: str) -> bytes:
@@ -160,7 +159,7 @@ def install(app: FastAPI, services: Services) -> None:
     if not token:
         token = secrets.token_urlsafe(24)
         log.warning("no ERRATA_MAINTAINER_TOKEN set; this process's maintainer token: %s", token)
-    services.extras["maintainer_token"] = token
+    services.maintainer_token = token
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(

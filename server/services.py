@@ -1,20 +1,87 @@
-"""The long-lived parts of one running errata, built by `create_app` and shared by interfaces."""
+"""The long-lived parts of one running errata, and the operations every interface calls.
+
+REST, MCP, the web pages and the CLI all search through `Services.search`, so a query is
+validated once, with one set of messages, and the configured limits always apply.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import logging
+from dataclasses import dataclass
 
 from .config import Settings
+from .contributions.jobs import SUBMISSION_TARGET
 from .db import Database
+from .harness.runner import Harness
+from .harness.verify import ENTRY_TARGET, SandboxLike
+from .public import SearchResponse
+from .search import SearchIndex, SearchUnavailable
+from .search import search as search_index
+from .skill_archive import SkillSource
+
+log = logging.getLogger("errata")
+
+
+def make_harness(
+    settings: Settings,
+    database: Database,
+    sandbox: SandboxLike | None = None,
+    *,
+    poll_seconds: float = 1.0,
+) -> Harness:
+    """The verification runner with every job kind errata queues: entries and submissions."""
+    targets = {"entry": ENTRY_TARGET, "submission": SUBMISSION_TARGET}
+    return Harness(settings, database, targets, sandbox, poll_seconds=poll_seconds)
 
 
 @dataclass
 class Services:
-    """What REST, MCP and the web call into; one per app (and per process)."""
+    """What REST, MCP, the web and the CLI call into; one per app (and per process)."""
 
     settings: Settings
     database: Database
-    index: Any = None  # server.search.SearchIndex, built in the lifespan
-    harness: Any = None  # server.harness.Harness, started in the lifespan
-    extras: dict[str, Any] = field(default_factory=dict)
+    index: SearchIndex | None = None  # built in the app's lifespan (or by the CLI)
+    harness: Harness | None = None  # started in the app's lifespan
+    maintainer_token: str = ""  # settled by `security.install` (generated in development)
+    skill_source: SkillSource | None = None  # the skill folder the registry serves, cached
+
+    def search(self, query: str, *, limit: int = 5, language: str | None = None) -> SearchResponse:
+        """Match a trace, log excerpt or sentence (SearchInputError, SearchUnavailable)."""
+        if self.index is None:
+            raise SearchUnavailable("the search index is not ready yet; try again in a moment")
+        return search_index(
+            self.index,
+            self.database,
+            query,
+            limit=limit,
+            language=language,
+            max_chars=self.settings.max_query_chars,
+        )
+
+    def refresh_index(self) -> None:
+        """Take this process's own change into its index now (others see the revision move).
+
+        The change itself is committed: a failed refresh is logged, and the poller catches up.
+        """
+        if self.index is None:
+            return
+        try:
+            self.index.refresh_if_changed(self.database)
+        except Exception:
+            log.exception("search index refresh failed; the poller will catch up")
+
+    def verification_available(self) -> tuple[bool, str]:
+        """Whether code can run in the sandbox here, and why not."""
+        if self.settings.sandbox.lower() == "off":
+            return False, "the sandbox is turned off (ERRATA_SANDBOX=off)"
+        if self.harness is None:
+            return False, "the verification harness is not running"
+        described = self.harness.describe()
+        if not described["available"]:
+            return False, str(described["reason"] or "the sandbox is unavailable")
+        return True, ""
+
+    def wake_harness(self) -> None:
+        """Tell the harness a job was queued (no-op when it is not running)."""
+        if self.harness is not None:
+            self.harness.wake()

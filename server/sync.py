@@ -6,13 +6,18 @@ in one transaction, so a bad file leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
+from .config import Settings
 from .db import Database
-from .entries import parse_entries
+from .entry_files import parse_entries
+from .migrations import migrate
 from .models import EntryDraft, draft_hash
+
+log = logging.getLogger("errata")
 
 
 @dataclass
@@ -75,3 +80,14 @@ def sync_entries(database: Database, entries_dir: Path) -> SyncReport:
         if report.changed:
             report.revision = store.bump_revision(session=session)
     return report
+
+
+def prepare_database(settings: Settings, database: Database | None = None) -> Database:
+    """Open the database, apply migrations, and load `entries/` if the database is behind."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = database or Database.from_settings(settings)
+    migrate(database)
+    if settings.entries_dir.is_dir() and is_behind(database, settings.entries_dir):
+        report = sync_entries(database, settings.entries_dir)
+        log.info("loaded entries: %s", report.summary())
+    return database

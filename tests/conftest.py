@@ -1,4 +1,5 @@
-"""Shared fixtures: settings on a temp folder, a live app, a real PostgreSQL server."""
+"""Shared fixtures: settings on a temp folder, a live app, the real sandbox, a real PostgreSQL
+server."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from fastapi.testclient import TestClient
 
 from server.app import create_app
 from server.config import REPO_ROOT, Settings
+from server.harness.sandbox import Sandbox
 
 from .pgserver import PostgresServer, remove, start_postgres
+from .sandbox_support import require_sandbox
 
 REPO_ENTRIES = REPO_ROOT / "entries"
 _database_names = itertools.count()
@@ -66,3 +69,9 @@ def pg_settings(tmp_path: Path, entries_dir: Path, postgres_url: str) -> Setting
         database_url=postgres_url,
         verify_on_start=False,
     )
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Sandbox:
+    """The real sandbox, self-tested; fails under CI when unavailable, skips elsewhere."""
+    return require_sandbox()

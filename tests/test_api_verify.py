@@ -13,10 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server import store
-from server.app import create_app, prepare_database
+from server.app import create_app
 from server.config import Settings
 from server.db import Database
 from server.harness.sandbox import Sandbox
+from server.sync import prepare_database
 
 from .test_runner import GOOD, GOOD_CHECK, add_entry, basic_entry, make_settings, snippet
 

@@ -9,7 +9,7 @@ import pytest
 
 from server.cli import main
 from server.config import Settings
-from server.entries import parse_entries
+from server.entry_files import parse_entries
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from server.config import REPO_ROOT
-from server.entries import parse_entries, parse_entry
+from server.entry_files import parse_entries, parse_entry
 from server.models import EntryDraft
 
 ENTRIES_DIR = REPO_ROOT / "entries"

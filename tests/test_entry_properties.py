@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.entries import EntryError, parse_entry, write_entry
+from server.entry_files import EntryError, parse_entry, write_entry
 from server.models import EntryDraft, FixDraft, SnippetDraft
 
 from .entry_factory import ENTRY_TOML, write_entry_folder

@@ -22,16 +22,16 @@ from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
 
 from server import store
-from server.app import create_app, prepare_database
+from server.app import create_app
 from server.config import REPO_ROOT, Settings
 from server.db import Database
-from server.entries import write_entry
-from server.mcp_format import DEFAULT_MAX_CHARS
-from server.mcp_tools import build_mcp
+from server.entry_files import write_entry
+from server.mcp_server import build_mcp
+from server.mcp_server.budget import DEFAULT_MAX_CHARS
 from server.models import EntryDraft, FixDraft, SnippetDraft
 from server.search import SearchIndex
 from server.services import Services
-from server.sync import sync_entries
+from server.sync import prepare_database, sync_entries
 
 SEED = "agent-holds-lock-too-long"
 BIG = "contributed-huge-snippet"
@@ -331,8 +331,9 @@ def _imports(module: str) -> list[str]:
 
 
 def test_the_mcp_surface_never_imports_the_loader_and_the_domain_never_imports_mcp() -> None:
-    for module in ("mcp_tools.py", "mcp_results.py", "mcp_format.py", "api_outcomes.py"):
-        loader = [line for line in _imports(module) if re.search(r"\bsync\b|\.entries\b", line)]
+    modules = ("mcp_server/tools.py", "mcp_server/results.py", "mcp_server/budget.py")
+    for module in (*modules, "mcp_server/resources.py", "api/outcomes.py"):
+        loader = [line for line in _imports(module) if re.search(r"\bsync\b|entry_files\b", line)]
         assert loader == [], module
     framework = [line for line in _imports("outcomes.py") if "fastapi" in line or "mcp" in line]
     assert framework == []

@@ -12,14 +12,16 @@ import pytest
 from fastapi.testclient import TestClient
 from mcp import Client
 
-from server import moderation, store
+from server import store
 from server.app import create_app
 from server.cli import main as errata_main
 from server.config import Settings
-from server.contribution import SubmissionIn, SubmissionInvalid, slugify, to_draft
+from server.contributions import lifecycle as moderation
+from server.contributions.jobs import settle_abandoned
+from server.contributions.submission import SubmissionIn, SubmissionInvalid, slugify, to_draft
 from server.db import Database
-from server.entries import parse_entry, write_entry
-from server.mcp_tools import build_mcp
+from server.entry_files import parse_entry, write_entry
+from server.mcp_server import build_mcp
 from server.migrations import migrate
 from server.models import utcnow
 from server.services import Services
@@ -152,9 +154,7 @@ def test_approving_a_failed_submission_is_refused_unless_forced(services: Servic
 def test_an_approved_entry_is_searchable_at_once(services: Services) -> None:
     receipt = moderation.submit(services, SubmissionIn.model_validate(valid()), client_key="a")
     moderation.approve(services, receipt.id, force=True)
-    from server.search import search
-
-    found = search(services.index, services.database, "process hangs at interpreter exit")
+    found = services.search("process hangs at interpreter exit")
     assert found.results[0].id == receipt.entry_id
 
 
@@ -301,7 +301,9 @@ def test_the_contribution_flow_works_on_postgresql(pg_settings: Settings) -> Non
     assert f'<h2><a href="/entries/{approved.json()["entry_id"]}"' in page
 
 
-def test_a_submission_whose_job_was_given_up_settles_as_unverified(services: Services) -> None:
+def test_a_submission_whose_job_was_given_up_is_settled_by_the_sweep_not_by_a_read(
+    services: Services,
+) -> None:
     receipt = moderation.submit(services, SubmissionIn.model_validate(valid()), client_key="a")
     with services.database.write() as session:  # as if the sandbox had been up at submit time
         store.transition_submission(
@@ -318,6 +320,10 @@ def test_a_submission_whose_job_was_given_up_settles_as_unverified(services: Ser
     with services.database.read() as session:
         stuck = store.get_submission(session=session, submission_id=receipt.id)
     assert stuck is not None and stuck.status == "verifying"
-    settled = moderation.settle(services, stuck)
-    assert settled.status == "unverified"
+    assert moderation.submission_public(services, stuck).status == "verifying"  # a read: no change
+    assert settle_abandoned(services.database) == 1
+    with services.database.read() as session:
+        settled = store.get_submission(session=session, submission_id=receipt.id)
+    assert settled is not None and settled.status == "unverified"
     assert settled.review_note == "verification did not finish: given up"
+    assert settle_abandoned(services.database) == 0  # settled once

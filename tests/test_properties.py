@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.render import markdown, sanitize
 from server.search.normalize import normalize
+from server.web.render import markdown, sanitize
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

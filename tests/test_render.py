@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.render import figure_view, highlight, markdown
+from server.web.render import figure_view, highlight, markdown
 
 from .test_web import assert_inert
 

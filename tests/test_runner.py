@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -14,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from server import store
-from server.app import prepare_database
+from server.cli.verify_entries import run_verify_command
 from server.config import Settings
 from server.db import Database
-from server.harness.cli_verify import run_verify_command
-from server.harness.runner import Harness
 from server.harness.sandbox import Sandbox
 from server.models import EntryDraft, utcnow
+from server.services import make_harness
+from server.sync import prepare_database
 
 GOOD = "def add(a, b):\n    return a + b\n"
 GOOD_CHECK = (
@@ -80,17 +79,6 @@ def statuses(database: Database, entry_id: str) -> dict[str, tuple[str, bool]]:
     }
 
 
-@pytest.fixture(scope="session")
-def real_sandbox() -> Sandbox:
-    """The real sandbox; a failure (not a skip) in CI when it cannot be set up."""
-    sandbox = Sandbox()
-    if not sandbox.available:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the sandbox must be available in CI: {sandbox.reason}")
-        pytest.skip(f"sandbox unavailable here: {sandbox.reason}")
-    return sandbox
-
-
 def make_settings(tmp_path: Path, **changes: object) -> Settings:
     """Settings on a temp folder with an empty entries folder."""
     (tmp_path / "entries").mkdir(exist_ok=True)
@@ -119,10 +107,10 @@ def any_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Dat
 
 @pytest.mark.sandbox
 def test_a_job_through_the_real_sandbox_records_passed_and_failed_runs(
-    tmp_path: Path, database: Database, real_sandbox: Sandbox
+    tmp_path: Path, database: Database, sandbox: Sandbox
 ) -> None:
     basic_entry(database)
-    harness = Harness(make_settings(tmp_path), database, real_sandbox)
+    harness = make_harness(make_settings(tmp_path), database, sandbox)
     job = harness.enqueue("entry", "basic")
     assert harness.run_pending() == 1
     status = harness.job_status(job.id)
@@ -131,7 +119,7 @@ def test_a_job_through_the_real_sandbox_records_passed_and_failed_runs(
     assert results["add"].status == "passed" and results["add"].figures == {"sum": 5}
     assert results["dump"].status == "failed" and "NameError" in results["dump"].error
     assert results["dump-fixed"].status == "passed"
-    assert results["add"].python_version and results["add"].sandbox_version == real_sandbox.version
+    assert results["add"].python_version and results["add"].sandbox_version == sandbox.version
     assert statuses(database, "basic") == {
         "add": ("passed", False),
         "dump": ("failed", False),
@@ -141,10 +129,10 @@ def test_a_job_through_the_real_sandbox_records_passed_and_failed_runs(
 
 @pytest.mark.sandbox
 def test_a_changed_snippet_becomes_stale_and_is_the_only_one_run_again(
-    tmp_path: Path, database: Database, real_sandbox: Sandbox
+    tmp_path: Path, database: Database, sandbox: Sandbox
 ) -> None:
     basic_entry(database)
-    harness = Harness(make_settings(tmp_path), database, real_sandbox)
+    harness = make_harness(make_settings(tmp_path), database, sandbox)
     harness.verify_entries(["basic"])
     add_entry(
         database,
@@ -211,7 +199,7 @@ def test_a_job_left_by_a_dead_process_is_finished_by_another_harness(
 ) -> None:
     basic_entry(database)
     settings = make_settings(tmp_path, sandbox="off")
-    harness = Harness(settings, database)
+    harness = make_harness(settings, database)
     job = harness.enqueue("entry", "basic")
     with database.write() as session:
         past = utcnow() - timedelta(hours=1)
@@ -253,7 +241,7 @@ def test_two_harnesses_on_one_database_run_each_job_exactly_once(
     settings = make_settings(tmp_path, sandbox="off")
     for n in range(6):
         add_entry(any_database, f"entry-{n}", [snippet("only", GOOD, GOOD_CHECK)])
-    first, second = Harness(settings, any_database), Harness(settings, any_database)
+    first, second = make_harness(settings, any_database), make_harness(settings, any_database)
     jobs = [first.enqueue("entry", f"entry-{n}") for n in range(6)]
     counts: list[int] = []
     threads = [
@@ -277,7 +265,7 @@ def test_fail_closed_with_the_sandbox_off_records_unverified_and_runs_nothing(
     add_entry(
         database, "writes", [snippet("write", f"open({str(marker)!r}, 'w').write('x')\n", None)]
     )
-    harness = Harness(make_settings(tmp_path, sandbox="off"), database)
+    harness = make_harness(make_settings(tmp_path, sandbox="off"), database)
     assert harness.describe()["available"] is False
     job = harness.enqueue("entry", "writes")
     harness.run_pending()
@@ -293,7 +281,7 @@ def test_the_queue_bound_refuses_a_job_when_full(tmp_path: Path, database: Datab
     from server.harness.jobs import QueueFull
 
     basic_entry(database)
-    harness = Harness(make_settings(tmp_path, sandbox="off", verify_queue_size=2), database)
+    harness = make_harness(make_settings(tmp_path, sandbox="off", verify_queue_size=2), database)
     harness.enqueue("entry", "basic")
     harness.enqueue("entry", "basic")
     with pytest.raises(QueueFull, match="queue is full"):
@@ -305,10 +293,10 @@ def test_the_queue_bound_refuses_a_job_when_full(tmp_path: Path, database: Datab
 
 @pytest.mark.sandbox
 def test_cli_verify_prints_a_summary_and_exits_0_when_failures_are_corrected(
-    tmp_path: Path, database: Database, real_sandbox: Sandbox
+    tmp_path: Path, database: Database, sandbox: Sandbox
 ) -> None:
     basic_entry(database)
-    harness = Harness(make_settings(tmp_path), database, real_sandbox)
+    harness = make_harness(make_settings(tmp_path), database, sandbox)
     out, err = io.StringIO(), io.StringIO()
     code = run_verify_command(
         database, harness, ["basic"], all_=False, stale=False, as_json=True, out=out, err=err
@@ -321,10 +309,10 @@ def test_cli_verify_prints_a_summary_and_exits_0_when_failures_are_corrected(
 
 @pytest.mark.sandbox
 def test_cli_verify_exits_1_when_a_failure_has_no_passing_correction(
-    tmp_path: Path, database: Database, real_sandbox: Sandbox
+    tmp_path: Path, database: Database, sandbox: Sandbox
 ) -> None:
     add_entry(database, "broken", [snippet("dump", MISSING_IMPORT, DUMP_CHECK)])
-    harness = Harness(make_settings(tmp_path), database, real_sandbox)
+    harness = make_harness(make_settings(tmp_path), database, sandbox)
     out = io.StringIO()
     code = run_verify_command(
         database, harness, [], all_=True, stale=False, as_json=False, out=out, err=io.StringIO()
@@ -337,7 +325,7 @@ def test_cli_verify_refuses_an_unknown_id_and_reports_an_unavailable_sandbox(
     tmp_path: Path, database: Database
 ) -> None:
     basic_entry(database)
-    harness = Harness(make_settings(tmp_path, sandbox="off"), database)
+    harness = make_harness(make_settings(tmp_path, sandbox="off"), database)
     err = io.StringIO()
     code = run_verify_command(
         database,
@@ -359,7 +347,7 @@ def test_cli_verify_refuses_an_unknown_id_and_reports_an_unavailable_sandbox(
 
 @pytest.mark.sandbox
 def test_stopping_the_runner_kills_its_sandbox_run_and_requeues_the_job_unrecorded(
-    tmp_path: Path, database: Database, real_sandbox: Sandbox
+    tmp_path: Path, database: Database, sandbox: Sandbox
 ) -> None:
     import asyncio
     import time
@@ -374,7 +362,7 @@ def test_stopping_the_runner_kills_its_sandbox_run_and_requeues_the_job_unrecord
             )
         ],
     )
-    harness = Harness(make_settings(tmp_path), database, real_sandbox, poll_seconds=0.05)
+    harness = make_harness(make_settings(tmp_path), database, sandbox, poll_seconds=0.05)
 
     queued: list[str] = []
 
@@ -402,7 +390,7 @@ def test_a_wake_up_at_the_moment_of_shutdown_never_keeps_the_harness_running(
 ) -> None:
     async def start_wake_stop(rounds: int) -> None:
         for _ in range(rounds):
-            harness = Harness(make_settings(tmp_path, sandbox="off"), database)
+            harness = make_harness(make_settings(tmp_path, sandbox="off"), database)
             await harness.start()
             await asyncio.sleep(0.01)  # the workers are idle, waiting to be woken
             assert harness._wake is not None

@@ -14,15 +14,7 @@ from server.cli import main as cli_main
 from server.config import REPO_ROOT
 from server.harness.sandbox import Sandbox
 
-from .sandbox_support import require_sandbox
-
 pytestmark = pytest.mark.sandbox
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
-    """The real sandbox, self-tested; fails under CI when unavailable, skips elsewhere."""
-    return require_sandbox()
 
 
 def test_verify_file_prints_the_result_as_json(

@@ -12,10 +12,10 @@ import pytest
 from sqlmodel import col, func, select
 
 from server import store
-from server.app import prepare_database
 from server.config import Settings
 from server.db import Database
 from server.models import Job, VerificationRun
+from server.sync import prepare_database
 
 from .cluster import TOKEN, call, copy_entries, server_env, submission, wait_for
 from .liveserver import LiveServer, run_server

@@ -15,13 +15,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server import store
-from server.app import create_app, prepare_database
+from server.app import create_app
 from server.cli import main
 from server.config import REPO_ROOT, Settings
 from server.db import Database
-from server.entries import write_entry
+from server.entry_files import write_entry
 from server.models import EntryDraft, FixDraft, SnippetDraft
 from server.search import SearchIndex, SearchInputError, search
+from server.sync import prepare_database
 
 SEED = "agent-holds-lock-too-long"
 POOL_TRACE = (
@@ -279,8 +280,8 @@ def test_a_new_entry_is_searchable_through_rest_without_a_restart(seed_settings:
         ("post", {"json": {"query": "   \n  "}}, "empty"),
         ("get", {"params": {"q": ""}}, "empty"),
         ("get", {}, '"q"'),
-        ("post", {"json": {"query": "x" * 3_001}}, "limit is 3000"),
-        ("get", {"params": {"q": "y" * 3_001}}, "limit is 3000"),
+        ("post", {"json": {"query": "x" * 3_001}}, "over the limit of 3,000"),
+        ("get", {"params": {"q": "y" * 3_001}}, "over the limit of 3,000"),
         ("post", {"json": {"limit": 3}}, "query"),
         ("post", {"json": {"query": "boom", "limit": 0}}, "limit"),
         ("post", {"json": {"query": "boom", "limit": 51}}, "limit"),
@@ -311,7 +312,7 @@ def test_search_refuses_empty_and_oversized_input_directly(own_database: Databas
     index = SearchIndex.build(own_database)
     with pytest.raises(SearchInputError, match="empty"):
         search(index, own_database, " ")
-    with pytest.raises(SearchInputError, match="limit is 10"):
+    with pytest.raises(SearchInputError, match="over the limit of 10"):
         search(index, own_database, "abcdefghijk", max_chars=10)
 
 

@@ -7,14 +7,13 @@ entry with its check in the real sandbox and assert which published snippets fai
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from server.config import REPO_ROOT
-from server.entries import parse_entry, write_entry
+from server.entry_files import parse_entry, write_entry
 from server.harness.sandbox import Sandbox, SandboxResult
 from server.models import EntryDraft, SnippetDraft
 
@@ -146,16 +145,6 @@ EXPECTED_FAILURES = {
     "option-4": "SyntaxError: 'await' outside function",
     "option-5": "NameError: name 'contextlib' is not defined",
 }
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
-    box = Sandbox()
-    if not box.available:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"sandbox unavailable under CI: {box.reason}")
-        pytest.skip(f"sandbox unavailable: {box.reason}")
-    return box
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from server import store
 from server.db import Database
-from server.entries import EntryError, parse_entries, write_entry
+from server.entry_files import EntryError, parse_entries, write_entry
 from server.migrations import migrate
 from server.models import Entry, Snippet, Symptom
 from server.sync import sync_entries

@@ -17,8 +17,9 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -26,10 +27,12 @@ from .. import store
 from ..config import Settings
 from ..db import Database
 from ..models import Job
-from .jobs import JobPublic, QueueFull, SnippetRunPublic, UnknownTarget
-from .verify import TARGETS, SandboxLike, SnippetOutcome, run_job, verify_entries
+from ..public import JobPublic, SnippetRunPublic
+from .jobs import QueueFull, UnknownTarget
+from .verify import SandboxLike, SnippetResult, TargetKind, run_job, verify_entries
 
 log = logging.getLogger("errata.harness")
+SWEEP_SECONDS = 5.0  # how often an idle runner settles jobs that ended without a verdict
 
 
 def make_sandbox(settings: Settings) -> SandboxLike | None:
@@ -67,12 +70,14 @@ class Harness:
         self,
         settings: Settings,
         database: Database,
+        targets: Mapping[str, TargetKind],
         sandbox: SandboxLike | None = None,
         *,
         poll_seconds: float = 1.0,
     ) -> None:
         self.settings = settings
         self.database = database
+        self.targets = dict(targets)  # job kind -> how to load, record and settle its jobs
         self.sandbox = sandbox  # built (and self-tested) by start() or ensure_sandbox()
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.concurrency = max(1, settings.verify_concurrency)
@@ -84,6 +89,7 @@ class Harness:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._workers: list[asyncio.Task[None]] = []
+        self._next_sweep = 0.0
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -135,6 +141,8 @@ class Harness:
                 log.exception("claiming a verification job failed; retrying")
                 job = None
             if job is None:
+                if self._sweep_due():
+                    await self._in_thread(self.sweep)
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self.poll_seconds):
                         await self._wake.wait()
@@ -158,7 +166,7 @@ class Harness:
     # --- the synchronous parts, run in the pool (or by the CLI) ---------------------------
 
     def _claim(self) -> Job | None:
-        kinds = list(TARGETS)
+        kinds = list(self.targets)
         with self.database.read() as session:
             if not store.has_claimable_job(session=session, kinds=kinds):
                 return None
@@ -167,12 +175,32 @@ class Harness:
                 session=session, owner=self.owner, lease_seconds=self.lease_seconds, kinds=kinds
             )
 
-    def run_claimed(self, job: Job) -> list[SnippetOutcome] | None:
+    def _sweep_due(self) -> bool:
+        now = time.monotonic()
+        if now < self._next_sweep:
+            return False
+        self._next_sweep = now + SWEEP_SECONDS
+        return True
+
+    def sweep(self) -> int:
+        """Let each job kind settle targets whose jobs ended without a verdict; how many."""
+        settled = 0
+        for kind, target in self.targets.items():
+            if target.sweep is None:
+                continue
+            try:
+                settled += target.sweep(self.database)
+            except Exception:  # a database hiccup: the next sweep tries again
+                log.exception("sweeping %s jobs failed", kind)
+        return settled
+
+    def run_claimed(self, job: Job) -> list[SnippetResult] | None:
         """Run one job this harness claimed."""
         return run_job(
             self.database,
             self.ensure_sandbox(),
             job,
+            self.targets.get(job.kind),
             owner=self.owner,
             timeout=self.settings.verify_timeout_seconds,
             lease_seconds=self.lease_seconds,
@@ -209,7 +237,7 @@ class Harness:
         `queue_limit` (at most the configured queue size) caps the queue for this request.
         """
         limit = min(queue_limit or self.settings.verify_queue_size, self.settings.verify_queue_size)
-        target = TARGETS.get(kind)
+        target = self.targets.get(kind)
         if target is None:
             raise UnknownTarget(f"no runner for jobs of kind {kind!r}")
         with self.database.write() as session:
@@ -262,18 +290,8 @@ class Harness:
             if job is None:
                 return None
             runs = store.job_runs(session=session, job=job) if job.status == "done" else []
-        return JobPublic(
-            job_id=job.id,
-            kind=job.kind,
-            target_id=job.target_id,
-            status=job.status,
-            error=job.error,
-            attempts=job.attempts,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-            results=[SnippetRunPublic.of(run) for run in runs],
-        )
+        results = [SnippetRunPublic.model_validate(run) for run in runs]
+        return JobPublic.model_validate(job).model_copy(update={"results": results})
 
     def describe(self) -> dict[str, Any]:
         """Verification availability and load, for `/api/health`."""
@@ -294,7 +312,7 @@ class Harness:
 
     def verify_entries(
         self, entry_ids: Sequence[str], *, only_stale: bool = False, progress: Any = None
-    ) -> dict[str, list[SnippetOutcome]]:
+    ) -> dict[str, list[SnippetResult]]:
         """Verify entries synchronously in this process (the CLI), recording every run."""
         return verify_entries(
             self.database,

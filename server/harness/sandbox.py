@@ -25,9 +25,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config import Settings
 from . import cgroups
 from .errata_check import parse_figures
-from .outcome import Collected, collect_output, summarize
+from .run_output import Collected, collect_output, summarize
 
 HERE = Path(__file__).resolve().parent
 PYTHON = "/usr/bin/python3"
@@ -102,9 +103,9 @@ class Sandbox:
         self.available = True
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Sandbox:
+    def from_settings(cls, settings: Settings) -> Sandbox:
         """The sandbox a server with these settings uses (`settings.sandbox`: auto or off)."""
-        return cls(mode=getattr(settings, "sandbox", "auto"))
+        return cls(mode=settings.sandbox)
 
     def describe(self) -> dict[str, Any]:
         """Availability, for /api/health."""

@@ -2,8 +2,9 @@
 
 Every database touch is its own short unit of work; no session, transaction or lock is held
 while a sandbox runs. Job targets are pluggable: a kind ("entry", "submission"...) names a
-loader returning the snippets to run, the run column that keys their records, and an optional
-callback called in the transaction that finishes the job.
+loader returning the snippets to run, the run column that keys their records, an optional
+callback called in the transaction that finishes the job, and an optional sweep the runner
+calls when idle. The kinds are passed to the `Harness` by whoever builds it (`make_harness`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlmodel import Session
 from .. import store
 from ..db import Database
 from ..models import Job, Snippet, snippet_hash
+from .sandbox import SandboxResult
 
 log = logging.getLogger("errata.harness")
 
@@ -29,7 +31,7 @@ class SandboxLike(Protocol):
     reason: str
     version: str
 
-    def run(self, code: str, check_code: str | None, *, timeout: float) -> Any: ...
+    def run(self, code: str, check_code: str | None, *, timeout: float) -> SandboxResult: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class SnippetTask:
 
 
 @dataclass
-class SnippetOutcome:
+class SnippetResult:
     """What one run gave: the fields of its verification record."""
 
     slug: str
@@ -78,21 +80,22 @@ class SnippetOutcome:
     sandbox_version: str = ""
 
     def public(self) -> dict[str, Any]:
-        """The outcome as JSON-ready data (output left out: it can be large)."""
+        """The run as JSON-ready data (output left out: it can be large)."""
         data = asdict(self)
         data.pop("stdout")
         data.pop("stderr")
         return data
 
 
-def _record_fields(outcome: SnippetOutcome) -> dict[str, Any]:
-    fields = asdict(outcome)
+def _record_fields(result: SnippetResult) -> dict[str, Any]:
+    fields = asdict(result)
     fields["snippet_slug"] = fields.pop("slug")
     return fields
 
 
 TargetLoader = Callable[[Session, str], list[SnippetTask] | None]
-JobCallback = Callable[[Session, Job, list[SnippetOutcome]], None]
+JobCallback = Callable[[Session, Job, list[SnippetResult]], None]
+Sweep = Callable[[Database], int]
 
 
 @dataclass(frozen=True)
@@ -102,14 +105,7 @@ class TargetKind:
     load: TargetLoader
     run_column: str  # the VerificationRun column keyed by the target id
     on_done: JobCallback | None = None
-
-
-TARGETS: dict[str, TargetKind] = {}
-
-
-def register_target(kind: str, target: TargetKind) -> None:
-    """Make jobs of `kind` runnable (the contribution flow registers "submission")."""
-    TARGETS[kind] = target
+    sweep: Sweep | None = None  # tidies targets whose jobs ended without a verdict
 
 
 def _load_entry(session: Session, entry_id: str) -> list[SnippetTask] | None:
@@ -118,11 +114,11 @@ def _load_entry(session: Session, entry_id: str) -> list[SnippetTask] | None:
     return [SnippetTask.of(s) for s in store.snippets_to_verify(session=session, entry_id=entry_id)]
 
 
-register_target("entry", TargetKind(load=_load_entry, run_column="entry_id"))
+ENTRY_TARGET = TargetKind(load=_load_entry, run_column="entry_id")
 
 
-def _unverified(task: SnippetTask, reason: str, sandbox_version: str = "") -> SnippetOutcome:
-    return SnippetOutcome(
+def _unverified(task: SnippetTask, reason: str, sandbox_version: str = "") -> SnippetResult:
+    return SnippetResult(
         slug=task.slug,
         code_hash=task.code_hash,
         status="unverified",
@@ -133,7 +129,7 @@ def _unverified(task: SnippetTask, reason: str, sandbox_version: str = "") -> Sn
 
 def verify_snippet(
     sandbox: SandboxLike | None, task: SnippetTask, *, timeout: float
-) -> SnippetOutcome:
+) -> SnippetResult:
     """Run one snippet with its check in the sandbox; fail closed when it is unavailable."""
     from .sandbox import SandboxUnavailable
 
@@ -148,14 +144,14 @@ def verify_snippet(
         return _unverified(task, f"verification unavailable: {exc}", sandbox.version)
     except Exception as exc:  # a harness fault is recorded as such, never raised into a worker
         log.exception("sandbox run of %s failed", task.slug)
-        return SnippetOutcome(
+        return SnippetResult(
             slug=task.slug,
             code_hash=task.code_hash,
             status="error",
             error=f"harness error: {type(exc).__name__}: {exc}",
             sandbox_version=sandbox.version,
         )
-    return SnippetOutcome(
+    return SnippetResult(
         slug=task.slug,
         code_hash=task.code_hash,
         status=result.status,
@@ -165,16 +161,15 @@ def verify_snippet(
         figures=dict(result.figures or {}),
         stdout=result.stdout or "",
         stderr=result.stderr or "",
-        python_version=getattr(result, "python_version", "")
-        or getattr(sandbox, "python_version", ""),
-        sandbox_version=getattr(result, "sandbox_version", "") or sandbox.version,
+        python_version=result.python_version,
+        sandbox_version=result.sandbox_version or sandbox.version,
     )
 
 
-def record(database: Database, column: str, target_id: str, outcome: SnippetOutcome) -> None:
-    """Write one outcome as a verification record, in its own short transaction."""
+def record(database: Database, column: str, target_id: str, result: SnippetResult) -> None:
+    """Write one run as a verification record, in its own short transaction."""
     with database.write() as session:
-        store.record_run(session=session, **{column: target_id}, **_record_fields(outcome))
+        store.record_run(session=session, **{column: target_id}, **_record_fields(result))
 
 
 def _finish(database: Database, job: Job, owner: str, status: str, error: str = "") -> Job | None:
@@ -188,18 +183,18 @@ def run_job(
     database: Database,
     sandbox: SandboxLike | None,
     job: Job,
+    target: TargetKind | None,
     *,
     owner: str,
     timeout: float,
     lease_seconds: float,
     stopping: Callable[[], bool] = lambda: False,
-) -> list[SnippetOutcome] | None:
+) -> list[SnippetResult] | None:
     """Run a claimed job to the end; None when its lease was lost or the runner is stopping.
 
     A run cut short because the runner is stopping is not recorded (it says nothing about
     the snippet); the job goes back to the queue.
     """
-    target = TARGETS.get(job.kind)
     if target is None:
         _finish(database, job, owner, "error", f"no runner for jobs of kind {job.kind!r}")
         return None
@@ -209,7 +204,7 @@ def run_job(
         _finish(database, job, owner, "error", f"no {job.kind} with id {job.target_id!r}")
         return None
     wanted = set(job.snippet_slugs)
-    outcomes: list[SnippetOutcome] = []
+    results: list[SnippetResult] = []
     for task in tasks:
         if wanted and task.slug not in wanted:
             continue
@@ -220,19 +215,19 @@ def run_job(
         if not kept:
             log.warning("job %s: lease lost to another process", job.id)
             return None
-        outcome = verify_snippet(sandbox, task, timeout=timeout)
+        result = verify_snippet(sandbox, task, timeout=timeout)
         if stopping():
             return None
-        record(database, target.run_column, job.target_id, outcome)
-        outcomes.append(outcome)
+        record(database, target.run_column, job.target_id, result)
+        results.append(result)
     with database.write() as session:
         finished = store.finish_job(session=session, job_id=job.id, owner=owner)
         if finished is not None and target.on_done is not None:
-            target.on_done(session, finished, outcomes)
-    return outcomes
+            target.on_done(session, finished, results)
+    return results
 
 
-Progress = Callable[[int, int, str, SnippetOutcome], None]
+Progress = Callable[[int, int, str, SnippetResult], None]
 
 
 def verify_entries(
@@ -244,7 +239,7 @@ def verify_entries(
     timeout: float,
     concurrency: int = 1,
     progress: Progress | None = None,
-) -> dict[str, list[SnippetOutcome]]:
+) -> dict[str, list[SnippetResult]]:
     """Verify entries in this process (the CLI): run, record, report progress as runs end."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -257,12 +252,12 @@ def verify_entries(
             )
         ]
 
-    def one(entry_id: str, task: SnippetTask) -> SnippetOutcome:
-        outcome = verify_snippet(sandbox, task, timeout=timeout)
-        record(database, "entry_id", entry_id, outcome)
-        return outcome
+    def one(entry_id: str, task: SnippetTask) -> SnippetResult:
+        result = verify_snippet(sandbox, task, timeout=timeout)
+        record(database, "entry_id", entry_id, result)
+        return result
 
-    finished: dict[int, SnippetOutcome] = {}
+    finished: dict[int, SnippetResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures = {pool.submit(one, entry_id, task): i for i, (entry_id, task) in enumerate(work)}
         for done, future in enumerate(as_completed(futures), start=1):
@@ -270,7 +265,7 @@ def verify_entries(
             finished[i] = future.result()
             if progress is not None:
                 progress(done, len(work), work[i][0], finished[i])
-    results: dict[str, list[SnippetOutcome]] = {entry_id: [] for entry_id in entry_ids}
+    results: dict[str, list[SnippetResult]] = {entry_id: [] for entry_id in entry_ids}
     for i, (entry_id, _task) in enumerate(work):
         results[entry_id].append(finished[i])
     return results

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from .. import store
 from ..db import Database
-from ..models import RunStatus
 from ..public import FixBrief, SearchResponse, SearchResult, VerificationSummary
 from ..store.briefs import BriefRow, FixRow
+from ..verdicts import combined_status
 from .index import SearchIndex
 from .normalize import normalize
 from .rank import rank
@@ -16,15 +16,25 @@ MAX_LIMIT = 50
 SUMMARY_CHARS = 400
 
 
+EMPTY_QUERY = "the query is empty: paste an error message, a trace or a sentence"
+
+
 class SearchInputError(ValueError):
     """A query errata cannot search: empty, too long, or a bad limit."""
 
 
+class SearchUnavailable(RuntimeError):
+    """The search index is not ready (the process is still starting)."""
+
+
 def _check(query: str, limit: int, max_chars: int) -> str:
     if not isinstance(query, str) or not query.strip():
-        raise SearchInputError("the query is empty: paste an error message, a trace or a sentence")
+        raise SearchInputError(EMPTY_QUERY)
     if len(query) > max_chars:
-        raise SearchInputError(f"the query is {len(query)} characters; the limit is {max_chars}")
+        raise SearchInputError(
+            f"the query is {len(query):,} characters, over the limit of {max_chars:,}: "
+            "send the exception line and the last frames of the trace"
+        )
     if not 1 <= limit <= MAX_LIMIT:
         raise SearchInputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     return query
@@ -38,13 +48,8 @@ def _summary(text: str) -> str:
 def fix_brief(fix: FixRow) -> FixBrief:
     """A fix in one glance: its best-verified snippet and how its snippets fared."""
     snippets = fix.snippets
-    current = [s for s in snippets if not s.stale]
-    passed = [s for s in current if s.status == "passed"]
-    status: RunStatus = "unverified"
-    if any(s.status in ("failed", "timeout", "error") for s in current):
-        status = "failed"
-    elif passed and len(passed) == len(snippets):
-        status = "passed"
+    passed = [s for s in snippets if s.status == "passed" and not s.stale]
+    status = combined_status("unverified" if s.stale else s.status for s in snippets)
     shown = (passed or snippets)[0] if snippets else None
     return FixBrief(
         id=fix.slug,

@@ -32,6 +32,7 @@ from .submissions import (
     latest_submission_job,
     list_submissions,
     submission_runs,
+    submissions_in,
     transition_submission,
 )
 from .verification import (
@@ -80,6 +81,7 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "id_taken",
     "list_submissions",
     "submission_runs",
+    "submissions_in",
     "transition_submission",
     "bump_revision",
     "entry_hashes",

@@ -136,3 +136,9 @@ def latest_submission_job(*, session: Session, submission_id: str) -> Job | None
         .order_by(col(Job.created_at).desc(), col(Job.id).desc())
     )
     return session.exec(query.limit(1)).first()
+
+
+def submissions_in(*, session: Session, status: str, limit: int = 100) -> list[Submission]:
+    """The oldest submissions with this status (for the runner's sweep)."""
+    query = select(Submission).where(Submission.status == status)
+    return list(session.exec(query.order_by(col(Submission.created_at)).limit(limit)).all())

@@ -1,4 +1,6 @@
-"""HTTP error details the framework leaves out: a 405's `Allow` lists every method of the path.
+"""HTTP errors: a rate limit is a 429 with Retry-After, and a 405's `Allow` lists every method.
+
+Every per-client limit raises `RateLimited`; one handler answers it, the same for every route.
 
 Starlette answers a method no route of a path accepts with 405 and an `Allow` header naming
 the methods of the first route it tried; a path served by several routes (GET and POST
@@ -13,8 +15,10 @@ from functools import cache
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..rate_limits import RateLimited
 
 _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 PathMethods = tuple[tuple[str, tuple[str, ...]], ...]
@@ -52,6 +56,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
+async def _rate_limited(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RateLimited)
+    return JSONResponse(
+        {"detail": str(exc), "retry_after": exc.retry_after},
+        status_code=429,
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
 def install(app: FastAPI) -> None:
-    """Use the handler above for every HTTP error (others are answered as FastAPI does)."""
+    """Use the handlers above for every HTTP error and rate limit (others as FastAPI does)."""
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RateLimited, _rate_limited)

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
+from ..skill_archive import SkillError, SkillPackage, SkillSource
 from .deps import ServicesDep
-from .skill_archive import SkillError, SkillPackage, SkillSource
 
 router = APIRouter(
     tags=["skill registry"], responses={404: {"description": "No such skill, version or file"}}
@@ -24,9 +24,9 @@ Slug = Annotated[str, Query(min_length=1, max_length=80)]
 
 
 def _package(services: ServicesDep) -> SkillPackage:
-    source = services.extras.get("skill_source")
-    if source is None or source.skill_dir != services.settings.skill_dir:
-        source = services.extras["skill_source"] = SkillSource(services.settings.skill_dir)
+    source = services.skill_source
+    if source is None:
+        source = services.skill_source = SkillSource(services.settings.skill_dir)
     try:
         package: SkillPackage = source.package()
     except (OSError, SkillError) as exc:

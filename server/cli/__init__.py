@@ -8,14 +8,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import store
-from .app import prepare_database
-from .config import Settings, SettingsError, load_settings
-from .db import Database
-from .entries import EntryError, parse_entry, write_entry
-from .migrations import migrate
-from .models import EntryDraft
-from .sync import sync_entries
+from .. import store
+from ..config import Settings, SettingsError, load_settings
+from ..db import Database
+from ..entry_files import EntryError, parse_entry, write_entry
+from ..migrations import migrate
+from ..models import EntryDraft
+from ..sync import prepare_database, sync_entries
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -45,9 +44,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the MCP tools over stdio, as a local MCP client launches it.  Example: errata mcp"""
-    from .mcp_tools import build_mcp
-    from .search import SearchIndex
-    from .services import Services
+    from ..mcp_server import build_mcp
+    from ..search import SearchIndex
+    from ..services import Services
 
     database = prepare_database(settings)
     services = Services(settings=settings, database=database, index=SearchIndex.build(database))
@@ -106,22 +105,22 @@ def _already_written(draft: EntryDraft, out: Path) -> bool:
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     """Run entries' snippets in the sandbox, record the results.  Example: errata verify --stale"""
-    if getattr(args, "check", None) and not getattr(args, "file", None):
+    if args.check and not args.file:
         print(
             "errata: --check goes with --file: errata verify --file x.py --check c.py",
             file=sys.stderr,
         )
         return 2
-    if getattr(args, "file", None):  # one file, no database: errata verify --file x.py --json
-        from .harness.verify_file import verify_file
+    if args.file:  # one file, no database: errata verify --file x.py --json
+        from .verify_file import verify_file
 
         return verify_file(args, settings)
-    from .harness.cli_verify import run_verify_command
-    from .harness.runner import Harness
+    from ..services import make_harness
+    from .verify_entries import run_verify_command
 
     database = prepare_database(settings)
     try:
-        harness = Harness(settings, database)
+        harness = make_harness(settings, database)
         return run_verify_command(
             database, harness, args.ids, all_=args.all, stale=args.stale, as_json=args.json
         )
@@ -131,13 +130,14 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     """Match an error against the entries.  Example: errata search 'Event loop is closed'"""
-    from .search import SearchIndex, SearchInputError, format_response, search
+    from ..search import SearchIndex, SearchInputError, format_response
+    from ..services import Services
 
     query = sys.stdin.read() if args.text == "-" else args.text
     database = prepare_database(settings)
     try:
-        index = SearchIndex.build(database)
-        response = search(index, database, query, limit=args.limit, language=args.language)
+        services = Services(settings, database, index=SearchIndex.build(database))
+        response = services.search(query, limit=args.limit, language=args.language)
     except SearchInputError as exc:
         print(f"errata: {exc}", file=sys.stderr)
         return 2
@@ -219,7 +219,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (EntryError, SettingsError) as exc:
         print(f"errata: {exc}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

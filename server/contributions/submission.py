@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .entries import _explain, _field_path
-from .models import EntryDraft, FixDraft, SnippetDraft
+from ..entry_files import _explain, _field_path
+from ..models import EntryDraft, FixDraft, SnippetDraft
 
 MAX_SYMPTOMS = 20
 MAX_FIXES = 10

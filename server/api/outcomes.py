@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 
-from . import security
+from .. import security
+from ..outcomes import OutcomeIn, UnknownTargetError, record_outcome
+from ..public import OutcomePublic
 from .deps import ServicesDep
-from .outcomes import (
-    OutcomeIn,
-    OutcomePublic,
-    ReportsRateLimited,
-    UnknownTargetError,
-    record_outcome,
-)
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/entries", tags=["entries"])
 
 
 @router.post(
-    "/entries/{entry_id}/outcomes",
-    tags=["entries"],
+    "/{entry_id}/outcomes",
     status_code=201,
     responses={
         404: {"description": "No entry has this id, or the entry has no such fix"},
@@ -38,6 +32,3 @@ def report_outcome(
         return record_outcome(services, entry_id, report, client_key=security.client_key(request))
     except UnknownTargetError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
-    except ReportsRateLimited as exc:
-        headers = {"Retry-After": str(exc.retry_after)}
-        raise HTTPException(status_code=429, detail=str(exc), headers=headers) from exc

@@ -19,9 +19,9 @@ from typing import Any, TextIO
 
 from .. import store
 from ..db import Database
+from ..harness.runner import Harness
+from ..harness.verify import SnippetResult
 from ..public import EntryPublic
-from .runner import Harness
-from .verify import SnippetOutcome
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 BAR_WIDTH = 24
@@ -34,8 +34,8 @@ class Progress:
         self.stream = stream
         self.tty = stream.isatty()
 
-    def __call__(self, done: int, total: int, entry_id: str, outcome: SnippetOutcome) -> None:
-        label = f"{entry_id}/{outcome.slug} {outcome.status} {outcome.duration_ms:.0f} ms"
+    def __call__(self, done: int, total: int, entry_id: str, result: SnippetResult) -> None:
+        label = f"{entry_id}/{result.slug} {result.status} {result.duration_ms:.0f} ms"
         if not self.tty:
             self.stream.write(f"verify {done}/{total} {label}\n")
         else:
@@ -61,36 +61,34 @@ def _select(database: Database, ids: list[str], all_: bool, stale: bool) -> list
     return "name entries to verify, or use --all or --stale"
 
 
-def _unexpected(outcome: SnippetOutcome, entry: EntryPublic | None) -> str | None:
-    """Why this outcome should fail the command, or None when it is fine."""
-    if outcome.status in ("error", "timeout"):
-        return outcome.status
-    if outcome.status != "failed":
+def _unexpected(result: SnippetResult, entry: EntryPublic | None) -> str | None:
+    """Why this run should fail the command, or None when it is fine."""
+    if result.status in ("error", "timeout"):
+        return result.status
+    if result.status != "failed":
         return None
     snippets = [s for fix in entry.fixes for s in fix.snippets] if entry is not None else []
-    mine = next((s for s in snippets if s.id == outcome.slug), None)
+    mine = next((s for s in snippets if s.id == result.slug), None)
     if mine is not None and mine.kind == "correction":
         return "a correction failed"
     corrected = any(
-        s.corrects == outcome.slug
-        and s.verification.status == "passed"
-        and not s.verification.stale
+        s.corrects == result.slug and s.verification.status == "passed" and not s.verification.stale
         for s in snippets
     )
     return None if corrected else "failed with no passing correction"
 
 
 def _verdicts(
-    database: Database, results: dict[str, list[SnippetOutcome]]
+    database: Database, results: dict[str, list[SnippetResult]]
 ) -> dict[str, dict[str, str]]:
     verdicts: dict[str, dict[str, str]] = {}
     with database.read() as session:
-        for entry_id, outcomes in results.items():
+        for entry_id, snippet_results in results.items():
             entry = store.get_entry(session=session, entry_id=entry_id)
-            for outcome in outcomes:
-                why = _unexpected(outcome, entry)
+            for result in snippet_results:
+                why = _unexpected(result, entry)
                 if why is not None:
-                    verdicts.setdefault(entry_id, {})[outcome.slug] = why
+                    verdicts.setdefault(entry_id, {})[result.slug] = why
     return verdicts
 
 
@@ -99,13 +97,13 @@ def _figures(figures: dict[str, Any]) -> str:
 
 
 def _print_text(
-    results: dict[str, list[SnippetOutcome]], verdicts: dict[str, dict[str, str]], out: TextIO
+    results: dict[str, list[SnippetResult]], verdicts: dict[str, dict[str, str]], out: TextIO
 ) -> None:
-    for entry_id, outcomes in results.items():
+    for entry_id, snippet_results in results.items():
         out.write(f"{entry_id}\n")
-        if not outcomes:
+        if not snippet_results:
             out.write("  (nothing to verify)\n")
-        for o in outcomes:
+        for o in snippet_results:
             note = verdicts.get(entry_id, {}).get(o.slug)
             line = f"  {o.slug:<32} {o.status:<10} {o.duration_ms:>8.0f} ms  {_figures(o.figures)}"
             out.write(line.rstrip() + "\n")
@@ -142,7 +140,7 @@ def run_verify_command(
     if as_json:
         body = {
             "verification": {k: info[k] for k in ("available", "reason", "sandbox_version")},
-            "entries": {e: [o.public() for o in outcomes] for e, outcomes in results.items()},
+            "entries": {e: [o.public() for o in runs] for e, runs in results.items()},
             "unexpected": verdicts,
             "exit_code": code,
         }

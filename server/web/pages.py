@@ -1,11 +1,10 @@
-"""The web pages: search, entry, submit, submission status, moderation. Thin: parse, call, render.
+"""The web pages: search, entry, submit, submission status, lifecycle. Thin: parse, call, render.
 
 Pages work without JavaScript; /static/app.js only makes the form's add/remove rows instant.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +14,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from . import moderation, render, security, store
-from .contribution import SubmissionInvalid, parse_input
-from .deps import ServicesDep, get_services
-from .models import EntryDraft
-from .search import SearchInputError, search
-from .services import Services
-from .web_forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_data
+from .. import security, store
+from ..api.deps import ServicesDep, get_services
+from ..contributions import lifecycle
+from ..contributions.submission import SubmissionInvalid, parse_input
+from ..models import EntryDraft
+from ..rate_limits import RateLimited
+from ..search import SearchInputError, SearchUnavailable
+from ..services import Services
+from . import render
+from .forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_data
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -73,15 +75,10 @@ def search_page(
     """Paste a trace, see ranked matches with their confidence and why."""
     response, error = None, ""
     if q.strip():
-        if services.index is None:
-            error = "the search index is still being built; try again in a moment"
-        else:
-            try:
-                response = search(
-                    services.index, services.database, q, limit=5, language=language or None
-                )
-            except SearchInputError as exc:
-                error = str(exc)
+        try:
+            response = services.search(q, limit=5, language=language or None)
+        except (SearchInputError, SearchUnavailable) as exc:
+            error = str(exc)
     context = {"q": q, "language": language, "response": response, "error": error}
     return page(request, "search.html", context, 400 if error and q.strip() else 200)
 
@@ -135,12 +132,12 @@ async def submit_form(request: Request) -> Response:
     try:
         data = parse_input(to_input_data(state))
         receipt = await run_in_threadpool(
-            moderation.submit, services, data, client_key=security.client_key(request)
+            lifecycle.submit, services, data, client_key=security.client_key(request)
         )
     except SubmissionInvalid as exc:
         return _form_page(request, state, exc.errors, 422)
-    except moderation.RateLimited as exc:
-        seconds = str(max(1, math.ceil(exc.retry_after)))
+    except RateLimited as exc:
+        seconds = str(exc.retry_after)
         errors = {"form": f"Too many submissions from your address; try again in {seconds} s."}
         return page(
             request, "submit.html", {"form": state, "errors": errors}, 429, {"Retry-After": seconds}
@@ -159,7 +156,6 @@ def submission_context(services: Services, submission_id: str) -> dict[str, Any]
         submission = store.get_submission(session=session, submission_id=submission_id[:40])
     if submission is None:
         return None
-    submission = moderation.settle(services, submission)
     with services.database.read() as session:
         runs = store.submission_runs(session=session, submission_id=submission.id)
         duplicate = None
@@ -185,7 +181,7 @@ def moderate_page(request: Request, services: ServicesDep, done: str = "") -> Re
         return page(request, "login.html", {"error": ""})
     with services.database.read() as session:
         open_ids = [
-            s.id for s in store.list_submissions(session=session, statuses=moderation.OPEN_STATUSES)
+            s.id for s in store.list_submissions(session=session, statuses=lifecycle.OPEN_STATUSES)
         ]
         decided = store.list_submissions(
             session=session, statuses=("approved", "rejected"), limit=20, newest_first=True
@@ -221,17 +217,17 @@ async def moderate_action(request: Request, submission_id: str, action: str) -> 
         return refused
     note, force = _field(form, "note"), _field(form, "force") == "yes"
     calls = {
-        "approve": lambda: moderation.approve(services, submission_id, note=note, force=force),
-        "reject": lambda: moderation.reject(services, submission_id, note=note),
-        "verify": lambda: moderation.requeue(services, submission_id),
+        "approve": lambda: lifecycle.approve(services, submission_id, note=note, force=force),
+        "reject": lambda: lifecycle.reject(services, submission_id, note=note),
+        "verify": lambda: lifecycle.requeue(services, submission_id),
     }
     if action not in calls:
         return error_page(request, 404, f"No moderation action {action[:40]!r}.")
     try:
         await run_in_threadpool(calls[action])
-    except moderation.SubmissionNotFound as exc:
+    except lifecycle.SubmissionNotFound as exc:
         return error_page(request, 404, str(exc))
-    except moderation.TransitionRefused as exc:
+    except lifecycle.TransitionRefused as exc:
         return error_page(request, 409, str(exc))
     except SubmissionInvalid as exc:
         return error_page(request, 422, "; ".join(exc.errors.values()))

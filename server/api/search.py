@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import AfterValidator, BaseModel, Field
 
+from ..public import SearchResponse
+from ..search import EMPTY_QUERY, MAX_LIMIT, SearchInputError, SearchUnavailable
 from .deps import ServicesDep
-from .public import SearchResponse
-from .search import MAX_LIMIT, SearchInputError, search
 
-router = APIRouter(prefix="/api", tags=["search"])
+router = APIRouter(tags=["search"])
 # In the spec, so clients (and fuzzers) know a blank query is refused; the validator below
 # refuses it with errata's own message.
 NOT_BLANK: dict[str, Any] = {"minLength": 1, "pattern": r"\S"}
@@ -23,7 +23,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("the query is empty: paste an error message, a trace or a sentence")
+        raise ValueError(EMPTY_QUERY)
     if _LONE_SURROGATE.search(value):  # JSON may carry them; the answer could not be encoded
         value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return value
@@ -46,17 +46,10 @@ class SearchRequest(BaseModel):
 
 
 def _run(services: ServicesDep, query: str, limit: int, language: str | None) -> SearchResponse:
-    if services.index is None:
-        raise HTTPException(status_code=503, detail="the search index is not ready yet")
     try:
-        return search(
-            services.index,
-            services.database,
-            query,
-            limit=limit,
-            language=language,
-            max_chars=services.settings.max_query_chars,
-        )
+        return services.search(query, limit=limit, language=language)
+    except SearchUnavailable as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from exc
     except SearchInputError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
 

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 
-from . import store
+from .. import store
+from ..public import EntryPage, EntryPublic
 from .deps import ReadSession, ServicesDep
-from .public import EntryPage, EntryPublic
 
-router = APIRouter(prefix="/api")
+router = APIRouter()
 
 
 @router.get("/health", tags=["health"])

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from .sandbox import Sandbox
+from ..config import Settings
+from ..harness.sandbox import Sandbox
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -28,19 +28,19 @@ def _read(path_text: str, what: str) -> str:
         raise ValueError(f"{what} {path} is not UTF-8 text") from exc
 
 
-def verify_file(args: argparse.Namespace, settings: Any) -> int:
+def verify_file(args: argparse.Namespace, settings: Settings) -> int:
     """Run `args.file` (with `args.check` as the program, if given) in the sandbox.
 
     Exit status: 0 passed, 1 failed/timeout/error, 2 bad input, 3 sandbox unavailable.
     """
-    if getattr(args, "ids", None) or getattr(args, "all", False) or getattr(args, "stale", False):
+    if args.ids or args.all or args.stale:
         print(
             "errata: --file runs one file; it takes no entry ids, --all or --stale", file=sys.stderr
         )
         return EXIT_BAD_INPUT
     try:
         code = _read(args.file, "file")
-        check = _read(args.check, "check") if getattr(args, "check", None) else None
+        check = _read(args.check, "check") if args.check else None
     except ValueError as exc:
         print(f"errata: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -51,7 +51,7 @@ def verify_file(args: argparse.Namespace, settings: Any) -> int:
         )
         return EXIT_UNAVAILABLE
     result = sandbox.run(code, check, timeout=settings.verify_timeout_seconds)
-    if getattr(args, "json", False):
+    if args.json:
         fields = ("status", "exit_code", "duration_ms", "stdout", "stderr", "figures", "error")
         payload = {name: getattr(result, name) for name in fields}
         payload["python_version"] = result.python_version

@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import math
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from . import moderation, security, store
-from .contribution import SubmissionIn, SubmissionInvalid
+from .. import security, store
+from ..contributions import lifecycle
+from ..contributions.submission import SubmissionIn, SubmissionInvalid
+from ..models import Submission
+from ..public import SubmissionPublic, SubmissionReceipt
 from .deps import ServicesDep
-from .models import Submission
 
-router = APIRouter(prefix="/api/submissions", tags=["submissions"])
-
-
-class SnippetCheck(BaseModel):
-    """How one snippet of a submission fared in the sandbox."""
-
-    snippet: str
-    status: str
-    error: str = ""
-    duration_ms: float = 0.0
-    figures: dict[str, Any] = Field(default_factory=dict)
-
-
-class SubmissionPublic(BaseModel):
-    """A submission as anyone may see it (the contact address stays private)."""
-
-    id: str
-    status: str
-    title: str
-    entry_id: str | None
-    duplicate_of: str | None
-    review_note: str
-    created_at: datetime
-    updated_at: datetime
-    status_url: str
-    verification: list[SnippetCheck]
+router = APIRouter(prefix="/submissions", tags=["submissions"])
 
 
 class ReviewIn(BaseModel):
@@ -56,60 +31,28 @@ class RejectIn(BaseModel):
     note: str = Field(min_length=1, max_length=4_000, pattern=r"\S")
 
 
-def _field_detail(exc: SubmissionInvalid) -> list[dict[str, Any]]:
-    return [
-        {"loc": ["body", *field.replace("]", "").replace("[", ".").split(".")], "msg": message,
-         "type": "value_error", "field": field}
-        for field, message in exc.errors.items()
-    ]  # fmt: skip
-
-
 def _loc(field: str) -> list[str | int]:
     """ "fixes[0].code" -> ["body", "fixes", 0, "code"], as FastAPI reports locations."""
     parts = field.replace("]", "").replace("[", ".").split(".")
     return ["body", *(int(p) if p.isdigit() else p for p in parts)]
 
 
-def field_errors(exc: SubmissionInvalid) -> JSONResponse:
-    """A 422 in FastAPI's own shape, one item per field: `{"detail": [{"loc", "msg"}]}`."""
-    detail = [
+def _field_detail(exc: SubmissionInvalid) -> list[dict[str, Any]]:
+    """One item per field, in FastAPI's own shape: `{"loc", "msg", "type", "field"}`."""
+    return [
         {"loc": _loc(field), "msg": message, "type": "value_error", "field": field}
         for field, message in exc.errors.items()
     ]
-    return JSONResponse({"detail": detail}, status_code=422)
 
 
-def rate_limited(exc: moderation.RateLimited) -> JSONResponse:
-    """A 429 telling the client when to come back."""
-    seconds = max(1, math.ceil(exc.retry_after))
-    return JSONResponse(
-        {"detail": str(exc), "retry_after": seconds},
-        status_code=429,
-        headers={"Retry-After": str(seconds)},
-    )
+def field_errors(exc: SubmissionInvalid) -> JSONResponse:
+    """A 422 in FastAPI's own shape, one item per field: `{"detail": [{"loc", "msg"}]}`."""
+    return JSONResponse({"detail": _field_detail(exc)}, status_code=422)
 
 
 def public(services: ServicesDep, submission: Submission) -> SubmissionPublic:
     """The public view of a submission, with its latest sandbox results."""
-    with services.database.read() as session:
-        runs = store.submission_runs(session=session, submission_id=submission.id)
-    checks = [
-        SnippetCheck(snippet=slug, status=run.status, error=run.error,
-                     duration_ms=run.duration_ms, figures=run.figures)
-        for slug, run in runs.items()
-    ]  # fmt: skip
-    return SubmissionPublic(
-        id=submission.id,
-        status=submission.status,
-        title=submission.title,
-        entry_id=submission.entry_id,
-        duplicate_of=submission.duplicate_of,
-        review_note=submission.review_note,
-        created_at=submission.created_at,
-        updated_at=submission.updated_at,
-        status_url=f"/submissions/{submission.id}",
-        verification=checks,
-    )
+    return lifecycle.submission_public(services, submission)
 
 
 def _maintainer(request: Request, services: ServicesDep) -> None:
@@ -122,7 +65,7 @@ MaintainerDep = Annotated[None, Depends(_maintainer)]
 @router.post(
     "",
     status_code=202,
-    response_model=moderation.SubmissionReceipt,
+    response_model=SubmissionReceipt,
     responses={
         422: {"description": "Field errors"},
         429: {"description": "Too many submissions"},
@@ -136,11 +79,9 @@ def submit_entry(
     Returns 202 with the submission id and its status page; 422 lists every field error.
     """
     try:
-        return moderation.submit(services, data, client_key=security.client_key(request))
+        return lifecycle.submit(services, data, client_key=security.client_key(request))
     except SubmissionInvalid as exc:
         return field_errors(exc)
-    except moderation.RateLimited as exc:
-        return rate_limited(exc)
 
 
 def _get(services: ServicesDep, submission_id: str) -> Submission:
@@ -154,15 +95,15 @@ def _get(services: ServicesDep, submission_id: str) -> Submission:
 @router.get("/{submission_id}", responses={404: {"description": "Unknown submission"}})
 def get_submission(submission_id: str, services: ServicesDep) -> SubmissionPublic:
     """A submission's status and its sandbox results."""
-    return public(services, moderation.settle(services, _get(services, submission_id)))
+    return public(services, _get(services, submission_id))
 
 
 def _decide(action: Any, services: ServicesDep, submission_id: str) -> SubmissionPublic:
     try:
         action()
-    except moderation.SubmissionNotFound as exc:
+    except lifecycle.SubmissionNotFound as exc:
         raise HTTPException(404, str(exc)) from exc
-    except moderation.TransitionRefused as exc:
+    except lifecycle.TransitionRefused as exc:
         raise HTTPException(409, str(exc)) from exc
     except SubmissionInvalid as exc:
         raise HTTPException(422, _field_detail(exc)) from exc  # the spec's 422 shape
@@ -186,7 +127,7 @@ def approve(
     """
     review = review or ReviewIn()
     return _decide(
-        lambda: moderation.approve(services, submission_id, note=review.note, force=review.force),
+        lambda: lifecycle.approve(services, submission_id, note=review.note, force=review.force),
         services,
         submission_id,
     )
@@ -198,7 +139,7 @@ def reject(
 ) -> SubmissionPublic:
     """Reject a submission with a note saying why (maintainers)."""
     return _decide(
-        lambda: moderation.reject(services, submission_id, note=review.note),
+        lambda: lifecycle.reject(services, submission_id, note=review.note),
         services,
         submission_id,
     )
@@ -209,4 +150,4 @@ def verify_again(
     submission_id: str, services: ServicesDep, _auth: MaintainerDep
 ) -> SubmissionPublic:
     """Queue a submission's snippets for the sandbox again (maintainers)."""
-    return _decide(lambda: moderation.requeue(services, submission_id), services, submission_id)
+    return _decide(lambda: lifecycle.requeue(services, submission_id), services, submission_id)

@@ -1,6 +1,6 @@
 """The life of a submission: pending -> verifying -> verified | failed | unverified -> decided.
 
-A submission is validated (`contribution.to_draft`), checked for a duplicate among existing
+A submission is validated (`submission.to_draft`), checked for a duplicate among existing
 entries, stored, and queued for the sandboxed harness in the same transaction, so nothing
 acknowledged is lost. When the sandbox is off or unavailable it is marked "unverified" and
 nothing runs: contributed code never runs outside the sandbox. A maintainer approves it
@@ -16,35 +16,21 @@ from __future__ import annotations
 import logging
 import secrets
 
-from pydantic import BaseModel
 from sqlmodel import Session
 
-from . import store
-from .contribution import SubmissionIn, SubmissionInvalid, to_draft
-from .models import EntryDraft, Submission
-from .services import Services
-from .submission_jobs import settle, verification_available, wake_harness
+from .. import store
+from ..models import EntryDraft, Submission
+from ..public import SnippetRunPublic, SubmissionPublic, SubmissionReceipt
+from ..rate_limits import check_rate
+from ..search import SearchInputError, SearchUnavailable
+from ..services import Services
+from .submission import SubmissionIn, SubmissionInvalid, to_draft
 
-__all__ = [
-    "RateLimited",
-    "SubmissionNotFound",
-    "SubmissionReceipt",
-    "TransitionRefused",
-    "approve",
-    "find_duplicate",
-    "reject",
-    "requeue",
-    "settle",
-    "submit",
-    "verification_available",
-]
-
-log = logging.getLogger("errata.moderation")
+log = logging.getLogger("errata.contributions")
 
 OPEN_STATUSES = ("pending", "verifying", "verified", "failed", "unverified")
 APPROVABLE = ("verified",)
 FORCE_APPROVABLE = ("verified", "failed", "unverified")
-RATE_WINDOW_SECONDS = 60.0
 DUPLICATE_SYMPTOMS = 5
 
 
@@ -56,38 +42,18 @@ class TransitionRefused(ValueError):
     """The submission is not in a state that allows this action."""
 
 
-class RateLimited(RuntimeError):
-    """Too many submissions from one client; try again after `retry_after` seconds."""
-
-    def __init__(self, retry_after: float) -> None:
-        self.retry_after = retry_after
-        super().__init__(f"too many submissions; try again in {int(retry_after)} s")
-
-
-class SubmissionReceipt(BaseModel):
-    """What a contributor gets back: the id, the status and where to follow it."""
-
-    id: str
-    status: str
-    entry_id: str | None
-    duplicate_of: str | None
-    status_url: str
-
-
 def find_duplicate(services: Services, draft: EntryDraft) -> str | None:
     """The id of an existing entry that one of this draft's symptoms confidently matches.
 
     Each symptom is searched on its own (a trace matches a symptom, not a list of them); the
     most confident hit among the first few symptoms wins.
     """
-    if services.index is None:
-        return None
-    from .search import search
-
     best: tuple[float, str] | None = None
     for symptom in draft.symptoms[:DUPLICATE_SYMPTOMS]:
         try:
-            response = search(services.index, services.database, symptom, limit=1)
+            response = services.search(symptom, limit=1)
+        except (SearchInputError, SearchUnavailable):
+            return None
         except Exception:  # duplicate detection must never lose a submission
             log.exception("duplicate search failed")
             return None
@@ -113,18 +79,17 @@ def _snippet_slugs(draft: EntryDraft) -> list[str]:
 def submit(services: Services, data: SubmissionIn, *, client_key: str) -> SubmissionReceipt:
     """Validate, rate-limit, store and queue a submission (SubmissionInvalid, RateLimited)."""
     draft = to_draft(data)
-    duplicate = find_duplicate(services, draft)
-    can_verify, reason = verification_available(services)
     settings = services.settings
+    check_rate(
+        services.database,
+        action="submit",
+        client_key=client_key,
+        per_minute=settings.submission_rate_per_minute,
+        what="submissions",
+    )  # before the duplicate searches: a throttled client costs nothing more
+    duplicate = find_duplicate(services, draft)
+    can_verify, reason = services.verification_available()
     with services.database.write() as session:
-        retry = store.hit_rate_limit(
-            session=session,
-            key=f"submit:{client_key}",
-            limit=settings.submission_rate_per_minute,
-            window_seconds=RATE_WINDOW_SECONDS,
-        )
-        if retry is not None:
-            raise RateLimited(retry)
         entry_id = _unique_entry_id(session, draft.id)
         draft = draft.model_copy(update={"id": entry_id})
         status = "unverified" if not can_verify else "pending"
@@ -150,24 +115,33 @@ def submit(services: Services, data: SubmissionIn, *, client_key: str) -> Submis
         ):
             submission.status = "verifying"
         session.add(submission)
-    wake_harness(services)
+    services.wake_harness()
     return receipt(submission)
 
 
 def receipt(submission: Submission) -> SubmissionReceipt:
     """The public receipt of a submission."""
-    return SubmissionReceipt(
-        id=submission.id,
-        status=submission.status,
-        entry_id=submission.entry_id,
-        duplicate_of=submission.duplicate_of,
-        status_url=f"/submissions/{submission.id}",
+    return SubmissionReceipt.model_validate(
+        {"status_url": f"/submissions/{submission.id}", **submission.model_dump()}
+    )
+
+
+def submission_public(services: Services, submission: Submission) -> SubmissionPublic:
+    """The public view of a submission, with its latest sandbox results."""
+    with services.database.read() as session:
+        runs = store.submission_runs(session=session, submission_id=submission.id)
+    return SubmissionPublic.model_validate(
+        {
+            **submission.model_dump(),
+            "status_url": f"/submissions/{submission.id}",
+            "verification": [SnippetRunPublic.model_validate(run) for run in runs.values()],
+        }
     )
 
 
 def requeue(services: Services, submission_id: str) -> Submission:
     """Queue a submission's snippets again (a maintainer, once the sandbox is back)."""
-    can_verify, reason = verification_available(services)
+    can_verify, reason = services.verification_available()
     if not can_verify:
         raise TransitionRefused(f"cannot verify now: {reason}")
     with services.database.write() as session:
@@ -186,7 +160,7 @@ def requeue(services: Services, submission_id: str) -> Submission:
         )
         if job is None:
             raise TransitionRefused("the verification queue is full; try again later")
-    wake_harness(services)
+    services.wake_harness()
     return submission
 
 
@@ -226,7 +200,7 @@ def approve(services: Services, submission_id: str, *, note: str = "", force: bo
         store.upsert_entry(session=session, draft=draft, from_files=False)
         store.attach_runs_to_entry(session=session, submission_id=submission_id, entry_id=draft.id)
         store.bump_revision(session=session)
-    _refresh_index(services)
+    services.refresh_index()
     return draft.id
 
 
@@ -245,14 +219,3 @@ def reject(services: Services, submission_id: str, *, note: str) -> Submission:
         if submission is None:
             raise _refusal(session, submission_id, "reject")
     return submission
-
-
-def _refresh_index(services: Services) -> None:
-    """Rebuild this process's index now; other processes notice the revision bump."""
-    index = services.index
-    refresh = getattr(index, "refresh_if_changed", None) or getattr(index, "rebuild", None)
-    if callable(refresh):
-        try:
-            refresh(services.database)
-        except Exception:  # the poller will catch up; approval itself is committed
-            log.exception("index refresh after approval failed")

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from .services import Services
+from ..services import Services
 
 
 def get_services(request: Request) -> Services:

@@ -8,28 +8,21 @@ rest for submissions and maintainers. A maintainer (Bearer token) is held by nei
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request
-from pydantic import BaseModel
 
-from . import security, store
+from .. import security
+from ..harness.jobs import QueueFull, UnknownTarget
+from ..models import SLUG_PATTERN
+from ..public import JobPublic, JobQueued
+from ..rate_limits import check_rate
 from .deps import ServicesDep
-from .harness.jobs import JobPublic, QueueFull, UnknownTarget
-from .models import SLUG_PATTERN
 
-router = APIRouter(prefix="/api", tags=["verification"])
+router = APIRouter(tags=["verification"])
 
 EntryId = Annotated[str, Path(max_length=80, pattern=SLUG_PATTERN)]
 JobId = Annotated[str, Path(max_length=40, pattern=r"^[0-9a-f]+$")]
-
-
-class JobQueued(BaseModel):
-    """A verification job was queued; follow it at `/api/jobs/{job_id}`."""
-
-    job_id: str
-    status: str
 
 
 @router.post(
@@ -51,7 +44,13 @@ def verify_entry(entry_id: EntryId, request: Request, services: ServicesDep) -> 
         raise HTTPException(status_code=503, detail="the verification runner is not running")
     queue_limit = None
     if not security.is_maintainer(request, services):
-        _count_request(services, security.client_key(request))
+        check_rate(
+            services.database,
+            action="verify",
+            client_key=security.client_key(request),
+            per_minute=services.settings.verify_rate_per_minute,
+            what="verification requests",
+        )
         queue_limit = max(1, services.settings.verify_queue_size // 2)
     try:
         job = harness.enqueue("entry", entry_id, queue_limit=queue_limit)
@@ -60,23 +59,6 @@ def verify_entry(entry_id: EntryId, request: Request, services: ServicesDep) -> 
     except QueueFull as exc:
         raise HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}) from exc
     return JobQueued(job_id=job.id, status=job.status)
-
-
-def _count_request(services: ServicesDep, client_key: str) -> None:
-    with services.database.write() as session:
-        retry = store.hit_rate_limit(
-            session=session,
-            key=f"verify:{client_key}",
-            limit=services.settings.verify_rate_per_minute,
-            window_seconds=60.0,
-        )
-    if retry is not None:
-        seconds = max(1, math.ceil(retry))
-        raise HTTPException(
-            status_code=429,
-            detail=f"too many verification requests from this client; try again in {seconds} s",
-            headers={"Retry-After": str(seconds)},
-        )
 
 
 @router.get("/jobs/{job_id}", responses={404: {"description": "No job has this id"}})

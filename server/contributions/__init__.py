@@ -1,0 +1,1 @@
+"""Contributions: a submission's validation, its life cycle, and its verification jobs."""

@@ -1,0 +1,150 @@
+"""The MCP tools: search, read, report an outcome, verification status, contribute."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from .. import security, store
+from ..contributions import lifecycle
+from ..contributions.submission import SubmissionIn, SubmissionInvalid
+from ..models import Outcome
+from ..outcomes import (
+    MAX_DETAILS_CHARS,
+    MAX_ENVIRONMENT_CHARS,
+    OutcomeIn,
+    UnknownTargetError,
+    record_outcome,
+)
+from ..public import EntryPublic, OutcomePublic, SearchResponse, SubmissionReceipt
+from ..rate_limits import RateLimited
+from ..search import SearchInputError, SearchUnavailable
+from ..services import Services
+from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, fit_budget
+from .results import (
+    EntryResult,
+    SearchErrorsResult,
+    SearchHit,
+    VerificationStatusResult,
+    provenance,
+    verification_result,
+)
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+REPORT = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
+)
+
+EntryId = Annotated[str, Field(min_length=1, max_length=80, description="An entry id (a slug).")]
+MaxChars = Annotated[
+    int,
+    Field(
+        ge=MIN_MAX_CHARS,
+        le=MAX_MAX_CHARS,
+        description="Size budget of the result's JSON; longer fields are cut with a marker.",
+    ),
+]
+
+
+def _search(services: Services, query: str, limit: int, language: str | None) -> SearchResponse:
+    try:
+        return services.search(query, limit=limit, language=language)
+    except (SearchInputError, SearchUnavailable) as exc:
+        raise ToolError(str(exc)) from exc
+
+
+def _entry(services: Services, entry_id: str) -> EntryPublic:
+    with services.database.read() as session:
+        entry = store.get_entry(session=session, entry_id=entry_id)
+    if entry is None:
+        raise ToolError(f"no entry with id {entry_id!r}; search_errors finds entries by symptom")
+    return entry
+
+
+def _hint(entry_id: str | None = None) -> str:
+    where = f"errata://entries/{entry_id}" if entry_id else "errata://entries/<id>"
+    return f"call get_entry with a larger max_chars or read {where}"
+
+
+def _client_key(ctx: Context | None) -> str:
+    """The rate-limit key of the client calling a tool (its address over HTTP)."""
+    request = getattr(ctx.request_context, "request", None) if ctx is not None else None
+    return security.client_key(request) if request is not None else "mcp-stdio"
+
+
+def register_tools(mcp: MCPServer, services: Services) -> None:
+    @mcp.tool(annotations=READ_ONLY)
+    def search_errors(
+        query: Annotated[str, Field(description="The raw error, trace, log lines or symptom.")],
+        limit: Annotated[int, Field(ge=1, le=10, description="How many matches at most.")] = 3,
+        language: Annotated[
+            str | None, Field(max_length=40, description="Only entries for this language.")
+        ] = None,
+        max_chars: MaxChars = DEFAULT_MAX_CHARS,
+    ) -> SearchErrorsResult:
+        """Find errata entries matching an error: paste the raw trace, log or symptom as it is.
+
+        Returns ranked matches, each with its root cause and fixes (text and code), a score in
+        0..1 and `confident`; `status` is `no_match` when nothing in errata covers the error.
+        """
+        response = _search(services, query, limit, language)
+        hits = [
+            SearchHit(**r.model_dump(), provenance=provenance(r.origin, r.verified))
+            for r in response.results
+        ]
+        result = SearchErrorsResult(
+            status=response.status, query_normalized=response.query_normalized, results=hits
+        )
+        return fit_budget(result, max_chars, hint=_hint(), drop_from="results")
+
+    @mcp.tool(annotations=READ_ONLY)
+    def get_entry(id: EntryId, max_chars: MaxChars = DEFAULT_MAX_CHARS) -> EntryResult:
+        """Read one errata entry whole: symptoms, root cause, every fix with its code and the
+        verification record of each snippet."""
+        entry = _entry(services, id)
+        result = EntryResult(entry=entry, provenance=provenance(entry.origin, entry.verified))
+        return fit_budget(result, max_chars, hint=_hint(id))
+
+    @mcp.tool(annotations=REPORT)
+    def report_outcome(
+        ctx: Context,
+        entry_id: EntryId,
+        fix_id: Annotated[str, Field(min_length=1, max_length=80, description="The fix's id.")],
+        outcome: Outcome,
+        details: Annotated[str | None, Field(max_length=MAX_DETAILS_CHARS)] = None,
+        environment: Annotated[str | None, Field(max_length=MAX_ENVIRONMENT_CHARS)] = None,
+    ) -> OutcomePublic:
+        """Tell errata whether a fix worked for you: outcome is worked, worked_with_changes
+        or did_not_work. Reports are counted on the fix and improve search ranking."""
+        try:
+            report = OutcomeIn(
+                fix_id=fix_id, outcome=outcome, details=details, environment=environment
+            )
+            return record_outcome(services, entry_id, report, client_key=_client_key(ctx))
+        except (UnknownTargetError, RateLimited, ValueError) as exc:
+            raise ToolError(str(exc)) from exc
+
+    @mcp.tool(annotations=READ_ONLY)
+    def verification_status(
+        entry_id: EntryId, max_chars: MaxChars = DEFAULT_MAX_CHARS
+    ) -> VerificationStatusResult:
+        """How an entry's fix snippets fared in errata's sandboxed harness: each snippet's latest
+        run (passed, failed, timeout, error or unverified), its error and measured figures."""
+        result = verification_result(services, _entry(services, entry_id))
+        return fit_budget(result, max_chars, hint=_hint(entry_id))
+
+    @mcp.tool(annotations=REPORT)
+    def submit_entry(submission: SubmissionIn, ctx: Context) -> SubmissionReceipt:
+        """Contribute an entry: title, symptoms, root cause, fixes (each with code and an optional
+        check script), languages, tags, environment, source. Its code runs in errata's sandbox,
+        then a maintainer reviews it; follow it at the returned status_url."""
+        try:
+            return lifecycle.submit(services, submission, client_key=_client_key(ctx))
+        except SubmissionInvalid as exc:
+            raise ToolError(f"invalid submission: {exc}") from exc
+        except RateLimited as exc:
+            raise ToolError(str(exc)) from exc
