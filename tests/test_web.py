@@ -390,7 +390,7 @@ def test_a_chunked_body_is_cut_off_at_the_limit(live: str) -> None:
 def test_templates_carry_no_inline_style_handler_or_script() -> None:
     from server.config import REPO_ROOT
 
-    server = REPO_ROOT / "server"
+    server = REPO_ROOT / "server" / "web"
     assert {p.name for p in (server / "static").iterdir()} >= {"style.css", "app.js", "code.css"}
     for template in (server / "templates").glob("*.html"):
         text = template.read_text(encoding="utf-8")
