@@ -16,8 +16,20 @@ from .models import Origin, RunStatus, SnippetKind, UtcDatetime
 # --- Public models: what leaves the service ------------------------------------------------
 
 
+class ReviewFlagPublic(BaseModel):
+    """A construct the static review flagged in a snippet or its check (harness/review.py)."""
+
+    file: str
+    line: int
+    code: str
+    message: str
+
+
 class VerificationPublic(BaseModel):
-    """The latest harness record of a snippet; `stale` when the snippet or check changed."""
+    """The latest harness record of a snippet; `stale` when the snippet or check changed.
+
+    `status` is explained, with the words surfaces show, in server/verdicts.py.
+    """
 
     status: RunStatus
     stale: bool = False
@@ -29,6 +41,7 @@ class VerificationPublic(BaseModel):
     sandbox_version: str = ""
     code_hash: str = ""
     verified_at: UtcDatetime | None = None
+    flags: list[ReviewFlagPublic] = PydanticField(default_factory=list)
 
 
 class SnippetPublic(BaseModel):

@@ -15,6 +15,7 @@ from . import store
 from .harness.verify import SnippetOutcome, SnippetTask, TargetKind, register_target
 from .models import EntryDraft, Job, Submission
 from .services import Services
+from .verdicts import submission_status
 
 
 def verification_available(services: Services) -> tuple[bool, str]:
@@ -74,20 +75,11 @@ def _load_submission(session: Session, submission_id: str) -> list[SnippetTask] 
     ]
 
 
-def verdict(statuses: list[str]) -> str:
-    """A submission's status from its snippets' run statuses."""
-    if statuses and all(s == "passed" for s in statuses):
-        return "verified"
-    if any(s in ("failed", "timeout", "error") for s in statuses):
-        return "failed"
-    return "unverified"
-
-
 def _verification_done(session: Session, job: Job, outcomes: list[SnippetOutcome]) -> None:
     store.transition_submission(
         session=session,
         submission_id=job.target_id,
-        to=verdict([o.status for o in outcomes]),
+        to=submission_status([(o.status, o.flags) for o in outcomes]),
         allowed_from=("pending", "verifying"),
     )
 

@@ -278,7 +278,7 @@ def sandbox() -> Sandbox:
 
 def run(sandbox: Sandbox, code: str, timeout: float = 10.0) -> str:
     result = sandbox.run(textwrap.dedent(code), None, timeout=timeout)
-    assert result.status == "passed", (result.error, result.stderr[-2000:])
+    assert result.status == "ran_without_error", (result.error, result.stderr[-2000:])
     return result.stdout
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from .. import store
 from ..db import Database
 from ..models import Job, Snippet, snippet_hash
+from .review import review
 
 log = logging.getLogger("errata.harness")
 
@@ -48,6 +49,10 @@ class SnippetTask:
         """The hash its record is keyed by."""
         return snippet_hash(self.code, self.check_code)
 
+    def flags(self) -> list[dict[str, Any]]:
+        """The static review's flags of the snippet and its check, as stored with the run."""
+        return [flag.as_dict() for flag in review(self.code, self.check_code)]
+
     @classmethod
     def of(cls, snippet: Snippet) -> SnippetTask:
         """The task for a stored snippet."""
@@ -76,6 +81,7 @@ class SnippetOutcome:
     stderr: str = ""
     python_version: str = ""
     sandbox_version: str = ""
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
     def public(self) -> dict[str, Any]:
         """The outcome as JSON-ready data (output left out: it can be large)."""
@@ -134,7 +140,16 @@ def _unverified(task: SnippetTask, reason: str, sandbox_version: str = "") -> Sn
 def verify_snippet(
     sandbox: SandboxLike | None, task: SnippetTask, *, timeout: float
 ) -> SnippetOutcome:
-    """Run one snippet with its check in the sandbox; fail closed when it is unavailable."""
+    """Run one snippet with its check in the sandbox (fail closed when it is unavailable),
+    with the static review's flags of both."""
+    outcome = _run_snippet(sandbox, task, timeout=timeout)
+    outcome.flags = task.flags()
+    return outcome
+
+
+def _run_snippet(
+    sandbox: SandboxLike | None, task: SnippetTask, *, timeout: float
+) -> SnippetOutcome:
     from .sandbox import SandboxUnavailable
 
     if sandbox is None or not sandbox.available:

@@ -45,6 +45,8 @@ def fix_brief(fix: FixRow) -> FixBrief:
         status = "failed"
     elif passed and len(passed) == len(snippets):
         status = "passed"
+    elif snippets and all(s.status in ("passed", "ran_without_error") for s in current):
+        status = "ran_without_error" if len(current) == len(snippets) else "unverified"
     shown = (passed or snippets)[0] if snippets else None
     return FixBrief(
         id=fix.slug,

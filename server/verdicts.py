@@ -1,0 +1,64 @@
+"""What a verification run showed, in the words every surface uses, and what it counts for.
+
+Run statuses (models.RunStatus): `passed` (a check ran to its end and said so on the run's
+verdict channel), `ran_without_error` (a snippet with no check ran to its end: nothing was
+checked), `failed`, `timeout`, `error`, `unverified` (nothing ran). A run also carries the
+static review's flags (harness/review.py).
+
+Who has looked: an entry's code was read by a maintainer before it became an entry (curated
+files are reviewed in the repository, contributed ones approved in moderation), so a flag on
+an entry's run is shown but withholds nothing. A submission's run has not been looked at: a
+flag holds it as `flagged` until a maintainer decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+FAILING = ("failed", "timeout", "error")
+
+
+class Shown(StrEnum):
+    """What a fix's run showed, said the same way on every surface."""
+
+    ERRATA_CHECK_PASSED = "errata's check passed"
+    CONTRIBUTOR_CHECK_PASSED = "the contributor's check passed"
+    RAN_WITHOUT_ERROR = "ran without error"
+
+
+def counts_as_passed(status: str, flags: Sequence[Any] = (), *, reviewed: bool = True) -> bool:
+    """A run that verifies its snippet: its check passed, and any flag was looked at."""
+    return status == "passed" and (reviewed or not flags)
+
+
+def shown(
+    status: str, origin: str, flags: Sequence[Any] = (), *, reviewed: bool = True
+) -> Shown | None:
+    """What a current run showed (None: nothing that can be claimed, or not yet looked at)."""
+    if flags and not reviewed:
+        return None
+    if status == "ran_without_error":
+        return Shown.RAN_WITHOUT_ERROR
+    if status != "passed":
+        return None
+    return Shown.ERRATA_CHECK_PASSED if origin == "curated" else Shown.CONTRIBUTOR_CHECK_PASSED
+
+
+def submission_status(runs: Sequence[tuple[str, Sequence[Any]]]) -> str:
+    """A submission's status from its snippets' (run status, flags), none looked at yet.
+
+    failed > flagged (a maintainer must look) > verified (every check passed) >
+    ran_without_error (every snippet ran, some had no check) > unverified (nothing ran).
+    """
+    statuses = [status for status, _ in runs]
+    if any(status in FAILING for status in statuses):
+        return "failed"
+    if any(flags for _, flags in runs):
+        return "flagged"
+    if statuses and all(status == "passed" for status in statuses):
+        return "verified"
+    if statuses and all(s in ("passed", "ran_without_error") for s in statuses):
+        return "ran_without_error"
+    return "unverified"
