@@ -140,3 +140,46 @@ def test_deeply_nested_figures_are_a_clear_failure_not_a_crash(sandbox: Sandbox)
     result = run(sandbox, "x = 1\n", check)
     assert result.status == "failed"
     assert "FigureError" in result.error and "nested" in result.error
+
+
+def test_only_the_last_16_kib_of_each_stream_is_kept(sandbox: Sandbox) -> None:
+    code = """
+        import sys
+        for i in range(3000):
+            print(f"line {i:05d} " + "x" * 40)
+            print(f"err {i:05d}", file=sys.stderr)
+        print("END")
+    """
+    result = run(sandbox, code)
+    assert result.status == "ran_without_error", result.error
+    for text in (result.stdout, result.stderr):
+        assert len(text.encode()) <= 16 * 1024 + 100
+        assert text.startswith("[... ") and "earlier bytes not kept]\n" in text
+    assert result.stdout.endswith("END\n") and "line 02999" in result.stdout
+    assert "err 02999" in result.stderr and "err 00000" not in result.stderr
+
+
+def test_the_root_and_dev_take_no_writes_and_the_run_ends_cleanly(sandbox: Sandbox) -> None:
+    code = """
+        import errno
+        for path in ("/fill", "/dev/fill", "/usr/fill"):
+            try:
+                with open(path, "wb") as out:
+                    out.write(b"x" * (1 << 20))
+                print(path, "written")
+            except OSError as exc:
+                print(path, "refused", errno.errorcode[exc.errno])
+        with open("/dev/null", "wb") as sink:  # devices still work
+            sink.write(b"x" * (1 << 20))
+        with open("/tmp/fine", "wb") as out:
+            out.write(b"x" * (1 << 20))
+        print("done")
+    """
+    result = run(sandbox, code)
+    assert result.status == "ran_without_error", (result.error, result.stderr)
+    assert result.stdout.splitlines() == [
+        "/fill refused EROFS",
+        "/dev/fill refused EROFS",
+        "/usr/fill refused EROFS",
+        "done",
+    ]
