@@ -24,16 +24,9 @@ RunStatus = Literal["passed", "ran_without_error", "failed", "timeout", "error",
 Outcome = Literal["worked", "worked_with_changes", "did_not_work"]
 JobStatus = Literal["queued", "running", "done", "error"]
 SubmissionStatus = Literal[
-    "pending",
-    "verifying",
-    "verified",
-    "ran_without_error",
-    "flagged",
-    "failed",
-    "unverified",
-    "approved",
-    "rejected",
-]
+    "pending", "verifying", "verified", "ran_without_error", "flagged", "failed", "unverified",
+    "approved", "rejected",
+]  # fmt: skip
 
 
 def utcnow() -> datetime:

@@ -11,8 +11,9 @@ nothing runs: contributed code never runs outside the sandbox. A maintainer appr
 (it becomes an entry, searchable at once) or rejects it with a note.
 
 Approving anything but a verified submission (one that failed, was flagged, had no check or
-could not be verified) is refused unless the maintainer passes `force=True`: an entry that says its code was checked must have
-been checked, and overriding that is a deliberate, recorded act (the note says why).
+could not be verified) is refused unless the maintainer passes `force=True`: an entry that
+says its code was checked must have been checked, and overriding that is a deliberate,
+recorded act (the note says why).
 """
 
 from __future__ import annotations

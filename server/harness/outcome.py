@@ -1,4 +1,4 @@
-"""Read a sandboxed run's output under its deadline and cap, and say what happened."""
+"""A sandboxed run: what it may use, its output read under deadline and cap, what happened."""
 
 from __future__ import annotations
 
@@ -9,12 +9,47 @@ import selectors
 import signal
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .verdict import Verdict, VerdictChannel
 
 TRACEBACK_FILE = re.compile(r'^\s*File "(?:/tmp/)?([^"]+)", line (\d+)')
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run may use."""
+
+    memory_mb: int = 256
+    pids: int = 512
+    cpus: float = 1.0  # per run; all runs together are capped at `total_cpus`
+    total_cpus: float = 1.0
+    output_bytes: int = 1_048_576  # per stream: read past this, the run is killed
+    kept_output_bytes: int = 16 * 1024  # per stream: the tail kept in the record
+    tmp_bytes: int = 64 * 1_048_576
+    file_bytes: int = 16 * 1_048_576
+    open_files: int = 256
+
+
+@dataclass
+class SandboxResult:
+    """What happened in one run."""
+
+    status: str  # passed | ran_without_error | failed | timeout | error
+    exit_code: int | None
+    duration_ms: float
+    stdout: str
+    stderr: str
+    figures: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    python_version: str = ""
+    sandbox_version: str = ""
+    run_id: str = ""  # names the run's cgroups, which are gone when `run` returns
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
 
 
 @dataclass
@@ -147,7 +182,7 @@ def summarize(
     returncode: int | None,
     *,
     timeout: float,
-    limits: Any,
+    limits: Limits,
     oom_kills: int,
     pids_hits: int,
     verdict: Verdict,

@@ -25,12 +25,12 @@ import secrets
 import shutil
 import subprocess
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import cgroups
-from .outcome import Collected, collect_output, summarize
+from .outcome import Collected, Limits, SandboxResult, collect_output, summarize
 from .verdict import Verdict, VerdictChannel
 
 HERE = Path(__file__).resolve().parent
@@ -42,41 +42,6 @@ _run_numbers = itertools.count(1)
 
 class SandboxUnavailable(RuntimeError):
     """The sandbox could not be set up here; no code is run."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one run may use."""
-
-    memory_mb: int = 256
-    pids: int = 512
-    cpus: float = 1.0  # per run; all runs together are capped at `total_cpus`
-    total_cpus: float = 1.0
-    output_bytes: int = 1_048_576  # per stream: read past this, the run is killed
-    kept_output_bytes: int = 16 * 1024  # per stream: the tail kept in the record
-    tmp_bytes: int = 64 * 1_048_576
-    file_bytes: int = 16 * 1_048_576
-    open_files: int = 256
-
-
-@dataclass
-class SandboxResult:
-    """What happened in one run."""
-
-    status: str  # passed | ran_without_error | failed | timeout | error
-    exit_code: int | None
-    duration_ms: float
-    stdout: str
-    stderr: str
-    figures: dict[str, Any] = field(default_factory=dict)
-    error: str = ""
-    python_version: str = ""
-    sandbox_version: str = ""
-    run_id: str = ""  # names the run's cgroups, which are gone when `run` returns
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
 
 
 class Sandbox:
