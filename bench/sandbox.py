@@ -40,7 +40,7 @@ def _sandboxed(box: Sandbox) -> float:
     started = time.perf_counter()
     result = box.run("print(1)", None, timeout=10)
     elapsed = (time.perf_counter() - started) * 1000
-    if result.status != "passed" or result.stdout != "1\n":
+    if result.status != "ran_without_error" or result.stdout != "1\n":
         raise SystemExit(f"sandboxed print(1) did not pass: {result}")
     return elapsed
 

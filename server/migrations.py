@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
 from . import models
@@ -33,8 +33,18 @@ def _initial_schema(connection: Connection) -> None:
     connection.execute(text("INSERT INTO meta (key, value) VALUES ('index_revision', 1)"))
 
 
+def _run_flags(connection: Connection) -> None:
+    # A database made by migration 1 from today's models has the column already.
+    columns = {c["name"] for c in inspect(connection).get_columns("verificationrun")}
+    if "flags" not in columns:
+        connection.execute(
+            text("ALTER TABLE verificationrun ADD COLUMN flags JSON NOT NULL DEFAULT '[]'")
+        )
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
+    (2, "static review flags on verification runs", _run_flags),
 ]
 
 

@@ -19,12 +19,14 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Origin = Literal["curated", "contributed"]
 SnippetKind = Literal["published", "correction"]
-RunStatus = Literal["passed", "failed", "timeout", "error", "unverified"]
+# What each status means, and the words surfaces show for it: server/verdicts.py.
+RunStatus = Literal["passed", "ran_without_error", "failed", "timeout", "error", "unverified"]
 Outcome = Literal["worked", "worked_with_changes", "did_not_work"]
 JobStatus = Literal["queued", "running", "done", "error"]
 SubmissionStatus = Literal[
-    "pending", "verifying", "verified", "failed", "unverified", "approved", "rejected"
-]
+    "pending", "verifying", "verified", "ran_without_error", "flagged", "failed", "unverified",
+    "approved", "rejected",
+]  # fmt: skip
 
 
 def utcnow() -> datetime:
@@ -180,7 +182,9 @@ class VerificationRun(SQLModel, table=True):
     """What happened when the harness ran one snippet with its check.
 
     Runs are keyed by (entry, snippet slug, code hash), not by snippet row, so reloading an
-    entry keeps its history and a changed snippet or check makes its latest run stale.
+    entry keeps its latest record and a changed snippet or check makes it stale; recording a
+    run for new code drops the runs of older code. `flags` are the static review's findings
+    (harness/review.py), `[{file, line, code, message}]`; stdout and stderr keep their tails.
     """
 
     __table_args__ = (Index("ix_run_snippet", "entry_id", "snippet_slug", "created_at"),)
@@ -198,6 +202,7 @@ class VerificationRun(SQLModel, table=True):
     stderr: str = _text_column()
     python_version: str = Field(default="", max_length=40)
     sandbox_version: str = Field(default="", max_length=120)
+    flags: list[dict[str, Any]] = _json_column()
     created_at: datetime = _time_column()
 
 

@@ -16,8 +16,20 @@ from .models import JobStatus, Origin, Outcome, RunStatus, SnippetKind, UtcDatet
 # --- Public models: what leaves the service ------------------------------------------------
 
 
+class ReviewFlagPublic(BaseModel):
+    """A construct the static review flagged in a snippet or its check (harness/review.py)."""
+
+    file: str
+    line: int
+    code: str
+    message: str
+
+
 class VerificationPublic(BaseModel):
-    """The latest harness record of a snippet; `stale` when the snippet or check changed."""
+    """The latest harness record of a snippet; `stale` when the snippet or check changed.
+
+    `status` is explained, with the words surfaces show, in server/verdicts.py.
+    """
 
     model_config = ConfigDict(from_attributes=True)
     status: RunStatus
@@ -32,6 +44,7 @@ class VerificationPublic(BaseModel):
     verified_at: UtcDatetime | None = PydanticField(
         default=None, validation_alias=AliasChoices("verified_at", "created_at")
     )
+    flags: list[ReviewFlagPublic] = PydanticField(default_factory=list)
 
 
 class SnippetPublic(BaseModel):

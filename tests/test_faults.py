@@ -147,7 +147,7 @@ def test_a_job_whose_server_was_killed_is_finished_by_another_process_after_its_
                 return body if body["status"] not in ("pending", "verifying") else None
 
             done = wait_for(finished, deadline_s=90, every=0.5, what="the job finishing on B")
-        assert done["status"] == "verified", done
+        assert done["status"] == "ran_without_error", done  # it has no check
         with database.read() as session:
             final = session.get(Job, job.id)
         assert final is not None and final.status == "done" and final.attempts == 2

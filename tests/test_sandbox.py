@@ -85,7 +85,7 @@ def test_a_snippet_and_its_check_pass_and_the_figures_come_back(sandbox: Sandbox
 
 def test_a_snippet_without_check_is_the_program_itself(sandbox: Sandbox) -> None:
     result = run(sandbox, "import sys\nprint('hello', sys.argv[0])\n")
-    assert result.status == "passed"
+    assert result.status == "ran_without_error"
     assert result.stdout == "hello /tmp/snippet.py\n"
 
 
@@ -266,7 +266,7 @@ def test_writes_outside_the_temp_folder_never_reach_the_host(
             f.write(b"0" * 1000)
     """
     result = run(sandbox, code)
-    assert result.status == "passed", result.stderr
+    assert result.status == "ran_without_error", result.stderr
     for target in targets:
         assert not target.exists(), f"{target} was written on the host"
 
@@ -303,7 +303,7 @@ def test_the_database_file_and_the_servers_environment_stay_unreadable(
         print(glob.glob("/root/*") + glob.glob("/work/*") + glob.glob("/home/*"))
     """
     result = run(sandbox, code)
-    assert result.status == "passed", result.stderr
+    assert result.status == "ran_without_error", result.stderr
     assert "blocked db FileNotFoundError" in result.stdout
     assert "blocked sqlite" in result.stdout
     output = result.stdout + result.stderr
@@ -336,7 +336,7 @@ def test_a_detached_grandchild_does_not_survive_the_run(sandbox: Sandbox) -> Non
         time.sleep(0.02)
     runner.join()
     assert seen_during_run, "the grandchild was never seen running"
-    assert results[0].status == "passed", results[0].stderr
+    assert results[0].status == "ran_without_error", results[0].stderr
     assert "grandchild started" in results[0].stdout
     assert "parent done" in results[0].stdout
     assert processes_with(marker) == []

@@ -11,8 +11,8 @@ from sqlmodel import Session
 from .. import store
 from ..db import Database
 from ..harness.verify import SnippetResult, SnippetTask, TargetKind
-from ..models import EntryDraft, Job, SubmissionStatus
-from ..verdicts import combined_status
+from ..models import EntryDraft, Job
+from ..verdicts import submission_status
 
 
 def _load_submission(session: Session, submission_id: str) -> list[SnippetTask] | None:
@@ -29,19 +29,11 @@ def _load_submission(session: Session, submission_id: str) -> list[SnippetTask] 
     ]
 
 
-def verdict(statuses: list[str]) -> SubmissionStatus:
-    """A submission's status from its snippets' run statuses."""
-    combined = combined_status(statuses)
-    if combined == "passed":
-        return "verified"
-    return "failed" if combined == "failed" else "unverified"
-
-
 def _verification_done(session: Session, job: Job, results: list[SnippetResult]) -> None:
     store.transition_submission(
         session=session,
         submission_id=job.target_id,
-        to=verdict([o.status for o in results]),
+        to=submission_status([(r.status, r.flags) for r in results]),
         allowed_from=("pending", "verifying"),
     )
 

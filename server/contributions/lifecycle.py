@@ -1,4 +1,8 @@
-"""The life of a submission: pending -> verifying -> verified | failed | unverified -> decided.
+"""The life of a submission: pending -> verifying -> a verdict -> decided.
+
+The verdicts (server/verdicts.py): verified (every check passed), ran_without_error (some
+snippet had no check), flagged (the static review found code that can tamper with its run: a
+maintainer must look), failed, unverified (nothing ran).
 
 A submission is validated (`submission.to_draft`), checked for a duplicate among existing
 entries, stored, and queued for the sandboxed harness in the same transaction, so nothing
@@ -6,9 +10,10 @@ acknowledged is lost. When the sandbox is off or unavailable it is marked "unver
 nothing runs: contributed code never runs outside the sandbox. A maintainer approves it
 (it becomes an entry, searchable at once) or rejects it with a note.
 
-Approving a submission that failed verification, or that could not be verified, is refused
-unless the maintainer passes `force=True`: an entry that says its code was checked must have
-been checked, and overriding that is a deliberate, recorded act (the note says why).
+Approving anything but a verified submission (one that failed, was flagged, had no check or
+could not be verified) is refused unless the maintainer passes `force=True`: an entry that
+says its code was checked must have been checked, and overriding that is a deliberate,
+recorded act (the note says why).
 """
 
 from __future__ import annotations
@@ -28,9 +33,17 @@ from .submission import SubmissionIn, SubmissionInvalid, to_draft
 
 log = logging.getLogger("errata.contributions")
 
-OPEN_STATUSES = ("pending", "verifying", "verified", "failed", "unverified")
+OPEN_STATUSES = (
+    "pending",
+    "verifying",
+    "verified",
+    "ran_without_error",
+    "flagged",
+    "failed",
+    "unverified",
+)
 APPROVABLE = ("verified",)
-FORCE_APPROVABLE = ("verified", "failed", "unverified")
+FORCE_APPROVABLE = ("verified", "ran_without_error", "flagged", "failed", "unverified")
 DUPLICATE_SYMPTOMS = 5
 
 
@@ -180,7 +193,7 @@ def approve(services: Services, submission_id: str, *, note: str = "", force: bo
         current = store.get_submission(session=session, submission_id=submission_id)
         if current is None:
             raise SubmissionNotFound(f"no submission with id {submission_id!r}")
-        if current.status in ("failed", "unverified") and not force:
+        if current.status in FORCE_APPROVABLE and current.status not in APPROVABLE and not force:
             raise TransitionRefused(
                 f"this submission is {current.status}: approve it anyway only with force"
             )

@@ -5,12 +5,16 @@ no groups) -> `bwrap` (every namespace unshared, nested user namespaces disabled
 /usr with an empty /usr/local, a fresh size-capped /tmp holding the files, seccomp deny-list)
 -> Debian's `/usr/bin/python3 -I -S`. The harness enforces the wall deadline and the output
 cap, and kills everything in the run's cgroups afterwards. A self-test at startup decides
-`available`; when it fails, `run` refuses: nothing ever runs outside the sandbox.
+`available`; when it fails, `run` refuses: nothing ever runs outside the sandbox. The root
+and /dev are read-only (only /tmp and /dev/shm take writes, each size-capped).
 
-Statuses: passed (exit 0); failed (non-zero exit: an exception, a failed assertion);
-timeout (wall deadline or CPU time limit); error (killed at the memory or output limit, or the
-sandbox itself failed). `error` holds the traceback's last line with its file and line, or the
-limit that was hit ("killed: memory limit 256 MiB").
+Statuses: passed (the check ran to its end and said so on the run's verdict channel, see
+boot.py); ran_without_error (a snippet with no check ran to its end: nothing was checked);
+failed (anything else: an exception, a failed assertion, an early exit whatever its code, a
+refused verdict record); timeout (wall deadline or CPU time limit); error (killed at the memory
+or output limit, or the sandbox itself failed). `error` holds the traceback's last line with
+its file and line, or the limit that was hit ("killed: memory limit 256 MiB"). Only the last
+`kept_output_bytes` of stdout and stderr are kept.
 """
 
 from __future__ import annotations
@@ -21,14 +25,14 @@ import secrets
 import shutil
 import subprocess
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
 from . import cgroups
-from .errata_check import parse_figures
-from .run_output import Collected, collect_output, summarize
+from .run_output import Collected, Limits, SandboxResult, collect_output, summarize
+from .verdict import Verdict, VerdictChannel
 
 HERE = Path(__file__).resolve().parent
 PYTHON = "/usr/bin/python3"
@@ -39,40 +43,6 @@ _run_numbers = itertools.count(1)
 
 class SandboxUnavailable(RuntimeError):
     """The sandbox could not be set up here; no code is run."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one run may use."""
-
-    memory_mb: int = 256
-    pids: int = 512
-    cpus: float = 1.0  # per run; all runs together are capped at `total_cpus`
-    total_cpus: float = 1.0
-    output_bytes: int = 1_048_576  # per stream
-    tmp_bytes: int = 64 * 1_048_576
-    file_bytes: int = 16 * 1_048_576
-    open_files: int = 256
-
-
-@dataclass
-class SandboxResult:
-    """What happened in one run."""
-
-    status: str  # passed | failed | timeout | error
-    exit_code: int | None
-    duration_ms: float
-    stdout: str
-    stderr: str
-    figures: dict[str, Any] = field(default_factory=dict)
-    error: str = ""
-    python_version: str = ""
-    sandbox_version: str = ""
-    run_id: str = ""  # names the run's cgroups, which are gone when `run` returns
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
 
 
 class Sandbox:
@@ -146,7 +116,7 @@ class Sandbox:
         finally:
             self.available = False
         lines = probe.stdout.split()
-        if probe.status != "passed" or len(lines) != 2 or lines[0] != "ok":
+        if probe.status != "ran_without_error" or len(lines) != 2 or lines[0] != "ok":
             detail = probe.error or probe.stderr.strip()[-300:] or probe.stdout.strip()[-300:]
             raise SandboxUnavailable(f"sandbox self-test failed: {detail}")
         self.python_version = lines[1]
@@ -168,6 +138,7 @@ class Sandbox:
         if check_code is not None:
             files["check.py"] = check_code.encode("utf-8", errors="surrogatepass")
         program = "/tmp/check.py" if check_code is not None else "/tmp/snippet.py"
+        channel = VerdictChannel("passed" if check_code is not None else "ran_without_error")
         name = f"run-{os.getpid()}-{next(_run_numbers)}-{secrets.token_hex(4)}"
         limits = self.limits
         cgroups.create_run(
@@ -183,32 +154,41 @@ class Sandbox:
             for filename, data in files.items():
                 fds.append(_memfd(filename, data))
                 file_args += ["--file", str(fds[-1]), f"/tmp/{filename}"]
+            command = [*file_args, program, *map(str, channel.child_fds())]
             proc = subprocess.Popen(
-                self._argv(name, timeout, seccomp_fd, file_args, program),
+                self._argv(name, timeout, seccomp_fd, command),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 env={},
                 close_fds=True,
-                pass_fds=fds,
+                pass_fds=[*fds, *channel.child_fds()],
                 start_new_session=True,
             )
             for fd in fds:
                 os.close(fd)
             fds.clear()
-            collected = collect_output(proc, started + timeout, limits.output_bytes)
+            channel.started()
+            collected = collect_output(
+                proc,
+                started + timeout,
+                limits.output_bytes,
+                kept=limits.kept_output_bytes,
+                channel=channel,
+            )
             hits = cgroups.memory_oom_kills(name), cgroups.pids_limit_hits(name)
         finally:  # also on errors and interrupts: nothing of the run survives it
             for fd in fds:
                 os.close(fd)
+            channel.close()
             cgroups.destroy_run(name)
             if proc is not None:
                 _reap(proc)
-        return self._result(name, collected, proc.returncode, started, timeout, hits)
+        run = _Run(name, collected, proc.returncode, started, timeout, hits)
+        return self._result(run, channel.finish(), channel.expected)
 
-    def _argv(
-        self, name: str, timeout: float, seccomp_fd: int, file_args: list[str], program: str
-    ) -> list[str]:
+    def _argv(self, name: str, timeout: float, seccomp_fd: int, command: list[str]) -> list[str]:
+        """The command line of one run; `command` is the --file arguments, then boot's."""
         limits, tools = self.limits, self._tools
         cpu_seconds = max(1, int(timeout) + 1)
         return [
@@ -226,44 +206,52 @@ class Sandbox:
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(limits.tmp_bytes), "--tmpfs", "/dev/shm",
             "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-            *file_args,
+            *command[:-3],
+            # the root's and /dev's own tmpfs take no writes (no size cap of their own)
+            "--remount-ro", "/dev", "--remount-ro", "/",
             "--unshare-all", "--unshare-user", "--disable-userns",
             "--die-with-parent", "--new-session",
             "--clearenv", "--setenv", "PATH", "/usr/bin", "--setenv", "HOME", "/tmp",
             "--setenv", "LANG", "C.UTF-8",
             "--chdir", "/tmp", "--seccomp", str(seccomp_fd),
-            PYTHON, "-I", "-S", "/tmp/boot.py", program,
+            PYTHON, "-I", "-S", "/tmp/boot.py", *command[-3:],
         ]  # fmt: skip
 
-    def _result(
-        self,
-        name: str,
-        collected: Collected,
-        returncode: int | None,
-        started: float,
-        timeout: float,
-        hits: tuple[int, int],
-    ) -> SandboxResult:
+    def _result(self, run: _Run, verdict: Verdict, expected: str) -> SandboxResult:
         status, error = summarize(
-            collected,
-            returncode,
-            timeout=timeout,
+            run.collected,
+            run.returncode,
+            timeout=run.timeout,
             limits=self.limits,
-            oom_kills=hits[0],
-            pids_hits=hits[1],
+            oom_kills=run.hits[0],
+            pids_hits=run.hits[1],
+            verdict=verdict,
+            expected=expected,
         )
         return SandboxResult(
             status=status,
-            exit_code=returncode,
-            duration_ms=round((time.monotonic() - started) * 1000, 1),
-            stdout=collected.stdout,
-            stderr=collected.stderr,
-            figures=parse_figures(collected.stdout),
+            exit_code=run.returncode,
+            duration_ms=round((time.monotonic() - run.started) * 1000, 1),
+            stdout=run.collected.stdout,
+            stderr=run.collected.stderr,
+            figures=verdict.figures if status == expected else {},
             error=error,
             python_version=self.python_version,
             sandbox_version=self.version,
-            run_id=name,
+            run_id=run.name,
         )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What a finished run left for its result."""
+
+    name: str
+    collected: Collected
+    returncode: int | None
+    started: float
+    timeout: float
+    hits: tuple[int, int]
 
 
 def _reap(proc: subprocess.Popen[bytes]) -> None:

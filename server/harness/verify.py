@@ -19,7 +19,8 @@ from sqlmodel import Session
 from .. import store
 from ..db import Database
 from ..models import Job, Snippet, snippet_hash
-from .sandbox import SandboxResult
+from .review import review
+from .run_output import SandboxResult
 
 log = logging.getLogger("errata.harness")
 
@@ -50,6 +51,10 @@ class SnippetTask:
         """The hash its record is keyed by."""
         return snippet_hash(self.code, self.check_code)
 
+    def flags(self) -> list[dict[str, Any]]:
+        """The static review's flags of the snippet and its check, as stored with the run."""
+        return [flag.as_dict() for flag in review(self.code, self.check_code)]
+
     @classmethod
     def of(cls, snippet: Snippet) -> SnippetTask:
         """The task for a stored snippet."""
@@ -78,6 +83,7 @@ class SnippetResult:
     stderr: str = ""
     python_version: str = ""
     sandbox_version: str = ""
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
     def public(self) -> dict[str, Any]:
         """The run as JSON-ready data (output left out: it can be large)."""
@@ -130,7 +136,16 @@ def _unverified(task: SnippetTask, reason: str, sandbox_version: str = "") -> Sn
 def verify_snippet(
     sandbox: SandboxLike | None, task: SnippetTask, *, timeout: float
 ) -> SnippetResult:
-    """Run one snippet with its check in the sandbox; fail closed when it is unavailable."""
+    """Run one snippet with its check in the sandbox (fail closed when it is unavailable),
+    with the static review's flags of both."""
+    result = _run_snippet(sandbox, task, timeout=timeout)
+    result.flags = task.flags()
+    return result
+
+
+def _run_snippet(
+    sandbox: SandboxLike | None, task: SnippetTask, *, timeout: float
+) -> SnippetResult:
     from .sandbox import SandboxUnavailable
 
     if sandbox is None or not sandbox.available:

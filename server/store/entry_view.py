@@ -48,6 +48,7 @@ def run_fields(run: VerificationRun) -> dict[str, Any]:
         "sandbox_version": run.sandbox_version,
         "code_hash": run.code_hash,
         "verified_at": run.created_at,
+        "flags": run.flags,
     }
 
 

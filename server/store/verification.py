@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, func, or_, select
 
 from ..models import Entry, Fix, Job, Snippet, VerificationRun, utcnow
@@ -33,7 +34,11 @@ def record_run(
     submission_id: str | None = None,
     **fields: Any,
 ) -> VerificationRun:
-    """Store what happened when one snippet ran with its check (fields: error, figures...)."""
+    """Store what happened when one snippet ran with its check (fields: error, figures...).
+
+    The snippet's runs for other code (an older snippet or check) are dropped: only the
+    current code's runs are kept.
+    """
     run = VerificationRun(
         entry_id=entry_id,
         submission_id=submission_id,
@@ -45,7 +50,25 @@ def record_run(
     )
     session.add(run)
     session.flush()
+    _prune_other_code(session, run)
     return run
+
+
+def _prune_other_code(session: Session, run: VerificationRun) -> None:
+    if run.entry_id is not None:
+        target = col(VerificationRun.entry_id) == run.entry_id
+    elif run.submission_id is not None:
+        target = col(VerificationRun.submission_id) == run.submission_id
+    else:
+        return
+    session.exec(
+        delete(VerificationRun).where(
+            target,
+            col(VerificationRun.snippet_slug) == run.snippet_slug,
+            col(VerificationRun.code_hash) != run.code_hash,
+            col(VerificationRun.id) < run.id,
+        )
+    )
 
 
 def queue_depth(*, session: Session) -> int:
