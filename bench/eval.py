@@ -5,7 +5,10 @@ and runs the real `search()` for every case; figures per file and overall.
 
     python bench/eval.py                 # figures with the shipped calibration
     python bench/eval.py --holdout-dev   # also the tuning sets (cases*.jsonl + holdout-dev)
-    python bench/eval.py --show-misses   # print every case that went wrong
+    python bench/eval.py --show-misses   # print every case that went wrong (never unseen test)
+
+The unseen real cases (unseen-*.jsonl) split by project (bench/unseen.py): the tables of the
+tuning part and of the never-tuned test part are printed; misses only ever of the tuning part.
 
 The calibration (weights and threshold) is fitted by `python bench/calibrate.py`.
 
@@ -31,6 +34,9 @@ from server.db import Database  # noqa: E402
 from server.entry_files import EntryError, parse_entry  # noqa: E402
 from server.migrations import migrate  # noqa: E402
 from server.search import CONFIDENT_THRESHOLD, SearchIndex, search  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from unseen import print_table, unseen_cases  # noqa: E402
 
 EVAL_DIR = ROOT / "bench" / "eval"
 HOLDOUT = EVAL_DIR / "holdout.jsonl"
@@ -175,14 +181,19 @@ def main() -> int:
     sets = {path.name: load_cases(path) for path in files}
     if args.holdout_dev:
         sets["holdout-dev"] = holdout_cases("dev")
+    tune, test = unseen_cases("tune"), unseen_cases("test")
+    print(f"unseen cases split by project: tune {len(tune)}, test {len(test)}")
     every = [case for cases in sets.values() for case in cases]
-    outcomes, known = run_cases(every, args.entries)
+    outcomes, known = run_cases(every + tune + test, args.entries)
+    unseen_tune = outcomes[len(every) : len(every) + len(tune)]
+    unseen_test = outcomes[len(every) + len(tune) :]
+    outcomes = outcomes[: len(every)]
     missing = sorted({o.expected for o in outcomes if o.expected and o.expected not in known})
     if missing:
         print(f"warning: cases expect entries that are not in {args.entries}: {missing}")
     threshold = CONFIDENT_THRESHOLD
     if args.show_misses:
-        show_misses(outcomes, threshold)
+        show_misses(outcomes + unseen_tune, threshold)
     print(f"entries indexed: {len(known)}; threshold {threshold:.2f}")
     start = 0
     for name, cases in sets.items():
@@ -192,6 +203,8 @@ def main() -> int:
     print_figures("overall cases*", figures(outcomes[:n_files], threshold))
     if args.holdout_dev:
         print_figures("tuning (+holdout-dev)", figures(outcomes, threshold))
+    print_table("tuning part", unseen_tune, threshold)
+    print_table("TEST part (never tuned on)", unseen_test, threshold)
     return 0
 
 

@@ -19,9 +19,9 @@ import calibrate  # noqa: E402
 
 @pytest.fixture(scope="module")
 def tuning() -> tuple[list[dict], list[list[rank.Ranked]]]:
-    """Every tuning case and its reranked candidates over the committed entries."""
+    """The cases the threshold is chosen on and their reranked candidates."""
     cases = [case for group in calibrate.tuning_sets().values() for case in group]
-    return cases, calibrate.reranked(cases, ROOT / "entries")
+    return calibrate.threshold_cases(cases, calibrate.reranked(cases, ROOT / "entries"))
 
 
 def test_shipped_calibration_has_a_weight_for_every_feature_and_a_sane_threshold() -> None:

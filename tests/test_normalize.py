@@ -288,3 +288,32 @@ def test_surface_words_map_each_token_back_to_the_first_word_that_made_it() -> N
     assert surfaces["queuepool"] == "QueuePool"
     assert surfaces["sqlalchemy.exc.timeouterror"] == "sqlalchemy.exc.TimeoutError"
     assert set(tokenize(text)) <= set(surfaces)
+
+
+def test_an_ipython_traceback_cut_before_its_last_line_keeps_the_executing_call() -> None:
+    norm = normalize(
+        "RuntimeError                              Traceback (most recent call last)\n"
+        "Cell In[1], line 3\n"
+        "File ~/site-packages/mvg/mvgapi.py:286, in MvgApi.station(query)\n"
+        "--> 286     return asyncio.run(MvgApi.station_async(query))\n"
+    )
+    assert norm.key_lines == ["return asyncio.run(MvgApi.station_async(query))"]
+    assert "RuntimeError" in norm.exception_types and "MvgApi.station" in norm.frames
+
+
+def test_a_faulthandler_dump_keeps_its_frames() -> None:
+    norm = normalize(
+        "Thread 0x00007f1 (most recent call first):\n"
+        '  File "/usr/lib/python3.11/threading.py", line 320 in wait\n'
+        '  File "/usr/lib/python3.11/queue.py", line 171 in get\n'
+    )
+    assert norm.frames == ["wait", "get"]
+
+
+def test_a_gdb_backtrace_waiting_on_a_mutex_says_so() -> None:
+    norm = normalize(
+        "#0  0x00007f3 in __lll_lock_wait () from /lib/libpthread.so.0\n"
+        "#1  0x00007f4 in pthread_mutex_lock () from /lib/libpthread.so.0\n"
+    )
+    assert any("pthread_mutex_lock" in line for line in norm.key_lines)
+    assert norm.kind == "native"

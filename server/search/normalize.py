@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import formats
 from .mask import fingerprint, is_specific, mask, tokenize
 
 MAX_KEY_LINES = 12
@@ -140,6 +141,7 @@ class _Collector:
         self.kind = "text"
         self.after_frame = False  # the next line is a Python frame's source line
         self.after_panic = False  # the next line is a Rust panic's message
+        self.last_source = ""  # the last frame's source line (formats.Collector)
 
     def _keep(self, bucket: list[str], value: str, cap: int) -> bool:
         if value and value not in self.seen and len(bucket) < cap:
@@ -184,6 +186,8 @@ def _classify(line: str, out: _Collector) -> None:
     stripped = line.strip()
     after_frame, after_panic = out.after_frame, out.after_panic
     out.after_frame = out.after_panic = False
+    if formats.classify(stripped, out):
+        return
     if _NOISE.match(stripped) or _CHAIN.match(stripped) or "Traceback (most recent" in stripped:
         return
     if after_panic and not _RUST_FRAME.match(line):
@@ -192,7 +196,7 @@ def _classify(line: str, out: _Collector) -> None:
         out.frame(_qualified(m.group("func"), m.group("path")), "python")
         out.after_frame = True
     elif after_frame and line.startswith((" ", "\t")) and not _EXC_LINE.match(stripped):
-        return  # the source line of a Python frame: code, not the error
+        out.last_source = stripped  # code, not the error; kept for a trace cut before it
     elif m := _JAVA_FRAME.match(line):
         out.frame(m.group("func").rsplit("/", 1)[-1], "java")
     elif _GO_LOC.match(line) or _RUST_AT.match(line):
@@ -255,6 +259,8 @@ def _normalize(text: str) -> Normalized:
     for line in lines[:20_000] + (lines[-2_000:] if len(lines) > 20_000 else []):
         if line.strip():
             _classify(line[:4_000], out)
+    if not out.key and out.last_source:  # a trace cut before its exception line
+        out.key_line(out.last_source)
     if not out.key and out.other and out.kind != "text":
         out.key.append(out.other.pop(0))
     key_lines = [tokenize(out.words.get(line, line)) for line in out.key]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from .evidence import mark_shared
 from .index import SearchIndex, _State
 from .mask import GENERIC_TYPES, WHY_FILLER, mask, surface_words, tokenize
 from .normalize import Normalized
@@ -84,6 +85,7 @@ class Ranked:
     query_cover: float = 0.0  # share of the query's telling words that symptom explains
     surface: float = 0.0  # how closely a sentence's own words follow that symptom's
     sentence: bool = False  # the query is a plain sentence (no trace, no error line)
+    shared: bool = False  # another candidate lists the same message: a differential (evidence.py)
 
 
 @dataclass
@@ -259,6 +261,7 @@ def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> li
     for i, result in enumerate(ranked):
         others = [r.evidence for j, r in enumerate(ranked) if j != i]
         result.margin = result.evidence - max(others, default=dropped)
+    mark_shared(ranked)
     return ranked
 
 

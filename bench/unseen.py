@@ -1,0 +1,100 @@
+"""The unseen real cases (bench/eval/unseen-*.jsonl), split by source project.
+
+Each case is {query, expected (entry id or null), kind (trace|log|description), source,
+project, note}. A salted hash of `project` puts every case of one project in the same part:
+`tune` may be read and tuned on, `test` is only reported (never its queries). The salt was
+chosen for a near half/half split by case count before any result was looked at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+UNSEEN_FILES = ("unseen-issues.jsonl", "unseen-pages.jsonl")
+SPLIT_SALT = "unseen-v2"
+KINDS = ("trace", "log", "description")
+PER_KIND = (
+    ("r@1", "recall@1, covered"),
+    ("right+conf", "right first and confident"),
+    ("conf-wrong", "confident but wrong, covered"),
+    ("conf-uncovered", "confident on uncovered"),
+)
+
+
+class Result(Protocol):
+    """What eval.Outcome offers: the case, and the top answer with its calibrated score."""
+
+    case: dict
+
+    @property
+    def expected(self) -> str | None: ...
+
+    def top(self) -> tuple[str | None, float]: ...
+
+
+def unseen_part(case: dict) -> str:
+    """'tune' or 'test', fixed per source project."""
+    digest = hashlib.sha256((SPLIT_SALT + case["project"]).encode("utf-8")).digest()
+    return "tune" if digest[0] < 128 else "test"
+
+
+def unseen_cases(part: str) -> list[dict]:
+    """Every unseen case of one part, both files in order."""
+    cases = []
+    for name in UNSEEN_FILES:
+        for line in (EVAL_DIR / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                if unseen_part(case) == part:
+                    cases.append(case)
+    return cases
+
+
+def _rate(items: Sequence[Any], hit: Callable[[Any], bool]) -> str:
+    """'0.712 (52/73)', or '-' for nothing to count."""
+    if not items:
+        return "-"
+    n = sum(1 for item in items if hit(item))
+    return f"{n / len(items):.3f} ({n}/{len(items)})"
+
+
+def table(results: Sequence[Result], threshold: float) -> list[tuple[str, str]]:
+    """The issue's rows for these results."""
+
+    def right(r: Result) -> bool:
+        return r.top()[0] == r.expected
+
+    def sure(r: Result) -> bool:
+        return r.top()[1] >= threshold
+
+    covered = [r for r in results if r.expected]
+    uncovered = [r for r in results if not r.expected]
+    raw = [r for r in covered if r.case.get("kind") in ("trace", "log")]
+    described = [r for r in covered if r.case.get("kind") == "description"]
+    return [
+        ("recall@1, covered", _rate(covered, right)),
+        ("right first and confident", _rate(covered, lambda r: right(r) and sure(r))),
+        ("traces+logs: right and confident", _rate(raw, lambda r: right(r) and sure(r))),
+        ("descriptions: right first", _rate(described, right)),
+        ("descriptions: right and confident", _rate(described, lambda r: right(r) and sure(r))),
+        ("confident but wrong, covered", _rate(covered, lambda r: sure(r) and not right(r))),
+        ("confident on uncovered", _rate(uncovered, sure)),
+    ]
+
+
+def print_table(title: str, results: Sequence[Result], threshold: float) -> None:
+    """The table for all kinds, then one compact line per input kind."""
+    covered = sum(1 for r in results if r.expected)
+    print(f"== unseen {title}: {len(results)} cases ({covered} covered)")
+    for label, value in table(results, threshold):
+        print(f"  {label:<36} {value}")
+    for kind in KINDS:
+        subset = [r for r in results if r.case.get("kind") == kind]
+        rows = dict(table(subset, threshold))
+        cells = "  ".join(f"{short} {rows[label].split()[0]}" for short, label in PER_KIND)
+        print(f"  [{kind:<11}] n={len(subset):>3}  {cells}")

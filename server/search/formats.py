@@ -1,0 +1,67 @@
+"""Trace formats beyond the classic ones: IPython/Jupyter tracebacks, Python `faulthandler`
+and py-spy dumps (most recent call first), gdb native backtraces.
+
+`classify` is called by normalize for every line before the classic formats; it returns True
+when it consumed the line. A native lock wait (`__lll_lock_wait` under `pthread_mutex_lock`)
+becomes a key line that says so, since a backtrace has no message of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+# "RuntimeError                              Traceback (most recent call last)"
+_IPYTHON_HEADER = re.compile(
+    r"^(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning))\s{2,}"
+    r"Traceback \(most recent call last\)"
+)
+# "File ~/x/site-packages/mvg/mvgapi.py:286, in MvgApi.station(query)"
+_IPYTHON_FRAME = re.compile(r"^File (?P<path>\S.*?):\d+, in (?P<func>[\w.<>]+)")
+# faulthandler: '  File "x.py", line 12 in func' (no comma before "in")
+# IPython's marker of the executing line: "----> 3 station = MvgApi.station(...)"
+_IPYTHON_ARROW = re.compile(r"^-*> ?\d+\s+(?P<code>\S.*)$")
+_FAULT_FRAME = re.compile(r'^\s*File "(?P<path>[^"]*)", line \d+ in (?P<func>\S+)\s*$')
+_FAULT_THREAD = re.compile(
+    r"^(?:Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):|"
+    r"^Thread \d+ \([^)]*\): \"[^\"]*\"",
+    re.I,
+)
+# gdb: "#0  0x00007f... in __lll_lock_wait (...) at ..." or "#1  pthread_mutex_lock (...)"
+_GDB_FRAME = re.compile(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(?P<func>[\w:.<>~]+) \(")
+_NATIVE_LOCK = ("__lll_lock_wait", "pthread_mutex_lock", "futex_wait", "__pthread_mutex_lock")
+NATIVE_LOCK_LINE = "native thread blocked waiting to lock a mutex (pthread_mutex_lock)"
+
+
+class Collector(Protocol):
+    """What normalize's collector offers to a format."""
+
+    types: list[str]
+    last_source: str  # the last executing source line: a cut trace's best clue
+
+    def key_line(self, line: str, exc_type: str | None = None) -> None: ...
+
+    def frame(self, func: str | None, kind: str) -> None: ...
+
+    def other_line(self, line: str) -> None: ...
+
+
+def classify(stripped: str, out: Collector) -> bool:
+    """Consume one line of a format that normalize's classic rules do not know."""
+    if m := _IPYTHON_HEADER.match(stripped):
+        if m.group("type") not in out.types:
+            out.types.append(m.group("type"))
+    elif m := _IPYTHON_ARROW.match(stripped):
+        out.last_source = m.group("code")
+    elif (m := _IPYTHON_FRAME.match(stripped)) or (m := _FAULT_FRAME.match(stripped)):
+        out.frame(m.group("func"), "python")
+    elif _FAULT_THREAD.match(stripped):
+        out.other_line("thread most recent call first")
+    elif m := _GDB_FRAME.match(stripped):
+        func = m.group("func")
+        out.frame(func, "native")
+        if func in _NATIVE_LOCK:
+            out.key_line(NATIVE_LOCK_LINE)
+    else:
+        return False
+    return True
