@@ -25,6 +25,7 @@ from .analyze import Analysed, Analysis
 from .bm25 import bm25_matrix, top_k
 from .mask import GENERIC_TOKENS, is_specific, mask, tokenize
 from .normalize import Normalized
+from .score import Rows, ranges
 
 # Pseudo-documents in which every token is assumed absent: keeps idf flat on a small base
 # (a few dozen entries say little about which words are rare) and lets it speak at scale.
@@ -49,12 +50,12 @@ class _State:
     bm25: dict[str, Any] | None = None  # see bm25.bm25_matrix
     vocab: dict[str, int] = field(default_factory=dict)
     tokens_by_id: list[str] = field(default_factory=list)
-    weights: list[float] = field(default_factory=list)  # per token id: smoothed idf, generic less
+    weights: Any = field(default_factory=lambda: np.zeros(0))  # per token id: smoothed idf
     unknown_weight: float = 1.0  # a query token no entry has
-    row_start: list[int] = field(default_factory=lambda: [0])  # per entry, into rows
-    token_start: list[int] = field(default_factory=lambda: [0])  # per row, into row_tokens
+    row_start: Any = field(default_factory=lambda: [0])  # per entry, into rows
+    token_start: Any = field(default_factory=lambda: [0])  # per row, into row_tokens
     row_tokens: Any = None  # np.ndarray[int32]
-    row_specific: list[bool] = field(default_factory=list)
+    row_specific: Any = field(default_factory=list)
     masked_prints: Any = None  # sorted np.ndarray[int64] of templates (values masked) ...
     masked_rows: Any = None  # ... and the row each belongs to
     word_prints: Any = None  # the same with quoted type names kept
@@ -63,6 +64,36 @@ class _State:
     languages: dict[str, Any] = field(default_factory=dict)  # lang -> np.ndarray[bool]
     built_seconds: float = 0.0
     helper_peak_mb: float = 0.0  # the analysis helper process's peak RSS (0: none ran)
+
+    def gather(self, positions: list[int]) -> Rows:
+        """Every row of the given entries, flat, for bulk scoring."""
+        row_start, token_start = self.row_start, self.token_start
+        at = np.asarray(positions, dtype=np.int64)
+        starts, ends = row_start[at], row_start[at + 1]
+        rows = ranges(starts, ends)
+        first = np.concatenate([[0], np.cumsum(ends - starts)])
+        lengths = token_start[rows + 1] - token_start[rows]
+        tokens = self.row_tokens[ranges(token_start[rows], token_start[rows + 1])]
+        token_row = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+        token_first = np.concatenate([[0], np.cumsum(lengths)])
+        specific = self.row_specific[rows]
+        is_title = np.zeros(len(rows), dtype=bool)
+        is_title[first[1:][ends > starts] - 1] = True
+        return Rows(rows, first, tokens, token_row, token_first, specific, is_title)
+
+    def row_text(self, row: int) -> str:
+        """The symptom (or title) text of a row."""
+        position = int(self.row_entry[row])
+        symptoms = (*self.symptoms[position], self.titles[position])
+        return symptoms[row - int(self.row_start[position])]
+
+    def entry_id(self, position: int) -> str:
+        """The id of the entry at a position."""
+        return self.ids[position]
+
+    def outcome_of(self, position: int) -> float:
+        """The outcome score of the entry at a position."""
+        return float(self.outcome[position])
 
 
 class _Prints:
@@ -142,6 +173,9 @@ class _Builder:
         doc_ids, state.row_tokens = self._ids()
         state.outcome = np.asarray(outcome, dtype=np.float32)
         state.row_entry = np.frombuffer(self.row_entry, dtype=np.int32)
+        state.row_start = np.asarray(state.row_start, dtype=np.int64)
+        state.token_start = np.asarray(state.token_start, dtype=np.int64)
+        state.row_specific = np.asarray(state.row_specific, dtype=bool)
         state.masked_prints, state.masked_rows = self.masked.sorted()
         state.word_prints, state.word_rows = self.word.sorted()
         state.tokens_by_id = list(state.vocab)
@@ -153,7 +187,7 @@ class _Builder:
             df = np.diff(state.bm25["indptr"]).astype(np.float32)
             idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
             generic = np.asarray([t in GENERIC_TOKENS for t in state.tokens_by_id], dtype=bool)
-            state.weights = np.where(generic, idf * GENERIC_WEIGHT, idf).tolist()
+            state.weights = np.where(generic, idf * GENERIC_WEIGHT, idf).astype(np.float64)
         agnostic = self.lang_rows.get("", [])
         state.languages[""] = np.zeros(count, dtype=bool)
         state.languages[""][agnostic] = True
