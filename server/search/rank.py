@@ -19,10 +19,11 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
-from .index import SearchIndex, _State
+from .index import SearchIndex
 from .mask import GENERIC_TYPES, WHY_FILLER, mask, surface_words, tokenize
 from .normalize import Normalized
 from .score import QueryArrays, Rows, Scored, best_rows, score_rows
+from .snapshot import Snapshot as _State
 
 # The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
 # tuning sets (every cases*.jsonl + holdout-dev, top-3 reranked candidates of every case) and
@@ -220,6 +221,8 @@ def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> li
     """Every candidate worth showing, best evidence first, with its margin; not yet calibrated."""
     state = index.state
     positions, word_rows, masked_rows = index.candidates(state, query, CANDIDATES, language)
+    if not positions:
+        return []
     prepared = _prepare(state, query, word_rows, masked_rows)
     rows = state.gather(positions)
     scored = score_rows(rows, prepared.arrays(state), state.weights, state.tokens_by_id)
