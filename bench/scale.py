@@ -167,6 +167,7 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--postgres-url", default="", help="also run on this (emptied) database")
     parser.add_argument("--json", action="store_true", help="print only the JSON lines")
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--child")
     parser.add_argument("--size", type=int)
     parser.add_argument("--started", type=float)
@@ -176,7 +177,7 @@ def main() -> int:
         return 0
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
-            targets = [("sqlite", f"sqlite:///{tmp}/errata.db")]
+            targets = [] if args.skip_sqlite else [("sqlite", f"sqlite:///{tmp}/errata.db")]
             if args.postgres_url:
                 targets.append(("postgresql", args.postgres_url))
             for db, url in targets:
