@@ -42,9 +42,23 @@ def _run_flags(connection: Connection) -> None:
         )
 
 
+def _entry_changed_revision(connection: Connection) -> None:
+    """Each entry records the index revision that last changed it (NULL: changed, not yet
+    stamped), so a search index takes in only what changed since its own revision."""
+    connection.execute(text("ALTER TABLE entry ADD COLUMN changed_revision INTEGER"))
+    connection.execute(
+        text(
+            "UPDATE entry SET changed_revision ="
+            " (SELECT value FROM meta WHERE key = 'index_revision')"
+        )
+    )
+    connection.execute(text("CREATE INDEX ix_entry_changed_revision ON entry (changed_revision)"))
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
     (2, "static review flags on verification runs", _run_flags),
+    (3, "entry changed_revision", _entry_changed_revision),
 ]
 
 

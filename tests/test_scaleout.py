@@ -67,6 +67,9 @@ def test_an_entry_approved_on_one_process_is_found_by_a_search_on_another_within
 
         wait_for(found_on_b, deadline_s=2.0, what="the approved entry showing up on process B")
         assert time.monotonic() - approved_at < 2.0
+        _, _, health = call("GET", f"{b.url}/api/health")
+        assert health["index"]["full_builds"] == 1  # taken in as a delta, not a rebuild
+        assert health["index"]["delta_entries"] >= 1
 
 
 def _count_runs(database: Database, entry_id: str) -> int:

@@ -208,7 +208,7 @@ def test_outcome_reports_reorder_equals_at_once_without_a_rebuild(own_settings: 
 
     with TestClient(create_app(own_settings)) as client:
         index = client.app.state.services.index  # type: ignore[attr-defined]
-        bm25, revision = index.state.bm25, index.describe()["revision"]
+        bm25, revision = index.state.main.bm25, index.describe()["revision"]
         assert order(client) == ["go-widget", "python-widget"]  # a tie: by id
         for _ in range(2):
             report(client, "python-widget", "worked")
@@ -217,7 +217,7 @@ def test_outcome_reports_reorder_equals_at_once_without_a_rebuild(own_settings: 
             report(client, "python-widget", "did_not_work")
         assert order(client) == ["go-widget", "python-widget"]
         # only the scores were reloaded: same bm25 index, same entry revision
-        assert index.state.bm25 is bm25
+        assert index.state.main.bm25 is bm25
         assert index.describe()["revision"] == revision
 
 
@@ -346,3 +346,23 @@ def test_domain_search_code_never_imports_web_or_mcp() -> None:
     for module in package.glob("*.py"):
         text = module.read_text(encoding="utf-8")
         assert "fastapi" not in text and "import mcp" not in text and "from mcp" not in text
+
+
+def test_two_indexes_on_one_database_take_in_an_approval_and_a_retirement_without_a_rebuild(
+    own_database: Database,
+) -> None:
+    a, b = SearchIndex.build(own_database), SearchIndex.build(own_database)
+    query = "GlorpQuotaError: the glorp quota ran out while draining"
+    with own_database.write() as session:  # what an approval on process A commits
+        store.upsert_entry(session=session, draft=draft("glorp", [query], []), from_files=False)
+        store.bump_revision(session=session)
+    for index in (a, b):
+        assert index.refresh_if_changed(own_database) is True
+        assert search(index, own_database, query).results[0].id == "glorp"
+        assert index.describe()["full_builds"] == 1 and index.describe()["delta_entries"] == 1
+    with own_database.write() as session:
+        store.retire_entry(session=session, entry_id="glorp")
+        store.bump_revision(session=session)
+    assert b.refresh_if_changed(own_database) is True
+    assert "glorp" not in {r.id for r in search(b, own_database, query).results}
+    assert "glorp" not in b.state.ids and b.describe()["full_builds"] == 1

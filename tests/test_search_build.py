@@ -6,7 +6,7 @@ import pytest
 
 from server.models import IndexDocument
 from server.search import analyze
-from server.search.index import build_state
+from server.search.build import build_state
 
 TEXTS = [
     "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, timeout 30.00",
@@ -47,7 +47,7 @@ def test_built_state_keeps_every_row_and_its_tokens_in_order() -> None:
     ]
     state = build_state(docs, revision=7)
     assert state.ids == [d.id for d in docs]
-    assert state.row_start == [0, 4, 8, 12, 16, 20]  # three symptoms and a title each
+    assert state.row_start.tolist() == [0, 4, 8, 12, 16, 20]  # three symptoms and a title each
     first = state.row_tokens[state.token_start[0] : state.token_start[1]].tolist()
     expected = list(dict.fromkeys(analyze.analyse(TEXTS[:1])[0][0]))
     assert [state.tokens_by_id[i] for i in first] == expected
@@ -59,7 +59,7 @@ def test_bm25_matrix_scores_what_bm25s_scores_for_the_same_corpus() -> None:
     import bm25s
     import numpy as np
 
-    from server.search.bm25 import bm25_matrix, top_k
+    from server.search.bm25 import bm25_matrix, idf, top_k
 
     corpus = [[0, 1, 1, 2], [2, 3], [4, 0, 0, 0, 5, 1], [5], [3, 3, 2, 6, 7]]
     reference = bm25s.BM25().build_index_from_ids(
@@ -68,18 +68,20 @@ def test_bm25_matrix_scores_what_bm25s_scores_for_the_same_corpus() -> None:
     flat = np.asarray([t for doc in corpus for t in doc], dtype=np.int32)
     ends = np.cumsum([len(doc) for doc in corpus])
     ours = bm25_matrix(flat, ends, 8)
+    idfs = idf(np.diff(ours["indptr"]), len(corpus))
     assert ours["indptr"].tolist() == reference["indptr"].tolist()
     for token in range(8):
         lo, hi = ours["indptr"][token], ours["indptr"][token + 1]
-        mine = dict(zip(ours["indices"][lo:hi].tolist(), ours["data"][lo:hi].tolist(), strict=True))
+        scores = (ours["data"][lo:hi] * idfs[token]).tolist()
+        mine = dict(zip(ours["indices"][lo:hi].tolist(), scores, strict=True))
         pairs = zip(
             reference["indices"][lo:hi].tolist(), reference["data"][lo:hi].tolist(), strict=True
         )
         theirs = dict(pairs)
         assert mine.keys() == theirs.keys()
         assert np.allclose(list(mine.values()), [theirs[d] for d in mine], rtol=1e-5)
-    assert top_k(ours, [0, 1], 2, None) == [0, 2]  # 0.33 + 0.48 beats 0.50 + 0.27
-    assert top_k(ours, [0, 1], 2, np.asarray([True, True, False, True, True])) == [0]
+    assert top_k(ours, [0, 1], 2, None, idfs) == [0, 2]  # 0.33 + 0.48 beats 0.50 + 0.27
+    assert top_k(ours, [0, 1], 2, np.asarray([True, True, False, True, True]), idfs) == [0]
 
 
 def test_the_helpers_compact_answer_unpacks_to_the_same_analyses() -> None:

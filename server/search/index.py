@@ -1,19 +1,19 @@
-"""The in-memory search index: BM25 over each entry's symptoms, rebuilt when entries change.
+"""The in-memory search index of one process, kept current without rebuilding it.
 
-One index per process, built from `store.index_documents`. `refresh_if_changed` costs one
-small query when nothing changed; a rebuild reads the documents in one short session and
-builds outside it, then swaps the new state in whole, so searches never see half an index.
+`refresh_if_changed` costs one small query when nothing changed. When entries changed it reads
+only those (each entry carries the revision that last changed it) and puts them in a small
+delta segment searched beside the main one (`snapshot.py`): milliseconds, not a rebuild. A
+full rebuild (first build, too many changes, or a delta grown past `MERGE_SHARE` of the main)
+reads the documents in one short session, builds in a background thread while searches use
+the current snapshot, then swaps the new one in whole, so searches never see half an index.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import threading
 import time
-from array import array
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -21,172 +21,25 @@ import numpy as np
 from .. import store
 from ..db import Database
 from ..models import IndexDocument
-from .analyze import Analysed, Analysis
-from .bm25 import bm25_matrix, top_k
-from .mask import GENERIC_TOKENS, is_specific, mask, tokenize
+from .bm25 import top_k_scored
+from .build import _State, build_state
 from .normalize import Normalized
+from .snapshot import Snapshot, apply_changes
 
-# Pseudo-documents in which every token is assumed absent: keeps idf flat on a small base
-# (a few dozen entries say little about which words are rare) and lets it speak at scale.
-IDF_PRIOR_DOCS = 50
-GENERIC_WEIGHT = 0.3
-
-
-@dataclass
-class _State:
-    """Everything one build produces; replaced whole on refresh.
-
-    Each entry has rows: one per symptom, then its title. A row keeps only its token ids (flat
-    int32 arrays), so the reranker never re-analyses text and 100k entries stay small.
-    """
-
-    revision: int | None = None
-    outcome_revision: int | None = None
-    ids: list[str] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)
-    symptoms: list[tuple[str, ...]] = field(default_factory=list)
-    outcome: Any = None  # np.ndarray[float32], one per entry
-    bm25: dict[str, Any] | None = None  # see bm25.bm25_matrix
-    vocab: dict[str, int] = field(default_factory=dict)
-    tokens_by_id: list[str] = field(default_factory=list)
-    weights: list[float] = field(default_factory=list)  # per token id: smoothed idf, generic less
-    unknown_weight: float = 1.0  # a query token no entry has
-    row_start: list[int] = field(default_factory=lambda: [0])  # per entry, into rows
-    token_start: list[int] = field(default_factory=lambda: [0])  # per row, into row_tokens
-    row_tokens: Any = None  # np.ndarray[int32]
-    row_specific: list[bool] = field(default_factory=list)
-    masked_prints: Any = None  # sorted np.ndarray[int64] of templates (values masked) ...
-    masked_rows: Any = None  # ... and the row each belongs to
-    word_prints: Any = None  # the same with quoted type names kept
-    word_rows: Any = None
-    row_entry: Any = None  # np.ndarray[int32]: the entry of each row
-    languages: dict[str, Any] = field(default_factory=dict)  # lang -> np.ndarray[bool]
-    built_seconds: float = 0.0
-    helper_peak_mb: float = 0.0  # the analysis helper process's peak RSS (0: none ran)
-
-
-class _Prints:
-    """Fingerprints and their rows in two flat arrays (not a list of tuples: 100k entries)."""
-
-    def __init__(self) -> None:
-        self.prints = array("q")
-        self.rows = array("i")
-
-    def add(self, prints: tuple[int, ...], row: int) -> None:
-        self.prints.extend(prints)
-        self.rows.extend([row] * len(prints))
-
-    def sorted(self) -> tuple[Any, Any]:
-        prints = np.frombuffer(self.prints, dtype=np.int64)
-        order = np.argsort(prints, kind="stable")
-        return prints[order], np.frombuffer(self.rows, dtype=np.int32)[order]
-
-
-class _Builder:
-    """Accumulates rows one entry at a time as flat token strings; `finish` maps every token to
-    its id in one pass (a C-level dict lookup per token) and builds the arrays at once."""
-
-    def __init__(self, state: _State) -> None:
-        self.state = state
-        self.doc_tokens: list[str] = []  # every entry's tokens, duplicates kept (bm25 counts)
-        self.doc_ends = array("q")  # per entry, the end of its tokens in doc_tokens
-        self.row_tokens: list[str] = []  # every row's distinct tokens, in order
-        self.row_ends = array("q")  # per row, the end of its tokens in row_tokens
-        self.row_entry = array("i")
-        self.masked = _Prints()
-        self.word = _Prints()
-        self.lang_rows: dict[str, list[int]] = {}
-
-    def _row(self, position: int, tokens: tuple[str, ...] | list[str], specific: bool) -> None:
-        self.doc_tokens.extend(tokens)
-        self.row_tokens.extend(dict.fromkeys(tokens))
-        self.row_ends.append(len(self.row_tokens))
-        self.state.row_specific.append(specific)
-        self.row_entry.append(position)
-
-    def add(self, position: int, doc: IndexDocument, next_line: Callable[[], Analysed]) -> None:
-        """One entry, its symptoms already analysed (`next_line` hands them out in order)."""
-        state = self.state
-        state.ids.append(doc.id)
-        state.titles.append(doc.title)
-        state.symptoms.append(tuple(doc.symptoms))
-        before = len(self.doc_tokens)
-        for _ in doc.symptoms:
-            tokens, specific, prints, word_prints = next_line()
-            row = len(state.row_specific)
-            self._row(position, tokens, specific)
-            self.masked.add(prints, row)
-            self.word.add(word_prints, row)
-        title = tokenize(mask(doc.title, keep_quoted_words=True))
-        self._row(position, title, is_specific(title))
-        state.row_start.append(len(state.row_specific))
-        if len(self.doc_tokens) == before:
-            self.doc_tokens.append("")  # bm25 needs a token per document
-        self.doc_ends.append(len(self.doc_tokens))
-        for lang in {lang.lower() for lang in doc.languages} or {""}:
-            self.lang_rows.setdefault(lang, []).append(position)
-
-    def _ids(self) -> tuple[Any, Any]:
-        """Token ids (int32 arrays) of every entry's tokens and of every row's."""
-        state = self.state
-        state.vocab = {token: i for i, token in enumerate(dict.fromkeys(self.doc_tokens))}
-        lookup = state.vocab.__getitem__
-        doc_ids = np.fromiter(map(lookup, self.doc_tokens), np.int32, count=len(self.doc_tokens))
-        rows = np.fromiter(map(lookup, self.row_tokens), dtype=np.int32, count=len(self.row_tokens))
-        state.token_start = [0, *self.row_ends]
-        self.doc_tokens, self.row_tokens = [], []
-        return doc_ids, rows
-
-    def finish(self, outcome: list[float]) -> None:
-        state, count = self.state, len(self.state.ids)
-        doc_ids, state.row_tokens = self._ids()
-        state.outcome = np.asarray(outcome, dtype=np.float32)
-        state.row_entry = np.frombuffer(self.row_entry, dtype=np.int32)
-        state.masked_prints, state.masked_rows = self.masked.sorted()
-        state.word_prints, state.word_rows = self.word.sorted()
-        state.tokens_by_id = list(state.vocab)
-        n = count + IDF_PRIOR_DOCS
-        state.unknown_weight = math.log(1.0 + (n + 0.5) / 0.5)
-        if count:
-            state.bm25 = bm25_matrix(doc_ids, self.doc_ends, len(state.vocab))
-            del doc_ids
-            df = np.diff(state.bm25["indptr"]).astype(np.float32)
-            idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            generic = np.asarray([t in GENERIC_TOKENS for t in state.tokens_by_id], dtype=bool)
-            state.weights = np.where(generic, idf * GENERIC_WEIGHT, idf).tolist()
-        agnostic = self.lang_rows.get("", [])
-        state.languages[""] = np.zeros(count, dtype=bool)
-        state.languages[""][agnostic] = True
-        for lang, rows in self.lang_rows.items():
-            if lang:
-                allowed = np.zeros(count, dtype=bool)
-                allowed[rows + agnostic] = True
-                state.languages[lang] = allowed
-
-
-def build_state(docs: Iterable[IndexDocument], revision: int | None) -> _State:
-    """Build a whole index state: analyse every symptom (two processes for a large base),
-    then add the entries in order."""
-    started = time.perf_counter()
-    docs = list(docs)
-    lines = Analysis([symptom for doc in docs for symptom in doc.symptoms])
-    state = _State(revision=revision)
-    builder = _Builder(state)
-    for position, doc in enumerate(docs):
-        builder.add(position, doc, lines.next)
-    builder.finish([doc.outcome_score for doc in docs])
-    state.built_seconds = time.perf_counter() - started
-    state.helper_peak_mb = lines.helper_peak_mb
-    return state
+MERGE_SHARE = 0.02  # rebuild in the background once delta + masked entries pass this share
+MERGE_MIN = 200  # ... and this many (a small base rebuilds in well under a second anyway)
+MAX_CHANGES = 5_000  # more changed entries than this at once: a full rebuild is cheaper
 
 
 class SearchIndex:
-    """The in-memory index of every active entry, refreshed when the revision moves."""
+    """The index of every active entry: a main segment plus a delta of recent changes."""
 
     def __init__(self) -> None:
-        self._state = _State()
-        self._build_lock = threading.Lock()
+        self._state = Snapshot.of(_State())
+        self._build_lock = threading.Lock()  # one writer: delta updates and swaps
+        self._rebuilding: threading.Thread | None = None
         self._last_check = 0.0
+        self.full_builds = 0  # how many full builds this process ran (for tests and health)
 
     @classmethod
     def build(cls, database: Database) -> SearchIndex:
@@ -201,23 +54,57 @@ class SearchIndex:
     ) -> SearchIndex:
         """An index of given documents (benchmarks build from generated entries)."""
         index = cls()
-        index._state = build_state(docs, revision)
+        index._state = Snapshot.of(build_state(docs, revision))
         return index
 
     @property
-    def state(self) -> _State:
-        """The current state; read it once per search so a swap never splits a query."""
+    def state(self) -> Snapshot:
+        """The current snapshot; read it once per search so a swap never splits a query."""
         return self._state
 
+    def _full_state(self, database: Database) -> Snapshot:
+        with database.read() as session:
+            revision, outcome_revision = store.get_revisions(session=session)
+            docs = store.index_documents(session=session)
+        main = build_state(docs, revision)
+        main.outcome_revision = outcome_revision
+        self.full_builds += 1
+        return Snapshot.of(main)
+
     def rebuild(self, database: Database) -> None:
-        """Read every document in one short session, then build outside it and swap."""
+        """Build everything now (in this thread) and swap it in."""
+        state = self._full_state(database)
         with self._build_lock:
-            with database.read() as session:
-                revision, outcome_revision = store.get_revisions(session=session)
-                docs = store.index_documents(session=session)
-            state = build_state(docs, revision)
-            state.outcome_revision = outcome_revision
             self._state = state
+            self._catch_up(database)
+
+    def rebuild_in_background(self, database: Database) -> threading.Thread:
+        """Start a full rebuild in a thread (one at a time); searches keep the current state."""
+        with self._build_lock:
+            if self._rebuilding is not None and self._rebuilding.is_alive():
+                return self._rebuilding
+            self._rebuilding = threading.Thread(
+                target=self.rebuild, args=(database,), name="errata-index-rebuild", daemon=True
+            )
+            self._rebuilding.start()
+            return self._rebuilding
+
+    def _catch_up(self, database: Database) -> bool:
+        """Take in the entries changed since this state's revision (lock held). False when too
+        many changed: the caller rebuilds instead."""
+        state = self._state
+        with database.read() as session:
+            revision, _ = store.get_revisions(session=session)
+            if revision == state.revision or state.revision is None:
+                return True
+            changes = store.changed_entries(
+                session=session, since=state.revision, limit=MAX_CHANGES
+            )
+        if changes is None:
+            return False
+        docs, retired = changes
+        self._state = apply_changes(state, docs, retired, revision)
+        return True
 
     def reload_outcomes(self, database: Database) -> None:
         """Only outcome reports changed: re-read the scores (one grouped query) and swap."""
@@ -226,58 +113,105 @@ class SearchIndex:
                 _, outcome_revision = store.get_revisions(session=session)
                 scores = store.outcome_scores(session=session)
             state = self._state
-            outcome = np.asarray([scores.get(i, 0.0) for i in state.ids], dtype=np.float32)
+            main = dataclasses.replace(state.main, outcome=_scores(state.main, scores))
+            delta = state.delta
+            if delta is not None:
+                delta = dataclasses.replace(delta, outcome=_scores(delta, scores))
             self._state = dataclasses.replace(
-                state, outcome=outcome, outcome_revision=outcome_revision
+                state, main=main, delta=delta, outcome_revision=outcome_revision
             )
 
     def refresh_if_changed(self, database: Database) -> bool:
-        """Rebuild when entries changed, reload scores when only reports did; else one query."""
+        """Take in changed entries, reload scores when only reports changed; else one query."""
         with database.read() as session:
             revision, outcome_revision = store.get_revisions(session=session)
         self._last_check = time.time()
+        changed = False
         if revision != self._state.revision:
-            self.rebuild(database)
-            return True
+            if self._state.revision is None:
+                self.rebuild(database)
+                return True
+            with self._build_lock:
+                caught_up = self._catch_up(database)
+            if not caught_up or self._needs_merge():
+                self.rebuild_in_background(database)
+            changed = True
         if outcome_revision != self._state.outcome_revision:
             self.reload_outcomes(database)
-            return True
-        return False
+            changed = True
+        return changed
+
+    def _needs_merge(self) -> bool:
+        state = self._state
+        churn = len(state.cached) + state.masked
+        return churn > max(MERGE_MIN, MERGE_SHARE * state.n_main)
 
     def describe(self) -> dict[str, Any]:
-        """Revision, entry count and build time, for `/api/health`."""
+        """Revision, entry counts and build time, for `/api/health`."""
         state = self._state
         return {
             "revision": state.revision,
-            "entries": len(state.ids),
-            "built_seconds": round(state.built_seconds, 3),
+            **state.describe(),
+            "built_seconds": round(state.main.built_seconds, 3),
+            "full_builds": self.full_builds,
         }
 
     def candidates(
-        self, state: _State, query: Normalized, k: int, language: str | None
+        self, state: Snapshot, query: Normalized, k: int, language: str | None
     ) -> tuple[list[int], set[int], set[int]]:
         """The best bm25 entries plus those sharing a fingerprint, and the rows that share one.
 
-        Returns (entry positions, rows with the same message, rows with the same template).
+        Returns (entry positions in ascending order, rows with the same message, rows with the
+        same template); delta positions and rows follow the main segment's.
         """
-        if state.bm25 is None:
-            return [], set(), set()
-        allowed = state.languages.get(language.lower()) if language else None
-        if language and allowed is None:
-            allowed = state.languages[""]  # an unknown language: only language-agnostic entries
+        segments = [(state.main, state.alive if state.masked else None, 0, 0)]
+        if state.delta is not None:
+            segments.append((state.delta, None, state.n_main, len(state.main.row_specific)))
         token_ids = sorted({state.vocab[t] for t in query.tokens if t in state.vocab})
-        found: list[int] = top_k(state.bm25, token_ids, k, allowed) if token_ids else []
-        word_rows = _rows(state.word_prints, state.word_rows, query.word_fingerprints, k)
-        masked_rows = _rows(state.masked_prints, state.masked_rows, query.fingerprints, k)
-        for row in sorted(word_rows | masked_rows):
-            position = int(state.row_entry[row])
-            if position not in found and (allowed is None or allowed[position]):
-                found.append(position)
-        return found, word_rows, masked_rows
+        scored: list[tuple[float, int]] = []
+        word_rows: set[int] = set()
+        masked_rows: set[int] = set()
+        extra: list[int] = []
+        for segment, alive, first, first_row in segments:
+            allowed = _allowed(segment, alive, language)
+            if segment.bm25 is not None and token_ids:
+                found, scores = top_k_scored(segment.bm25, token_ids, k, allowed, state.idf)
+                scored += [(-s, p + first) for s, p in zip(scores, found, strict=True)]
+            words = _rows(segment.word_prints, segment.word_rows, query.word_fingerprints, k)
+            masked = _rows(segment.masked_prints, segment.masked_rows, query.fingerprints, k)
+            for row in sorted(words | masked):
+                position = int(segment.row_entry[row])
+                if allowed is None or allowed[position]:
+                    extra.append(position + first)
+            word_rows |= {r + first_row for r in words if _live(segment, alive, r)}
+            masked_rows |= {r + first_row for r in masked if _live(segment, alive, r)}
+        best = [p for _, p in sorted(scored)[:k]] if len(segments) > 1 else [p for _, p in scored]
+        return sorted(set(best) | set(extra)), word_rows, masked_rows
+
+
+def _live(segment: _State, alive: Any, row: int) -> bool:
+    return alive is None or bool(alive[segment.row_entry[row]])
+
+
+def _allowed(segment: _State, alive: Any, language: str | None) -> Any:
+    """Which of a segment's entries a search may return (None: all)."""
+    allowed = segment.languages.get(language.lower()) if language else None
+    if language and allowed is None:
+        allowed = segment.languages.get("")  # an unknown language: only agnostic entries
+    if alive is not None:
+        allowed = alive if allowed is None else allowed & alive
+    return allowed
+
+
+def _scores(segment: _State, scores: dict[str, float]) -> Any:
+    """The outcome score of each of a segment's entries."""
+    return np.asarray([scores.get(i, 0.0) for i in segment.ids], dtype=np.float32)
 
 
 def _rows(prints: Any, rows: Any, wanted: list[int], k: int) -> set[int]:
     found: set[int] = set()
+    if prints is None:
+        return found
     for print_ in set(wanted):
         lo, hi = np.searchsorted(prints, [print_, print_ + 1])
         found.update(rows[lo : min(hi, lo + k)].tolist())

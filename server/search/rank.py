@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from .evidence import mark_shared
-from .index import SearchIndex, _State
+from .index import SearchIndex
 from .mask import GENERIC_TYPES, WHY_FILLER, mask, surface_words, tokenize
 from .normalize import Normalized
+from .score import QueryArrays, Rows, Scored, best_rows, score_rows
+from .snapshot import Snapshot as _State
 
 # The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
 # tuning sets (every cases*.jsonl + holdout-dev, top-3 reranked candidates of every case) and
@@ -56,12 +59,6 @@ MARGIN_CAP = 0.3
 MIN_SCORE = 0.2  # below this a candidate is not worth showing at all
 CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
 OUTCOME_WEIGHT = 0.02
-W_COVERAGE, W_FUZZ = 0.8, 0.2
-SENTENCE_QUERY_EXPONENT = 0.65  # a sentence paraphrases part of a symptom: weigh what it says
-TYPE_LIFT = 0.25
-TEMPLATE_SCORE = 0.97
-TEMPLATE_PENALTY = 0.15
-VAGUE_FACTOR = 0.6  # a symptom with fewer than three telling words proves little alone
 MAX_FUZZ_LINES = 4
 SURFACE_MAX_CHARS = 400  # longer "sentences" are pastes: their wording is not a paraphrase
 
@@ -100,6 +97,24 @@ class _Query:
     surface_text: str  # a sentence's own words, masked and lowercased ("" for a trace)
     surfaces: dict[str, str]  # token -> the query's own word for it, for `why`
     type_names: dict[str, str]  # lowercased exception type -> as the query wrote it
+
+    def arrays(self, state: _State) -> QueryArrays:
+        """The query as bulk scoring needs it."""
+        weights = state.weights
+        lines = [
+            (_ids(known), float(sum(weights[i] for i in known)), unknown, text)
+            for known, unknown, text in self.lines
+        ]
+        vocab = state.vocab
+        types = _ids(frozenset(vocab[t] for t in self.types if t in vocab))
+        return QueryArrays(
+            _ids(self.ids), _ids(self.type_ids), types, lines, self.is_sentence,
+            self.word_rows, self.masked_rows,
+        )  # fmt: skip
+
+
+def _ids(ids: frozenset[int]) -> np.ndarray:
+    return np.sort(np.fromiter(ids, dtype=np.int32, count=len(ids)))
 
 
 def _prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) -> _Query:
@@ -145,25 +160,11 @@ def _masked_lower(symptom: str) -> str:
     return mask(symptom).lower()
 
 
-def _weight(weights: list[float], ids: frozenset[int] | set[int]) -> float:
-    return sum(weights[i] for i in ids)
-
-
-@dataclass
-class _RowScore:
-    score: float
-    why: str
-    message_cover: float
-    template: bool
-    mismatch: bool = False
-    vague: bool = False
-    query_cover: float = 0.0
-
-
 def _shown_terms(state: _State, query: _Query, shared: frozenset[int] | set[int]) -> list[str]:
     """The most telling shared terms in the query's own words; filler words ("one", "error",
     "other") only when nothing better is shared."""
-    by_weight = sorted(shared, key=lambda i: (-state.weights[i], state.tokens_by_id[i]))
+    weights = state.weights
+    by_weight = sorted(shared, key=lambda i: (-weights[i], state.tokens_by_id[i]))
     telling: dict[str, None] = {}
     filler: dict[str, None] = {}
     for token in (state.tokens_by_id[i] for i in by_weight):
@@ -173,90 +174,69 @@ def _shown_terms(state: _State, query: _Query, shared: frozenset[int] | set[int]
     return list(telling)[:6] if telling else list(filler)[:3]
 
 
-def score_row(state: _State, query: _Query, row: int) -> _RowScore:
-    """Score one symptom row against the query (0..1), say why, and how much of its message
-    (the words beyond the query's exception type names) the query has."""
-    ids = state.row_tokens[state.token_start[row] : state.token_start[row + 1]].tolist()
-    tokens = set(ids)
-    shared = query.ids & tokens
-    if not shared:
-        return _RowScore(0.0, "", 0.0, False)
-    weights = state.weights
-    message = tokens - query.type_ids
-    message_weight = _weight(weights, message)
-    cover = _weight(weights, shared & message) / message_weight if message_weight else 0.5
-    cov_symptom = _weight(weights, shared) / (_weight(weights, tokens) or 1)
-    cov_query = max(
-        _weight(weights, known & tokens) / ((_weight(weights, known) + unknown) or 1)
-        for known, unknown, _ in query.lines
-    )
-    words = [state.tokens_by_id[i] for i in ids]
-    text = " ".join(words)
-    similarity = max(fuzz.token_sort_ratio(line, text) for _, _, line in query.lines) / 100
-    q_exp = SENTENCE_QUERY_EXPONENT if query.is_sentence else 0.5
-    score = W_COVERAGE * cov_query**q_exp * cov_symptom ** (1 - q_exp) + W_FUZZ * similarity
-    if not state.row_specific[row]:
-        score *= VAGUE_FACTOR
+def _explain(state: _State, query: _Query, row: int, ids: list[int]) -> tuple[str, bool, bool]:
+    """Why a row matched (its score is computed in bulk), and its template flags."""
     reasons = []
     template = row in query.word_rows
+    mismatch = not template and row in query.masked_rows
     if template:  # the same message, quoted type names included
-        score = max(score, TEMPLATE_SCORE)
         reasons.append("same message")
-    elif row in query.masked_rows:  # the same template around different type names
-        score -= TEMPLATE_PENALTY
+    elif mismatch:  # the same template around different type names
         reasons.append("same template, different type")
-    common_types = query.types & set(words)
+    common_types = query.types & {state.tokens_by_id[i] for i in ids}
     if common_types:
-        score += TYPE_LIFT * (1 - score) * min(1.0, cov_symptom * 2)
         name = max(common_types, key=len)
         reasons.append("exception type " + query.type_names.get(name, name))
+    shared = query.ids & set(ids)
     reasons.append("shared terms: " + ", ".join(_shown_terms(state, query, shared)))
-    mismatch = not template and row in query.masked_rows
-    vague = not state.row_specific[row]
-    why = "; ".join(reasons)
-    return _RowScore(max(0.0, min(score, 0.99)), why, cover, template, mismatch, vague, cov_query)
+    return "; ".join(reasons), template, mismatch
+
+
+def _ranked(
+    state: _State, query: _Query, position: int, found: tuple[Rows, Scored, int], best: float
+) -> Ranked:
+    """The Ranked of one candidate from its best row."""
+    rows, scored, i = found
+    row = int(rows.rows[i])
+    lo, hi = rows.token_first[i], rows.token_first[i + 1]
+    why, template, mismatch = _explain(state, query, row, rows.tokens[lo:hi].tolist())
+    symptom = state.row_text(row)
+    return Ranked(
+        position,
+        state.entry_id(position),
+        best,
+        False,
+        symptom,
+        why,
+        best,
+        float(scored.message_cover[i]),
+        template,
+        mismatch,
+        not bool(rows.specific[i]),
+        query_cover=float(scored.query_cover[i]),
+        surface=surface_similarity(query.surface_text, symptom),
+        sentence=query.is_sentence,
+    )
 
 
 def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> list[Ranked]:
     """Every candidate worth showing, best evidence first, with its margin; not yet calibrated."""
     state = index.state
     positions, word_rows, masked_rows = index.candidates(state, query, CANDIDATES, language)
+    if not positions:
+        return []
     prepared = _prepare(state, query, word_rows, masked_rows)
+    rows = state.gather(positions)
+    scored = score_rows(rows, prepared.arrays(state), state.weights, state.tokens_by_id)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
-    for position in positions:
-        first, title_row = state.row_start[position], state.row_start[position + 1] - 1
-        best, best_row, found = 0.0, -1, _RowScore(0.0, "", 0.0, False)
-        for row in range(first, title_row + 1):
-            row_score = score_row(state, prepared, row)
-            score = row_score.score
-            if row == title_row and score < TEMPLATE_SCORE:
-                score *= 0.9  # a title is a summary, weaker evidence than a symptom
-            if score > best:
-                best, best_row, found = score, row, row_score
-        best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * float(state.outcome[position])))
-        if best < MIN_SCORE or best_row < 0:
+    for position, i in zip(positions, best_rows(rows, scored), strict=True):
+        best = float(scored.score[i]) if i >= 0 else 0.0
+        best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * state.outcome_of(position)))
+        if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:
-            symptoms = (*state.symptoms[position], state.titles[position])
-            ranked.append(
-                Ranked(
-                    position,
-                    state.ids[position],
-                    best,
-                    False,
-                    symptoms[best_row - first],
-                    found.why,
-                    best,
-                    found.message_cover,
-                    found.template,
-                    found.mismatch,
-                    found.vague,
-                    query_cover=found.query_cover,
-                    surface=surface_similarity(prepared.surface_text, symptoms[best_row - first]),
-                    sentence=prepared.is_sentence,
-                )
-            )
+            ranked.append(_ranked(state, prepared, position, (rows, scored, i), best))
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     for i, result in enumerate(ranked):
         others = [r.evidence for j, r in enumerate(ranked) if j != i]

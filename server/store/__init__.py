@@ -6,6 +6,7 @@ One module per entity family, re-exported here so callers write `store.get_entry
 from .briefs import BriefRow, search_briefs
 from .entries import (
     bump_revision,
+    changed_entries,
     entry_hashes,
     get_entry_draft,
     get_revision,
@@ -84,6 +85,7 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "submissions_in",
     "transition_submission",
     "bump_revision",
+    "changed_entries",
     "entry_hashes",
     "get_entry",
     "get_entry_draft",

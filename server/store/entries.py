@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, delete, func, select
 
 from ..models import (
@@ -28,11 +29,33 @@ from .meta import bump_counter
 from .outcomes import OUTCOME_REVISION_KEY, outcome_scores
 
 REVISION_KEY = "index_revision"
+# `changed_revision` (migration 2) is not on the Entry model: only these statements use it.
+_MARK_CHANGED = text("UPDATE entry SET changed_revision = NULL WHERE id = :id")
+_STAMP_CHANGED = text("UPDATE entry SET changed_revision = :r WHERE changed_revision IS NULL")
+_CHANGED_SINCE = text(
+    "SELECT id, status FROM entry WHERE changed_revision > :since ORDER BY id LIMIT :limit"
+)
 
 
 def bump_revision(*, session: Session) -> int:
-    """Advance the shared index revision (in the caller's transaction) and return it."""
-    return bump_counter(session=session, key=REVISION_KEY)
+    """Advance the shared index revision (in the caller's transaction) and return it; every
+    entry changed in this transaction is stamped with it."""
+    revision = bump_counter(session=session, key=REVISION_KEY)
+    session.execute(_STAMP_CHANGED, {"r": revision})
+    return revision
+
+
+def changed_entries(
+    *, session: Session, since: int, limit: int
+) -> tuple[list[IndexDocument], list[str]] | None:
+    """Entries changed after revision `since`: (documents of the active ones, ids of the
+    retired ones); None when more than `limit` changed (a full rebuild is cheaper)."""
+    rows = session.execute(_CHANGED_SINCE, {"since": since, "limit": limit + 1}).all()
+    if len(rows) > limit:
+        return None
+    active = [entry_id for entry_id, status in rows if status == "active"]
+    retired = [entry_id for entry_id, status in rows if status != "active"]
+    return (_documents(session, active) if active else []), retired
 
 
 def get_revision(*, session: Session) -> int:
@@ -82,6 +105,7 @@ def upsert_entry(*, session: Session, draft: EntryDraft, from_files: bool) -> No
     session.add(entry)
     _delete_children(session, draft.id)
     session.flush()
+    session.execute(_MARK_CHANGED, {"id": draft.id})
     session.add_all(
         Symptom(entry_id=draft.id, position=i, text=text) for i, text in enumerate(draft.symptoms)
     )
@@ -124,6 +148,7 @@ def retire_entry(*, session: Session, entry_id: str) -> None:
         entry.status, entry.updated_at = "retired", utcnow()
         session.add(entry)
         session.flush()
+        session.execute(_MARK_CHANGED, {"id": entry_id})
 
 
 def _active(session: Session, entry_id: str) -> Entry | None:
@@ -240,20 +265,27 @@ def _counts(session: Session, table: type[Symptom] | type[Fix], ids: list[str]) 
 
 def index_documents(*, session: Session) -> list[IndexDocument]:
     """Everything the search index needs of every active entry, in a few queries."""
-    entries = session.exec(
-        select(Entry).where(Entry.status == "active").order_by(col(Entry.id))
-    ).all()
-    symptoms: dict[str, list[str]] = defaultdict(list)
-    rows = session.exec(
+    return _documents(session, None)
+
+
+def _documents(session: Session, entry_ids: list[str] | None) -> list[IndexDocument]:
+    """Index documents of the given active entries (None: all), by id."""
+    query = select(Entry).where(Entry.status == "active")
+    symptom_query = (
         select(Symptom.entry_id, Symptom.text)
         .join(Entry, col(Entry.id) == col(Symptom.entry_id))
         .where(Entry.status == "active")
-        .order_by(col(Symptom.entry_id), col(Symptom.position))
     )
-    for entry_id, text in rows:
-        symptoms[entry_id].append(text)
+    if entry_ids is not None:
+        query = query.where(col(Entry.id).in_(entry_ids))
+        symptom_query = symptom_query.where(col(Symptom.entry_id).in_(entry_ids))
+    entries = session.exec(query.order_by(col(Entry.id))).all()
+    symptoms: dict[str, list[str]] = defaultdict(list)
+    rows = session.exec(symptom_query.order_by(col(Symptom.entry_id), col(Symptom.position)))
+    for entry_id, text_ in rows:
+        symptoms[entry_id].append(text_)
     scores = outcome_scores(session=session)
-    verified = _verified_entries(session)
+    verified = _verified_entries(session) if entry_ids is None else set()
     return [
         IndexDocument(
             id=e.id,
@@ -263,7 +295,7 @@ def index_documents(*, session: Session) -> list[IndexDocument]:
             frameworks=e.frameworks,
             tags=e.tags,
             origin=e.origin,
-            verified=e.id in verified,
+            verified=e.id in verified,  # (not read by the index: changed entries skip it)
             outcome_score=scores.get(e.id, 0.0),
         )
         for e in entries

@@ -1,0 +1,186 @@
+"""Score every candidate symptom row of a query at once: numpy over the rows' token ids,
+rapidfuzz's `process.cdist` over the batch of row texts.
+
+The formulas are `rank`'s (coverage of the symptom and of the query's error lines, fuzzy
+similarity, vague/template/type adjustments); this module only computes them in bulk. Rows that
+share no token with the query score 0 and never reach the fuzzy similarity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+SENTENCE_QUERY_EXPONENT = 0.65  # a sentence paraphrases part of a symptom: weigh what it says
+W_COVERAGE, W_FUZZ = 0.8, 0.2
+TYPE_LIFT = 0.25
+TEMPLATE_SCORE = 0.97
+TEMPLATE_PENALTY = 0.15
+VAGUE_FACTOR = 0.6  # a symptom with fewer than three telling words proves little alone
+TITLE_FACTOR = 0.9  # a title is a summary, weaker evidence than a symptom
+
+
+@dataclass
+class Rows:
+    """The rows of some candidate entries, flat: rows of candidate i are first[i]:first[i+1]."""
+
+    rows: Any  # np.ndarray[int64]: global row ids
+    first: Any  # np.ndarray[int64], one more than there are candidates
+    tokens: Any  # np.ndarray[int32]: every row's distinct token ids, row after row
+    token_row: Any  # np.ndarray[int64]: for each token, its row's index in `rows`
+    token_first: Any  # np.ndarray[int64]: row i's tokens are token_first[i]:token_first[i+1]
+    specific: Any  # np.ndarray[bool] per row
+    is_title: Any  # np.ndarray[bool] per row: the last row of each candidate
+
+
+@dataclass
+class QueryArrays:
+    """A prepared query as the arrays bulk scoring needs."""
+
+    ids: Any  # np.ndarray[int32]: query token ids that some entry has
+    type_ids: Any  # tokens of the query's exception type names
+    type_names: Any  # ids of the query's (non-generic) exception types as whole tokens
+    lines: list[tuple[Any, float, float, str]]  # per key line: ids, their weight, unknown, text
+    is_sentence: bool
+    word_rows: set[int]
+    masked_rows: set[int]
+
+
+@dataclass
+class Scored:
+    """Per row (aligned with Rows.rows): its score and the parts `rank` reports."""
+
+    score: Any
+    message_cover: Any
+    query_cover: Any
+    symptom_cover: Any
+
+
+def ranges(starts: Any, ends: Any) -> Any:
+    """Every index of the half-open ranges [starts[i], ends[i]) end to end (int64)."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return np.arange(total, dtype=np.int64) + shift
+
+
+def member(values: Any, sorted_ids: Any) -> Any:
+    """values[i] in sorted_ids, for each i (a binary search: the query holds few ids)."""
+    if not len(sorted_ids):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_ids, values), len(sorted_ids) - 1)
+    return sorted_ids[at] == values
+
+
+def _sums(rows: Rows, values: Any) -> Any:
+    return np.bincount(rows.token_row, weights=values, minlength=len(rows.rows))
+
+
+def _ratio(top: Any, bottom: Any, empty: float) -> Any:
+    """top / bottom where bottom is not 0, else `empty` (Python's `x / y if y else e`)."""
+    safe = np.where(bottom != 0, bottom, 1.0)
+    return np.where(bottom != 0, top / safe, empty)
+
+
+def _similarity(rows: Rows, tokens_by_id: list[str], lines: list[str], keep: Any) -> Any:
+    """Best token_sort_ratio of any query line against each kept row's tokens (0..1)."""
+    similarity = np.zeros(len(rows.rows), dtype=np.float64)
+    kept = np.flatnonzero(keep)
+    if not kept.size:
+        return similarity
+    tokens, word = rows.tokens.tolist(), tokens_by_id.__getitem__
+    bounds = zip(rows.token_first[kept].tolist(), rows.token_first[kept + 1].tolist(), strict=True)
+    texts = [" ".join(map(word, tokens[lo:hi])) for lo, hi in bounds]
+    matrix = process.cdist(lines, texts, scorer=fuzz.token_sort_ratio, dtype=np.float64)
+    similarity[kept] = matrix.max(axis=0) / 100
+    return similarity
+
+
+@dataclass
+class _Parts:
+    """What a row's score is made of, before the fuzzy similarity."""
+
+    coverage: Any  # the coverage term of the score
+    vague: Any
+    same: Any  # the query has the row's exact message template
+    other: Any  # ... or that template around a different type name
+    lift: Any  # the row names one of the query's exception types: how much it lifts
+    shared: Any  # the row shares a token with the query
+
+
+def _parts(
+    rows: Rows, query: QueryArrays, in_query: Any, cov_symptom: Any, cov_query: Any
+) -> _Parts:
+    q_exp = SENTENCE_QUERY_EXPONENT if query.is_sentence else 0.5
+    n = len(rows.rows)
+    typed = np.bincount(rows.token_row, member(rows.tokens, query.type_names), minlength=n) > 0
+    same = member(rows.rows, _sorted(query.word_rows))
+    return _Parts(
+        coverage=W_COVERAGE * cov_query**q_exp * cov_symptom ** (1 - q_exp),
+        vague=~rows.specific,
+        same=same,
+        other=member(rows.rows, _sorted(query.masked_rows)) & ~same,
+        lift=np.where(typed, np.minimum(1.0, cov_symptom * 2), -1.0),
+        shared=np.bincount(rows.token_row, in_query, minlength=n) > 0,
+    )
+
+
+def _sorted(rows: set[int]) -> Any:
+    return np.sort(np.fromiter(rows, dtype=np.int64, count=len(rows)))
+
+
+def _finish(rows: Rows, parts: _Parts, similarity: Any) -> Any:
+    """The score from its parts and a similarity (0..1), in `rank`'s order of adjustments."""
+    score = parts.coverage + W_FUZZ * similarity
+    score = np.where(parts.vague, score * VAGUE_FACTOR, score)
+    score = np.where(parts.same, np.maximum(score, TEMPLATE_SCORE), score)  # the same message
+    score = np.where(parts.other, score - TEMPLATE_PENALTY, score)  # another type's template
+    score = np.where(parts.lift >= 0, score + TYPE_LIFT * (1 - score) * parts.lift, score)
+    score = np.where(parts.shared, np.maximum(0.0, np.minimum(score, 0.99)), 0.0)
+    return np.where(rows.is_title & (score < TEMPLATE_SCORE), score * TITLE_FACTOR, score)
+
+
+def score_rows(rows: Rows, query: QueryArrays, weights: Any, tokens_by_id: list[str]) -> Scored:
+    """Every row's score against the query (0..0.99), titles already discounted."""
+    w = weights[rows.tokens]
+    in_query = member(rows.tokens, query.ids)
+    message = ~member(rows.tokens, query.type_ids)
+    lines = [member(rows.tokens, ids) for ids, *_ in query.lines]
+    columns = [in_query, in_query & message, message, None, *lines]
+    sums = _row_sums(rows, w, columns)
+    cover = _ratio(sums[1], sums[2], 0.5)
+    cov_symptom = sums[0] / np.where(sums[3] != 0, sums[3], 1.0)
+    cov_query = np.zeros(len(rows.rows), dtype=np.float64)
+    for (_, known_w, unknown, _), part in zip(query.lines, sums[4:], strict=True):
+        cov_query = np.maximum(cov_query, part / ((known_w + unknown) or 1))
+    parts = _parts(rows, query, in_query, cov_symptom, cov_query)
+    similarity = _similarity(rows, tokens_by_id, [line for *_, line in query.lines], parts.shared)
+    score = _finish(rows, parts, similarity)
+    return Scored(score, np.where(parts.shared, cover, 0.0), cov_query, cov_symptom)
+
+
+def _row_sums(rows: Rows, w: Any, masks: list[Any]) -> Any:
+    """Per row, the weight of its tokens under each mask (None: all of them), in one bincount;
+    each row's tokens are summed in order, as separate sums would be."""
+    n, k = len(rows.rows), len(masks)
+    values = np.stack([w if m is None else np.where(m, w, 0.0) for m in masks])
+    at = rows.token_row + (np.arange(k, dtype=np.int64) * n)[:, None]
+    return np.bincount(at.ravel(), values.ravel(), minlength=k * n).reshape(k, n)
+
+
+def best_rows(rows: Rows, scored: Scored) -> list[int]:
+    """Per candidate, the index (into rows) of its first best row, or -1 when all scored 0."""
+    first = rows.first[:-1]
+    if not len(first):
+        return []
+    score = scored.score
+    lengths = np.diff(rows.first)
+    best = np.maximum.reduceat(score, first)
+    at = np.where(score == np.repeat(best, lengths), np.arange(len(score)), len(score))
+    found = np.minimum.reduceat(at, first)
+    return np.where(best > 0, found, -1).tolist()
