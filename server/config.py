@@ -28,6 +28,10 @@ class Settings:
     max_body_bytes: int = 1_048_576
     max_mcp_body_bytes: int = 8_388_608
     max_query_chars: int = 1_000_000
+    search_rate_per_minute: int = 120  # searches per client per minute, per process (0: none)
+    search_burst: int = 30  # searches a client may make at once before the rate applies
+    heavy_search_chars: int = 20_000  # a query longer than this is a heavy search ...
+    heavy_search_concurrency: int = 1  # ... and at most this many run at once per process
     submission_rate_per_minute: int = 5
     outcome_rate_per_minute: int = 20  # outcome reports per client per minute (REST and MCP)
     verify_rate_per_minute: int = 20  # public POST /api/entries/{id}/verify per client per minute
@@ -48,6 +52,17 @@ class Settings:
             raise SettingsError(f"ERRATA_MODE must be development or production, not {self.mode!r}")
         if self.mode == "production" and not self.maintainer_token:
             raise SettingsError("ERRATA_MAINTAINER_TOKEN must be set in production mode")
+        self._check_search_limits()
+
+    def _check_search_limits(self) -> None:
+        if self.search_rate_per_minute < 0 or self.heavy_search_chars < 0:
+            raise SettingsError(
+                "ERRATA_SEARCH_RATE_PER_MINUTE and ERRATA_HEAVY_SEARCH_CHARS cannot be negative"
+            )
+        if self.search_burst < 1 or self.heavy_search_concurrency < 1:
+            raise SettingsError(
+                "ERRATA_SEARCH_BURST and ERRATA_HEAVY_SEARCH_CONCURRENCY must be at least 1"
+            )
 
     @property
     def is_sqlite(self) -> bool:
@@ -103,6 +118,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=_int(env, "ERRATA_MAX_BODY_BYTES", defaults.max_body_bytes),
         max_mcp_body_bytes=_int(env, "ERRATA_MAX_MCP_BODY_BYTES", defaults.max_mcp_body_bytes),
         max_query_chars=_int(env, "ERRATA_MAX_QUERY_CHARS", defaults.max_query_chars),
+        search_rate_per_minute=_int(
+            env, "ERRATA_SEARCH_RATE_PER_MINUTE", defaults.search_rate_per_minute
+        ),
+        search_burst=_int(env, "ERRATA_SEARCH_BURST", defaults.search_burst),
+        heavy_search_chars=_int(env, "ERRATA_HEAVY_SEARCH_CHARS", defaults.heavy_search_chars),
+        heavy_search_concurrency=_int(
+            env, "ERRATA_HEAVY_SEARCH_CONCURRENCY", defaults.heavy_search_concurrency
+        ),
         submission_rate_per_minute=_int(
             env, "ERRATA_SUBMISSION_RATE_PER_MINUTE", defaults.submission_rate_per_minute
         ),

@@ -14,64 +14,9 @@ from itertools import chain
 
 import Stemmer
 
-_MASKS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>)\]]+", re.I), " <url> "),
-    (
-        re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I),
-        "<uuid>",
-    ),
-    (
-        re.compile(
-            r"\b\d{4}-\d{2}-\d{2}"
-            r"(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
-        ),
-        "<ts>",
-    ),
-    (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), "<ts>"),
-    (re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b"), "<ip>"),
-    (re.compile(r"\[[0-9a-f:]*::[0-9a-f:]*\](?::\d+)?", re.I), "<ip>"),
-    (re.compile(r"\blocalhost:\d+\b"), "<ip>"),
-    (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<hex>"),
-    (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "<email>"),
-    # Paths: unix (at least one slash and a segment), windows drive paths, file.ext:line:col.
-    (re.compile(r"(?:[A-Za-z]:|\b[\w.@~+-]+)?(?:[\\/][\w.@~+-]+){2,}[\\/]?"), "<path>"),
-    (
-        re.compile(
-            r"(?<![\w.])[\w.@~+/\\-]*\.(?:py|pyx|js|mjs|cjs|ts|tsx|jsx|go|java|kt|rs|rb|cs|c|cc|cpp|h)\b"
-        ),
-        "<path>",
-    ),
-    (re.compile(r"(?:\.{1,2}|~)?[\\/][\w.@~+-]+\.\w+"), "<path>"),
-    # Long hex or mixed letter-digit identifiers (request ids, hashes, tokens).
-    (re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b", re.I), "<id>"),
-    (re.compile(r"\b(?=[A-Za-z_-]*\d)(?=\w*[A-Za-z])[A-Za-z0-9_-]{16,}\b"), "<id>"),
-    (
-        re.compile(
-            r"(?<![\w<])[-+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?(?:ms|s|us|ns|kb|mb|gb|%)?(?![\w>])", re.I
-        ),
-        "<n>",
-    ),
-]
+from .masks import MASKS as _MASKS
+from .masks import NEEDS as _NEEDS
 
-# What each pattern above needs in the text to match at all: a digit or not, and one of a few
-# substrings ("" = none). Symptoms are short curated text: most patterns are skipped outright.
-_NEEDS: list[tuple[bool, tuple[str, ...]]] = [
-    (False, ("://",)),
-    (True, ("-",)),
-    (True, ("-",)),
-    (True, (":",)),
-    (True, (".",)),
-    (False, ("::",)),
-    (True, ("localhost:",)),
-    (True, ("0x", "0X")),
-    (False, ("@",)),
-    (False, ("/", "\\")),
-    (False, (".",)),
-    (False, ("/", "\\")),
-    (True, ()),
-    (True, ()),
-    (True, ()),
-]
 _DIGIT = re.compile(r"\d")
 _QUOTE_STEP = len(_MASKS) - 1  # quoted values are masked just before bare numbers
 

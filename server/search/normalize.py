@@ -14,26 +14,29 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import formats
+from .frames import js_frame
+from .limits import BUDGET_SECONDS, CpuBudget, clip, read_order
 from .mask import fingerprint, is_specific, mask, tokenize
 
 MAX_KEY_LINES = 12
 MAX_FRAMES = 40
 MAX_OTHER_LINES = 40
-MAX_LINE_CHARS = 600
+MAX_LINE_CHARS = 600  # what is kept of a line
+MAX_CLASSIFY_CHARS = 2_000  # what the line patterns read of a line
 
 # "pkg.mod.SomeError: message", "SomeError", "Caused by: java.io.IOException: msg", etc.
+# Possessive runs and an atomic type: what follows each run cannot start with a character of
+# the run, and only the last word of a `$`-joined name can be followed by the rest, so giving
+# characters back never finds another match (it only cost quadratic time on long lines).
 _EXC_LINE = re.compile(
-    r"^(?:Caused by:\s*|Uncaught\s+|Unhandled\s+(?:exception|rejection)[^:]*:\s*|"
-    r"Exception in thread \"[^\"]*\"\s+|\w*Error\s+\[\w+\]:\s*|"
-    r"\+-\+?-*\s*\d*\s*-*\s*|[|+]\s*)?"
-    r"(?P<type>(?:[A-Za-z_$][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Exit|Interrupt|Warning|"
-    r"Fault|Failure|Timeout|Group|Panic|Throwable)\w*)"
-    r"(?:\s*\[[\w-]+\])?(?P<rest>(?::\s*|\s*\(|\s+-\s+).*|\s*)$"
+    r"^(?:Caused by:\s*+|Uncaught\s++|Unhandled\s+(?:exception|rejection)[^:]*+:\s*+|"
+    r"Exception in thread \"[^\"]*+\"\s++|\w*Error\s+\[\w+\]:\s*+|"
+    r"\+-\+?-*+\s*+\d*+\s*+-*+\s*+|[|+]\s*+)?"
+    r"(?P<type>(?>(?:[A-Za-z_$][\w$]*+\.)*+[A-Z][\w$]*(?:Error|Exception|Exit|Interrupt|Warning|"
+    r"Fault|Failure|Timeout|Group|Panic|Throwable)\w*+))"
+    r"(?:\s*+\[[\w-]++\])?(?P<rest>(?::\s*|\s*+\(|\s++-\s+).*|\s*+)$"
 )
 _PY_FRAME = re.compile(r'^\s*File "(?P<path>[^"]*)", line \d+(?:, in (?P<func>\S+))?')
-_JS_FRAME = re.compile(
-    r"^\s*at (?:async )?(?P<func>[^\s(]+)?\s*\(?(?P<loc>[^()]*:\d+(?::\d+)?)\)?$"
-)
 _JAVA_FRAME = re.compile(r"^\s*at (?P<func>[\w$.<>/]+)\((?P<loc>[^)]*)\)")
 _GO_FRAME = re.compile(r"^(?P<func>(?:[\w./-]+/)?[\w-]+\.[\w.()*$\[\]]+)\((?:[^()]*)\)$")
 _GO_LOC = re.compile(r"^\s+\S+\.go:\d+(?: \+0x[0-9a-f]+)?$")
@@ -76,10 +79,10 @@ _RUNTIME_MESSAGE = re.compile(
     r"Exception ignored in\b|Unclosed (?:client session|connector)|Executing <Task .* took )"
 )
 _QUOTE_CHARS = re.compile(r"\bb?['\"`]|['\"`]")
-_NOISE = re.compile(r"^\s*(?:\^+|~+|\.\.\.\s*\d+ more|-+|=+|\s*)$")
+_NOISE = re.compile(r"^\s*+(?:\^++|~++|\.\.\.\s*+\d++ more|-++|=++)?$")
 _GROUP_BAR = re.compile(r"^\s*(?:[|+]-*\+?-*(?:\s*\d+\s*-+)?\s*)+")
-_JAVA_THREAD_NOISE = re.compile(
-    r"\s*(?:#\d+|\bdaemon\b|\b(?:os_)?prio=\S+|\bcpu=\S+|\belapsed=\S+|\btid=\S+|\bnid=\S+|"
+_JAVA_THREAD_NOISE = re.compile(  # only from the start of a run of spaces: linear
+    r"(?<!\s)\s*+(?:#\d+|\bdaemon\b|\b(?:os_)?prio=\S+|\bcpu=\S+|\belapsed=\S+|\btid=\S+|\bnid=\S+|"
     r"\[0x[0-9a-f]+\])",
     re.I,
 )
@@ -138,6 +141,7 @@ class _Collector:
         self.frames: list[str] = []
         self.other: list[str] = []
         self.seen: set[str] = set()
+        self.offered: set[tuple[int, str]] = set()  # (bucket, line): masked once is enough
         self.kind = "text"
         self.after_frame = False  # the next line is a Python frame's source line
         self.after_panic = False  # the next line is a Rust panic's message
@@ -151,7 +155,11 @@ class _Collector:
         return False
 
     def _keep_line(self, bucket: list[str], line: str, cap: int) -> None:
-        line = line[:MAX_LINE_CHARS]
+        line = clip(line, MAX_LINE_CHARS)
+        offer = (id(bucket), line)
+        if len(bucket) >= cap or offer in self.offered:
+            return  # it would be refused again: masking it would only cost time
+        self.offered.add(offer)
         masked = mask(line)
         if self._keep(bucket, masked, cap):
             self.words[masked] = mask(line, keep_quoted_words=True)
@@ -201,8 +209,8 @@ def _classify(line: str, out: _Collector) -> None:
         out.frame(m.group("func").rsplit("/", 1)[-1], "java")
     elif _GO_LOC.match(line) or _RUST_AT.match(line):
         return
-    elif m := _JS_FRAME.match(line):
-        out.frame(_qualified(m.group("func"), m.group("loc")), "javascript")
+    elif js := js_frame(line):
+        out.frame(_qualified(*js), "javascript")
     elif m := _GOROUTINE.match(stripped):
         out.kind = "go"
         out._keep(out.other, f"goroutine [{m.group('state')}]", MAX_OTHER_LINES)
@@ -239,26 +247,28 @@ def _classify_message(stripped: str, out: _Collector) -> None:
         out.other_line(body)
 
 
-def normalize(text: str) -> Normalized:
+def normalize(text: str, *, cpu_seconds: float = BUDGET_SECONDS) -> Normalized:
     """Normalize a trace, log excerpt or sentence for matching.
 
     Text that masks to no search token at all (a log of bytes reprs, say) is searched on its
-    raw words instead: quotes dropped, so quoted values count as words.
+    raw words instead: quotes dropped, so quoted values count as words. Reading stops when
+    `cpu_seconds` of this thread's CPU time are spent (see `limits.py`).
     """
-    norm = _normalize(text)
-    if not norm.tokens:
-        raw = _normalize(_QUOTE_CHARS.sub(" ", text))
+    budget = CpuBudget(cpu_seconds)
+    norm = _normalize(text, budget)
+    if not norm.tokens and not budget.spent():
+        raw = _normalize(_QUOTE_CHARS.sub(" ", text), budget)
         if raw.tokens:
             return raw
     return norm
 
 
-def _normalize(text: str) -> Normalized:
+def _normalize(text: str, budget: CpuBudget) -> Normalized:
     out = _Collector()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for line in lines[:20_000] + (lines[-2_000:] if len(lines) > 20_000 else []):
-        if line.strip():
-            _classify(line[:4_000], out)
+    for index in read_order(len(lines), budget):
+        if lines[index].strip():
+            _classify(clip(lines[index], MAX_CLASSIFY_CHARS), out)
     if not out.key and out.last_source:  # a trace cut before its exception line
         out.key_line(out.last_source)
     if not out.key and out.other and out.kind != "text":
@@ -283,7 +293,7 @@ def _normalize(text: str) -> Normalized:
     )
 
 
-_BACKGROUND = re.compile(r"\s*\(Background on this error at:\s*<url>\s*\)\s*$")
+_BACKGROUND = re.compile(r"(?<!\s)\s*+\(Background on this error at:\s*+<url>\s*+\)\s*+$")
 
 
 def _fingerprints(
@@ -332,7 +342,7 @@ def analyze_line(text: str) -> LineInfo:
             frozenset(norm.word_fingerprints),
             is_specific(norm.tokens),
         )
-    words = mask(text[:MAX_LINE_CHARS], keep_quoted_words=True)
+    words = mask(clip(text, MAX_LINE_CHARS), keep_quoted_words=True)
     tokens = tokenize(words)
     match = _EXC_LINE.match(words)
     types: list[str] = []
@@ -342,7 +352,7 @@ def analyze_line(text: str) -> LineInfo:
     word_prints = _fingerprints([words], [tokens], checked=True) if specific else []
     quoted = "'" in text or '"' in text or "`" in text
     if quoted and specific:
-        prints = _fingerprints([mask(text[:MAX_LINE_CHARS])], [tokens], checked=True)
+        prints = _fingerprints([mask(clip(text, MAX_LINE_CHARS))], [tokens], checked=True)
     else:
         prints = word_prints
     all_tokens = tokens + list(_type_tokens(tuple(types))) if types else tokens
