@@ -20,6 +20,11 @@ class SnippetRow:
     status: str  # the newest run's status, or "unverified"
     stale: bool
     figures: dict[str, Any]
+    language: str = "python"
+    kind: str = "published"
+    corrects: str | None = None
+    python_version: str = ""
+    verified_on: str = ""  # the newest run's date, YYYY-MM-DD
 
 
 @dataclass
@@ -83,6 +88,11 @@ def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefR
             status=run.status if run else "unverified",
             stale=bool(run and run.code_hash != snippet.code_hash),
             figures=run.figures if run else {},
+            language=snippet.language,
+            kind=snippet.kind,
+            corrects=snippet.corrects,
+            python_version=run.python_version if run else "",
+            verified_on=run.created_at.date().isoformat() if run and run.created_at else "",
         )
         fix_row = fixes.get((snippet.entry_id, snippet.fix_slug))
         if fix_row is not None:
