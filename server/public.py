@@ -124,11 +124,14 @@ class EntryPage(BaseModel):
 
 
 class VerificationSummary(BaseModel):
-    """How a fix stands with the harness, in one line."""
+    """How the code a fix shows fared in the harness: `status` and `label` describe that code."""
 
     status: RunStatus
+    label: str = ""
     passed: int = 0
     total: int = 0
+    python_version: str = ""
+    verified_on: str = ""
     figures: dict[str, Any] = PydanticField(default_factory=dict)
 
 
@@ -139,6 +142,8 @@ class FixBrief(BaseModel):
     title: str
     summary: str
     code: str
+    language: str = "python"
+    language_note: str = ""
     verification: VerificationSummary
 
 

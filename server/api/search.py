@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import AfterValidator, BaseModel, Field
 
-from ..public import SearchResponse
+from ..answers import BriefAnswer, Detail, FullAnswer, shape
 from ..search import EMPTY_QUERY, MAX_LIMIT, SearchInputError, SearchUnavailable
 from .deps import ServicesDep
 
@@ -43,11 +43,20 @@ class SearchRequest(BaseModel):
     language: str | None = Field(
         default=None, max_length=40, description="Only entries for this language (e.g. python)."
     )
+    detail: Detail = Field(
+        default="brief",
+        description="brief: one recommended fix for a confident match; full: every fix.",
+    )
 
 
-def _run(services: ServicesDep, query: str, limit: int, language: str | None) -> SearchResponse:
+Answer = BriefAnswer | FullAnswer
+
+
+def _run(
+    services: ServicesDep, query: str, limit: int, language: str | None, detail: Detail
+) -> Answer:
     try:
-        return services.search(query, limit=limit, language=language)
+        return shape(services.search(query, limit=limit, language=language), query, detail)
     except SearchUnavailable as exc:
         raise HTTPException(status_code=503, detail=str(exc)) from exc
     except SearchInputError as exc:
@@ -55,9 +64,9 @@ def _run(services: ServicesDep, query: str, limit: int, language: str | None) ->
 
 
 @router.post("/search", responses={422: {"description": "Empty or oversized query"}})
-def search_post(body: SearchRequest, services: ServicesDep) -> SearchResponse:
+def search_post(body: SearchRequest, services: ServicesDep) -> Answer:
     """Match an error: `status` is `matched` only when the first result is confident."""
-    return _run(services, body.query, body.limit, body.language)
+    return _run(services, body.query, body.limit, body.language, body.detail)
 
 
 @router.get("/search", responses={422: {"description": "Empty or oversized query"}})
@@ -66,6 +75,7 @@ def search_get(
     q: Annotated[QueryText, Query(description="The error text.", json_schema_extra=NOT_BLANK)],
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 5,
     language: Annotated[str | None, Query(max_length=40)] = None,
-) -> SearchResponse:
+    detail: Detail = "brief",
+) -> Answer:
     """Match an error given in the query string (`?q=...`); same answer as the POST."""
-    return _run(services, q, limit, language)
+    return _run(services, q, limit, language, detail)

@@ -130,7 +130,9 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     """Match an error against the entries.  Example: errata search 'Event loop is closed'"""
-    from ..search import SearchIndex, SearchInputError, format_response
+    from ..answer_text import as_text
+    from ..answers import shape
+    from ..search import SearchIndex, SearchInputError
     from ..services import Services
 
     query = sys.stdin.read() if args.text == "-" else args.text
@@ -143,7 +145,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     finally:
         database.dispose()
-    print(response.model_dump_json(indent=2) if args.json else format_response(response))
+    answer = shape(response, query, args.detail)
+    print(answer.model_dump_json(indent=2) if args.json else as_text(answer, "markdown"))
     return 0
 
 
@@ -203,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     found.add_argument("--json", action="store_true", help="print the answer as JSON")
     found.add_argument("--limit", type=int, default=5, help="how many results (default: 5)")
     found.add_argument("--language", help="only entries for this language")
+    found.add_argument(
+        "--detail",
+        choices=("brief", "full"),
+        default="brief",
+        help="brief: one recommended fix (default); full: every fix of every result",
+    )
     found.set_defaults(func=cmd_search)
     return parser
 

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from ..answers import BriefAnswer
+
 DEFAULT_MAX_CHARS = 32_000  # compact JSON: ~8-11k tokens; the indented text copy is ~1.2x
 MIN_MAX_CHARS = 4_000
 MAX_MAX_CHARS = 100_000
@@ -20,6 +22,7 @@ _KEEP = ("notice", "provenance")  # the framing of what follows is never cut
 _SECONDARY = ("check_code", "stdout", "stderr")  # cut these first: the harness's, not the fix's
 
 M = TypeVar("M", bound=BaseModel)
+BRIEF_SUMMARY_FLOOR = 160
 Path = tuple[str | int, ...]
 
 
@@ -125,3 +128,22 @@ def fit_budget(model: M, max_chars: int, *, hint: str, drop_from: str | None = N
     if "omitted" in data:
         data["omitted"] = omitted
     return type(model).model_validate(data)
+
+
+def fit_brief(answer: BriefAnswer, max_chars: int) -> BriefAnswer:
+    """A brief answer within `max_chars`: other results go first, then the other fixes, then
+    the fix's summary is cut; the recommended fix's code and the root cause never are."""
+    data = answer.model_dump(mode="json")
+    results = data["results"]
+    while len(results) > 1 and _size(data) > max_chars:
+        results.pop()
+    match = data.get("answer")
+    if match is not None:
+        while match["other_fixes"] and _size(data) > max_chars:
+            match["other_fixes"].pop()
+        fix = match.get("recommended_fix")
+        excess = _size(data) - max_chars
+        if fix is not None and excess > 0:
+            keep = max(BRIEF_SUMMARY_FLOOR, len(fix["summary"]) - excess)
+            fix["summary"] = cut_text(fix["summary"], keep, code=False, hint="see get_entry")
+    return BriefAnswer.model_validate(data)

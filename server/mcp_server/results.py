@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel
 
+from ..answers import FullAnswer
 from ..models import RunStatus, UtcDatetime
 from ..public import EntryPublic, SearchResult
 from ..services import Services
@@ -44,11 +46,36 @@ class SearchErrorsResult(BaseModel):
     """Ranked matches for a trace: `matched` only when the first result is confident."""
 
     status: str
+    detail: str = "full"
     query_normalized: str
+    trace_language: str | None = None
     notice: str = NOTICE
     results: list[SearchHit]
+    next_step: str = ""
     truncated: bool = False
     omitted: int = 0
+
+
+def full_from(fitted: SearchErrorsResult, answer: FullAnswer) -> FullAnswer:
+    """The full answer as cut to its budget, for the Markdown rendering."""
+    results = [SearchResult(**hit.model_dump(exclude={"provenance"})) for hit in fitted.results]
+    return answer.model_copy(update={"results": results})
+
+
+def select_fixes(entry: EntryPublic, fix_id: str | None, include_checks: bool) -> EntryPublic:
+    """The entry with only the fix `fix_id` (all when None), check code left out unless asked."""
+    fixes = [f for f in entry.fixes if fix_id is None or f.id == fix_id]
+    if not fixes:
+        known = ", ".join(f.id for f in entry.fixes)
+        raise ToolError(f"entry {entry.id!r} has no fix {fix_id!r}; its fixes: {known}")
+    if not include_checks:
+        fixes = [
+            f.model_copy(
+                update={"snippets": [s.model_copy(update={"check_code": None}) for s in f.snippets]}
+            )
+            for f in fixes
+        ]
+    return entry.model_copy(update={"fixes": fixes})
 
 
 class EntryResult(BaseModel):

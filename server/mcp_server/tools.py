@@ -6,10 +6,12 @@ from typing import Annotated
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import ToolAnnotations
-from pydantic import Field
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
 
 from .. import security, store
+from ..answer_text import as_text
+from ..answers import Detail, Format, brief_answer, full_answer
 from ..contributions import lifecycle
 from ..contributions.submission import SubmissionIn, SubmissionInvalid
 from ..models import Outcome
@@ -24,13 +26,14 @@ from ..public import EntryPublic, OutcomePublic, SearchResponse, SubmissionRecei
 from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
 from ..services import Services
-from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, fit_budget
+from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, fit_brief, fit_budget
 from .results import (
     EntryResult,
     SearchErrorsResult,
     SearchHit,
-    VerificationStatusResult,
+    full_from,
     provenance,
+    select_fixes,
     verification_result,
 )
 
@@ -50,6 +53,12 @@ MaxChars = Annotated[
 ]
 
 
+DetailArg = Annotated[
+    Detail, Field(description="brief: one recommended fix; full: every fix of every result.")
+]
+FormatArg = Annotated[Format, Field(description="The text block: compact JSON or Markdown.")]
+
+
 def _search(services: Services, query: str, limit: int, language: str | None) -> SearchResponse:
     try:
         return services.search(query, limit=limit, language=language)
@@ -66,8 +75,14 @@ def _entry(services: Services, entry_id: str) -> EntryPublic:
 
 
 def _hint(entry_id: str | None = None) -> str:
-    where = f"errata://entries/{entry_id}" if entry_id else "errata://entries/<id>"
-    return f"call get_entry with a larger max_chars or read {where}"
+    if entry_id:
+        return f"call get_entry with a larger max_chars or read errata://entries/{entry_id}"
+    return "call get_entry with the result's id for the whole entry"
+
+
+def _text(answer: BaseModel, fmt: Format) -> CallToolResult:
+    """One text block (compact JSON or Markdown): the data goes out once."""
+    return CallToolResult(content=[TextContent(type="text", text=as_text(answer, fmt))])
 
 
 def _client_key(ctx: Context | None) -> str:
@@ -84,30 +99,50 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         language: Annotated[
             str | None, Field(max_length=40, description="Only entries for this language.")
         ] = None,
+        detail: DetailArg = "brief",
+        format: FormatArg = "json",
         max_chars: MaxChars = DEFAULT_MAX_CHARS,
-    ) -> SearchErrorsResult:
+    ) -> CallToolResult:
         """Find errata entries matching an error: paste the raw trace, log or symptom as it is.
 
-        Returns ranked matches, each with its root cause and fixes (text and code), a score in
-        0..1 and `confident`; `status` is `no_match` when nothing in errata covers the error.
+        brief (default): for a confident match, its root cause and one recommended fix with
+        code; other results in one line. full: every result with all its fixes.
+        `status` is `no_match` when nothing in errata covers the error.
         """
         response = _search(services, query, limit, language)
+        if detail == "brief":
+            return _text(fit_brief(brief_answer(response, query), max_chars), format)
+        answer = full_answer(response, query)
         hits = [
             SearchHit(**r.model_dump(), provenance=provenance(r.origin, r.verified))
-            for r in response.results
+            for r in answer.results
         ]
         result = SearchErrorsResult(
-            status=response.status, query_normalized=response.query_normalized, results=hits
+            status=answer.status,
+            query_normalized=answer.query_normalized,
+            trace_language=answer.trace_language,
+            results=hits,
+            next_step=answer.next_step,
         )
-        return fit_budget(result, max_chars, hint=_hint(), drop_from="results")
+        fitted = fit_budget(result, max_chars, hint=_hint(), drop_from="results")
+        return _text(fitted if format == "json" else full_from(fitted, answer), format)
 
     @mcp.tool(annotations=READ_ONLY)
-    def get_entry(id: EntryId, max_chars: MaxChars = DEFAULT_MAX_CHARS) -> EntryResult:
-        """Read one errata entry whole: symptoms, root cause, every fix with its code and the
-        verification record of each snippet."""
-        entry = _entry(services, id)
+    def get_entry(
+        id: EntryId,
+        fix_id: Annotated[
+            str | None, Field(max_length=80, description="Only this fix of the entry.")
+        ] = None,
+        include_checks: Annotated[
+            bool, Field(description="Include the harness's check code of each snippet.")
+        ] = False,
+        max_chars: MaxChars = DEFAULT_MAX_CHARS,
+    ) -> CallToolResult:
+        """Read one errata entry: symptoms, root cause, every fix (or the one `fix_id`) with
+        its code and the verification record of each snippet."""
+        entry = select_fixes(_entry(services, id), fix_id, include_checks)
         result = EntryResult(entry=entry, provenance=provenance(entry.origin, entry.verified))
-        return fit_budget(result, max_chars, hint=_hint(id))
+        return _text(fit_budget(result, max_chars, hint=_hint(id)), "json")
 
     @mcp.tool(annotations=REPORT)
     def report_outcome(
@@ -131,11 +166,11 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
     @mcp.tool(annotations=READ_ONLY)
     def verification_status(
         entry_id: EntryId, max_chars: MaxChars = DEFAULT_MAX_CHARS
-    ) -> VerificationStatusResult:
+    ) -> CallToolResult:
         """How an entry's fix snippets fared in errata's sandboxed harness: each snippet's latest
         run (passed, failed, timeout, error or unverified), its error and measured figures."""
         result = verification_result(services, _entry(services, entry_id))
-        return fit_budget(result, max_chars, hint=_hint(entry_id))
+        return _text(fit_budget(result, max_chars, hint=_hint(entry_id)), "json")
 
     @mcp.tool(annotations=REPORT)
     def submit_entry(submission: SubmissionIn, ctx: Context) -> SubmissionReceipt:

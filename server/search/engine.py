@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from .. import store
 from ..db import Database
+from ..models import RunStatus
 from ..public import FixBrief, SearchResponse, SearchResult, VerificationSummary
-from ..store.briefs import BriefRow, FixRow
-from ..verdicts import combined_status
+from ..store.briefs import BriefRow, FixRow, SnippetRow
 from .index import SearchIndex
 from .normalize import normalize
 from .rank import rank
@@ -45,21 +45,43 @@ def _summary(text: str) -> str:
     return first if len(first) <= SUMMARY_CHARS else first[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-def fix_brief(fix: FixRow) -> FixBrief:
-    """A fix in one glance: its best-verified snippet and how its snippets fared."""
-    snippets = fix.snippets
+CORRECTION_LABEL = "passed (errata's correction of the published code)"
+
+
+def shown_snippet(snippets: list[SnippetRow]) -> SnippetRow | None:
+    """The snippet a fix shows: the first whose current code passed, else the first."""
     passed = [s for s in snippets if s.status == "passed" and not s.stale]
-    status = combined_status("unverified" if s.stale else s.status for s in snippets)
-    shown = (passed or snippets)[0] if snippets else None
+    ordered = passed or snippets
+    return ordered[0] if ordered else None
+
+
+def snippet_label(snippet: SnippetRow | None) -> tuple[RunStatus, str]:
+    """The status and label of the code shown: they describe that snippet, not its siblings."""
+    if snippet is None:
+        return "unverified", "unverified (no code)"
+    status: RunStatus = "unverified" if snippet.stale else snippet.status  # type: ignore[assignment]
+    if status == "passed" and snippet.kind == "correction":
+        return status, CORRECTION_LABEL
+    return status, status
+
+
+def fix_brief(fix: FixRow) -> FixBrief:
+    """A fix in one glance: its best-verified snippet, labelled with that snippet's own run."""
+    shown = shown_snippet(fix.snippets)
+    status, label = snippet_label(shown)
     return FixBrief(
         id=fix.slug,
         title=fix.title,
         summary=_summary(fix.explanation),
         code=shown.code if shown is not None else "",
+        language=shown.language if shown is not None else "python",
         verification=VerificationSummary(
             status=status,
-            passed=len(passed),
-            total=len(snippets),
+            label=label,
+            passed=sum(1 for s in fix.snippets if s.status == "passed" and not s.stale),
+            total=len(fix.snippets),
+            python_version=shown.python_version if shown is not None else "",
+            verified_on=shown.verified_on if shown is not None else "",
             figures=shown.figures if shown is not None else {},
         ),
     )
@@ -122,5 +144,5 @@ def format_response(response: SearchResponse) -> str:
         lines.append(f"  why: {r.why}")
         for fix in r.fixes:
             v = fix.verification
-            lines.append(f"  fix: {fix.title} [{v.status} {v.passed}/{v.total}]")
+            lines.append(f"  fix: {fix.title} [{v.label or v.status}, {v.passed}/{v.total}]")
     return "\n".join(lines)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, column, text
-from sqlmodel import Session
+from sqlmodel import Session, col, select
+
+from ..models import Entry, Fix, Snippet
+from .entry_view import latest_runs
 
 
 @dataclass
@@ -18,6 +20,11 @@ class SnippetRow:
     status: str  # the newest run's status, or "unverified"
     stale: bool
     figures: dict[str, Any]
+    language: str = "python"
+    kind: str = "published"
+    corrects: str | None = None
+    python_version: str = ""
+    verified_on: str = ""  # the newest run's date, YYYY-MM-DD
 
 
 @dataclass
@@ -48,68 +55,46 @@ class BriefRow:
         )
 
 
-# Two statements built once: building SQLAlchemy constructs per search cost more than the
-# queries themselves (~1 ms of a 1k-entry search). Status is checked in Python, not in SQL:
-# `status = 'active'` would lead SQLite to scan the status index instead of the primary key.
-_ENTRIES_AND_FIXES = text(
-    "SELECT e.id, e.title, e.root_cause, e.origin, e.status, f.slug, f.title, f.explanation"
-    " FROM entry AS e LEFT JOIN fix AS f ON f.entry_id = e.id"
-    " WHERE e.id IN :ids ORDER BY e.id, f.position"
-).bindparams(bindparam("ids", expanding=True))
-_SNIPPETS_AND_RUNS = (
-    text(
-        "SELECT s.entry_id, s.fix_slug, s.slug, s.code, s.code_hash,"
-        " r.status, r.code_hash, r.figures"
-        " FROM snippet AS s LEFT JOIN verificationrun AS r ON r.id = ("
-        "  SELECT max(v.id) FROM verificationrun AS v"
-        "  WHERE v.entry_id = s.entry_id AND v.snippet_slug = s.slug)"
-        " WHERE s.entry_id IN :ids ORDER BY s.entry_id, s.position"
-    )
-    .bindparams(bindparam("ids", expanding=True))
-    .columns(
-        column("entry_id"),
-        column("fix_slug"),
-        column("slug"),
-        column("code"),
-        column("code_hash"),
-        column("status"),
-        column("run_hash"),
-        column("figures", JSON),
-    )
-)
-
-
 def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefRow]:
     """Briefs of the given active entries (unknown or retired ids are left out)."""
     if not entry_ids:
         return {}
-    briefs: dict[str, BriefRow] = {}
+    # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
+    # status index (every active entry) instead of looking the few ids up by primary key.
+    entries = session.exec(select(Entry).where(col(Entry.id).in_(entry_ids))).all()
+    briefs = {
+        e.id: BriefRow(e.id, e.title, e.root_cause, e.origin)
+        for e in entries
+        if e.status == "active"
+    }
     fixes: dict[tuple[str, str], FixRow] = {}
-    for entry_id, title, cause, origin, status, slug, fix_title, explanation in session.execute(
-        _ENTRIES_AND_FIXES, {"ids": list(entry_ids)}
+    for entry_id, slug, title, explanation in session.exec(
+        select(Fix.entry_id, Fix.slug, Fix.title, Fix.explanation)
+        .where(col(Fix.entry_id).in_(list(briefs)))
+        .order_by(col(Fix.position))
     ):
-        if status != "active":
-            continue
-        brief = briefs.get(entry_id) or briefs.setdefault(
-            entry_id, BriefRow(entry_id, title, cause, origin)
+        fixes[(entry_id, slug)] = fix = FixRow(slug, title, explanation)
+        briefs[entry_id].fixes.append(fix)
+    runs = latest_runs(session=session, entry_ids=list(briefs))
+    for snippet in session.exec(
+        select(Snippet)
+        .where(col(Snippet.entry_id).in_(list(briefs)))
+        .order_by(col(Snippet.position))
+    ):
+        run = runs.get((snippet.entry_id, snippet.slug))
+        row = SnippetRow(
+            slug=snippet.slug,
+            code=snippet.code,
+            status=run.status if run else "unverified",
+            stale=bool(run and run.code_hash != snippet.code_hash),
+            figures=run.figures if run else {},
+            language=snippet.language,
+            kind=snippet.kind,
+            corrects=snippet.corrects,
+            python_version=run.python_version if run else "",
+            verified_on=run.created_at.date().isoformat() if run and run.created_at else "",
         )
-        if slug is not None:
-            fixes[(entry_id, slug)] = fix = FixRow(slug, fix_title, explanation or "")
-            brief.fixes.append(fix)
-    if not briefs:
-        return {}
-    for entry_id, fix_slug, slug, code, code_hash, status, run_hash, figures in session.execute(
-        _SNIPPETS_AND_RUNS, {"ids": list(briefs)}
-    ):
-        fix_row = fixes.get((entry_id, fix_slug))
+        fix_row = fixes.get((snippet.entry_id, snippet.fix_slug))
         if fix_row is not None:
-            fix_row.snippets.append(
-                SnippetRow(
-                    slug=slug,
-                    code=code,
-                    status=status or "unverified",
-                    stale=bool(status and run_hash != code_hash),
-                    figures=figures if status else {},
-                )
-            )
+            fix_row.snippets.append(row)
     return briefs

@@ -177,41 +177,57 @@ def trust(item: dict[str, Any]) -> str:
     return f"{label}, {'verified' if item.get('verified') else 'not verified'}"
 
 
+def print_recommended(match: dict[str, Any]) -> None:
+    """The confident match of a brief answer: root cause and the one recommended fix."""
+    print(f"\nroot cause: {clip(match.get('root_cause', ''), 400)}")
+    fix = match.get("recommended_fix")
+    if fix:
+        print(f"\nrecommended fix {fix['id']}: {fix.get('title', '')}")
+        print(f"   verification: {fix.get('verification', '')}")
+        if fix.get("language_note"):
+            print(f"   note: {fix['language_note']}")
+        if fix.get("summary"):
+            print(textwrap.indent(textwrap.fill(fix["summary"], 96), "   "))
+        print(textwrap.indent(fix.get("code", "").rstrip(), "    "))
+    for other in match.get("other_fixes", []):
+        print(f"   other fix {clip(other, 110)}")
+
+
 def print_search(answer: dict[str, Any]) -> None:
-    """A compact reading of a SearchResponse."""
+    """A compact reading of a search answer (brief or full)."""
     results = answer.get("results", [])
     if answer.get("status") == "matched":
         print(f"matched: {len(results)} result(s), the first is confident")
     else:
         print("no_match: errata has no entry that confidently matches this error")
+    if answer.get("trace_language"):
+        print(f"trace language: {answer['trace_language']}")
+    match = answer.get("answer") or {}
     for rank, item in enumerate(results, 1):
         sure = "confident" if item.get("confident") else "not confident"
-        print(f"\n{rank}. {item['id']}  score {item.get('score', 0):.2f}  {sure}  [{trust(item)}]")
+        known = item if "origin" in item else match if match.get("id") == item["id"] else None
+        origin = f"  [{trust(known)}]" if known else ""
+        print(f"\n{rank}. {item['id']}  score {item.get('score', 0):.2f}  {sure}{origin}")
         print(f"   {item.get('title', '')}")
-        if item.get("matched_symptom"):
-            print(f"   matched symptom: {clip(item['matched_symptom'], 160)}")
-        if not item.get("confident"):
-            continue  # a neighbour, not an answer: its title and symptom are enough
-        if item.get("why"):
+        if item.get("why") and item.get("confident"):
             print(f"   why: {clip(item['why'], 160)}")
-        if item.get("root_cause"):
-            print(f"   root cause: {clip(item['root_cause'], 300)}")
-        for fix in item.get("fixes", []):
+        for fix in item.get("fixes", []) if item.get("confident") else []:
             print(f"   fix {fix['id']}: {clip(fix.get('title', ''), 90)} ({fix_status(fix)})")
+            if fix.get("language_note"):
+                print(f"      note: {fix['language_note']}")
+    if match:
+        print_recommended(match)
     if results:
         print(f"\nfull entry with code: python3 scripts/errata.py entry {results[0]['id']}")
+    if answer.get("next_step"):
+        print(f"next step: {answer['next_step']}")
 
 
 def fix_status(fix: dict[str, Any]) -> str:
-    """A fix's verification in a few words."""
+    """A fix's verification in a few words: the label describes the code shown."""
     check = fix.get("verification") or {}
-    status = check.get("status", "unverified")
-    passed, total = check.get("passed", 0), check.get("total", 0)
-    if status == "passed":
-        return f"verified: {passed}/{total} snippets passed"
-    if status == "failed":
-        return f"failed: {passed}/{total} snippets passed"
-    return status
+    label = check.get("label") or check.get("status", "unverified")
+    return f"{label}; {check.get('passed', 0)}/{check.get('total', 0)} snippets passed"
 
 
 def print_entry(entry: dict[str, Any]) -> None:
@@ -244,7 +260,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Search errata for a trace: `errata.py search "Traceback ..."`."""
     if args.limit < 1 or args.limit > 50:
         raise Failure("--limit must be between 1 and 50", EXIT_BAD_INPUT)
-    body: dict[str, Any] = {"query": read_trace(args.trace), "limit": args.limit}
+    body: dict[str, Any] = {
+        "query": read_trace(args.trace),
+        "limit": args.limit,
+        "detail": args.detail,
+    }
     if args.language:
         body["language"] = args.language
     answer = call(args, "POST", "/api/search", body)
@@ -328,6 +348,9 @@ def parser() -> argparse.ArgumentParser:
     search.add_argument("trace", nargs="?", help="the trace; omit or '-' to read stdin")
     search.add_argument("--limit", type=int, default=5, help="results, 1-50 (default 5)")
     search.add_argument("--language", help="e.g. python, to prefer entries in that language")
+    search.add_argument(
+        "--detail", choices=("brief", "full"), default="brief", help="brief: one recommended fix"
+    )
     search.set_defaults(run=cmd_search)
     entry = commands.add_parser("entry", parents=[common], help="one entry with its code")
     entry.add_argument("entry_id", metavar="ID")
