@@ -18,7 +18,7 @@ test: $(STAMP) system-deps $(TOOLS) lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy server
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/search.py

@@ -21,11 +21,11 @@ from mcp import Client
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server.config import Settings  # noqa: E402
-from server.mcp_server import build_mcp  # noqa: E402
-from server.search import SearchIndex  # noqa: E402
-from server.services import Services  # noqa: E402
-from server.sync import prepare_database  # noqa: E402
+from errata.config import Settings  # noqa: E402
+from errata.mcp_server import build_mcp  # noqa: E402
+from errata.search import SearchIndex  # noqa: E402
+from errata.services import Services  # noqa: E402
+from errata.sync import prepare_database  # noqa: E402
 
 SEED = "agent-holds-lock-too-long"
 GOALS = {"matched": 6_000, "no_match": 1_200, "tools/list": 8_000}

@@ -28,13 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from errata.db import Database  # noqa: E402
+from errata.migrations import migrate  # noqa: E402
+from errata.search import SearchIndex, normalize  # noqa: E402
+from errata.search.rank import CALIBRATION_FILE, FEATURES, Ranked, features, order, rerank  # noqa: E402
 from eval import _load, case_files, holdout_cases, load_cases  # noqa: E402
 from unseen import unseen_cases  # noqa: E402
-
-from server.db import Database  # noqa: E402
-from server.migrations import migrate  # noqa: E402
-from server.search import SearchIndex, normalize  # noqa: E402
-from server.search.rank import CALIBRATION_FILE, FEATURES, Ranked, features, order, rerank  # noqa: E402
 
 TOP = 3  # candidates per case that become samples
 L2 = 1.0  # penalty on the weights (not the bias); of 0.01..30 it gives the most confident-right

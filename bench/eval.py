@@ -29,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server import store  # noqa: E402
-from server.db import Database  # noqa: E402
-from server.entry_files import EntryError, parse_entry  # noqa: E402
-from server.migrations import migrate  # noqa: E402
-from server.search import CONFIDENT_THRESHOLD, SearchIndex, search  # noqa: E402
+from errata import store  # noqa: E402
+from errata.db import Database  # noqa: E402
+from errata.entry_files import EntryError, parse_entry  # noqa: E402
+from errata.migrations import migrate  # noqa: E402
+from errata.search import CONFIDENT_THRESHOLD, SearchIndex, search  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from unseen import print_table, unseen_cases  # noqa: E402

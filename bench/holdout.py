@@ -19,9 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from errata.search import CONFIDENT_THRESHOLD  # noqa: E402
 from eval import Outcome, figures, holdout_half, load_cases, print_figures, run_cases  # noqa: E402
-
-from server.search import CONFIDENT_THRESHOLD  # noqa: E402
 
 HOLDOUT = ROOT / "bench" / "eval" / "holdout.jsonl"
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from server.harness import cgroups
-from server.harness.sandbox import PYTHON, Sandbox
+from errata.harness import cgroups
+from errata.harness.sandbox import PYTHON, Sandbox
 
 
 def _bare() -> float:

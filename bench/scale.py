@@ -46,9 +46,8 @@ def _rss_mb() -> float:
 def child(url: str, size: int, queries: int, started: float) -> dict:
     """Serve: build, search, then wait for the approval and compare with a fresh build."""
     import search as corpus_bench
-
-    from server.db import Database
-    from server.search import SearchIndex, search
+    from errata.db import Database
+    from errata.search import SearchIndex, search
 
     qs = corpus_bench.queries(corpus_bench.corpus(size), queries)
     database = Database(url)
@@ -97,9 +96,9 @@ def _take_in(index: object, database: object, search: object) -> dict:
 
 def _approve(url: str) -> float:
     """Commit one new entry the way an approval does; the wall-clock time of the commit."""
-    from server import store
-    from server.db import Database
-    from server.models import EntryDraft, FixDraft, SnippetDraft
+    from errata import store
+    from errata.db import Database
+    from errata.models import EntryDraft, FixDraft, SnippetDraft
 
     draft = EntryDraft(
         id="scale-approved",
@@ -126,8 +125,8 @@ def _approve(url: str) -> float:
 
 def _stamp(url: str) -> None:
     """What a load of entries/ ends with: one revision bump that stamps every loaded entry."""
-    from server import store
-    from server.db import Database
+    from errata import store
+    from errata.db import Database
 
     database = Database(url)
     with database.write() as session:

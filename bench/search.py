@@ -135,11 +135,10 @@ def _peak_mb() -> float:
 
 def _fill_database(url: str, entries: list[dict]) -> None:
     """Bulk-insert the corpus as active entries with one fix and one snippet each."""
+    from errata.db import Database
+    from errata.migrations import migrate
+    from errata.models import Entry, Fix, Snippet, Symptom, snippet_hash, utcnow
     from sqlalchemy import insert
-
-    from server.db import Database
-    from server.migrations import migrate
-    from server.models import Entry, Fix, Snippet, Symptom, snippet_hash, utcnow
 
     database = Database(url)
     migrate(database)
@@ -216,8 +215,8 @@ def _fill_database(url: str, entries: list[dict]) -> None:
 
 def child_errata(size: int, count: int, http: bool) -> dict:
     """Build errata's index from the database, then search in-process and through HTTP."""
-    from server.db import Database
-    from server.search import SearchIndex, search
+    from errata.db import Database
+    from errata.search import SearchIndex, search
 
     entries, qs = corpus(size), []
     qs = queries(entries, count)
@@ -251,9 +250,8 @@ def _http_p50(tmp: Path, qs: list[tuple[str, str]]) -> float:
     """p50 of POST /api/search through the real app under uvicorn on a free loopback port."""
     import httpx
     import uvicorn
-
-    from server.app import create_app
-    from server.config import Settings
+    from errata.app import create_app
+    from errata.config import Settings
 
     (tmp / "no-entries").mkdir()
     # search alone: no verification of the 100k synthetic snippets running in the background

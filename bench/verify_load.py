@@ -31,13 +31,13 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server import store  # noqa: E402
-from server.config import Settings  # noqa: E402
-from server.db import Database  # noqa: E402
-from server.models import EntryDraft  # noqa: E402
-from server.search import SearchIndex, search  # noqa: E402
-from server.services import make_harness  # noqa: E402
-from server.sync import prepare_database  # noqa: E402
+from errata import store  # noqa: E402
+from errata.config import Settings  # noqa: E402
+from errata.db import Database  # noqa: E402
+from errata.models import EntryDraft  # noqa: E402
+from errata.search import SearchIndex, search  # noqa: E402
+from errata.services import make_harness  # noqa: E402
+from errata.sync import prepare_database  # noqa: E402
 
 # Longer than a measurement (asserted), short enough that a stopped harness's threads end soon.
 SPIN_SECONDS = 20
@@ -185,7 +185,7 @@ def in_process(
 
 def _kill_leftovers() -> None:
     """Runs cut short by stop() end with their cgroup; sweep what a dead harness left."""
-    from server.harness import cgroups
+    from errata.harness import cgroups
 
     cgroups.sweep_stale()
 
@@ -208,7 +208,7 @@ def over_http(settings: Settings, queries: list[str], count: int) -> dict[str, t
             "-m",
             "uvicorn",
             "--factory",
-            "server.app:app_from_env",
+            "errata.app:app_from_env",
             "--host",
             "127.0.0.1",
             "--port",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from server.config import REPO_ROOT
+from errata.config import REPO_ROOT
 
 T = TypeVar("T")
 TOKEN = "maintainer-secret"

@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from errata.app import create_app
+from errata.config import REPO_ROOT, Settings
+from errata.harness.sandbox import Sandbox
 from fastapi.testclient import TestClient
-
-from server.app import create_app
-from server.config import REPO_ROOT, Settings
-from server.harness.sandbox import Sandbox
 
 from .pgserver import PostgresServer, remove, start_postgres
 from .sandbox_support import require_sandbox

@@ -58,7 +58,7 @@ def run_server(
             [
                 sys.executable,
                 "-m",
-                "server.cli",
+                "errata.cli",
                 "serve",
                 "--host",
                 "127.0.0.1",

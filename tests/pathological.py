@@ -17,7 +17,7 @@ from itertools import cycle, product
 
 # The package re-exports a function named `normalize`: import the modules by their full name.
 _MODULES = [
-    importlib.import_module(f"server.search.{name}")
+    importlib.import_module(f"errata.search.{name}")
     for name in ("mask", "masks", "normalize", "frames")
 ]
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from server.config import load_settings
-from server.harness.sandbox import Sandbox
+from errata.config import load_settings
+from errata.harness.sandbox import Sandbox
 
 
 def require_sandbox() -> Sandbox:

@@ -8,21 +8,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from errata import store
+from errata.answers import as_text, brief_answer, full_answer
+from errata.app import create_app
+from errata.config import Settings
+from errata.mcp_server import build_mcp
+from errata.mcp_server.budget import DEFAULT_MAX_CHARS
+from errata.search import SearchIndex
+from errata.search.engine import CORRECTION_LABEL
+from errata.search.language import detect_language
+from errata.services import Services
+from errata.sync import prepare_database
 from fastapi.testclient import TestClient
 from mcp import Client
-
-from server import store
-from server.answer_text import as_text
-from server.answers import brief_answer, full_answer
-from server.app import create_app
-from server.config import Settings
-from server.mcp_server import build_mcp
-from server.mcp_server.budget import DEFAULT_MAX_CHARS
-from server.search import SearchIndex
-from server.search.engine import CORRECTION_LABEL
-from server.search.language import detect_language
-from server.services import Services
-from server.sync import prepare_database
 
 SEED = "agent-holds-lock-too-long"
 CORRECTED = ("per-key-locking", "work-queue", "read-write-lock")  # the seed's fixes 3, 4, 5

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from errata import store
+from errata.app import create_app
+from errata.config import Settings
+from errata.db import Database
+from errata.harness.sandbox import Sandbox
+from errata.sync import prepare_database
 from fastapi.testclient import TestClient
-
-from server import store
-from server.app import create_app
-from server.config import Settings
-from server.db import Database
-from server.harness.sandbox import Sandbox
-from server.sync import prepare_database
 
 from .test_runner import GOOD, GOOD_CHECK, add_entry, basic_entry, make_settings, snippet
 

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from server.config import REPO_ROOT
+from errata.config import REPO_ROOT
 
 from .liveserver import run_server
 from .web_entries import copy_finished_entries
@@ -105,7 +104,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "ERRATA_SANDBOX": "auto",
     }
     subprocess.run(
-        [sys.executable, "-m", "server.cli", "verify", SEED],
+        [sys.executable, "-m", "errata.cli", "verify", SEED],
         env={**os.environ, **env}, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     with run_server(env, folder / "server.log") as live:

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from server.cli import main
-from server.config import Settings
-from server.entry_files import parse_entries
+from errata.cli import main
+from errata.config import Settings
+from errata.entry_files import parse_entries
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from server.config import REPO_ROOT
+from errata.config import REPO_ROOT
 
-CONFIG = (REPO_ROOT / "server" / "config.py").read_text(encoding="utf-8")
+CONFIG = (REPO_ROOT / "server" / "errata" / "config.py").read_text(encoding="utf-8")
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from server.entry_files import EntryError, parse_entries, parse_entry, write_entry
-from server.models import draft_hash
+from errata.entry_files import EntryError, parse_entries, parse_entry, write_entry
+from errata.models import draft_hash
 
 from .entry_factory import write_entry_folder
 
@@ -146,7 +145,7 @@ def test_writing_over_an_existing_folder_replaces_it_whole(tmp_path: Path) -> No
 
 
 def test_the_repository_entries_all_parse() -> None:
-    from server.config import REPO_ROOT
+    from errata.config import REPO_ROOT
 
     drafts = parse_entries(REPO_ROOT / "entries")
     assert any(d.id == "agent-holds-lock-too-long" for d in drafts)

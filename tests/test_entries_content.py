@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from server.config import REPO_ROOT
-from server.entry_files import parse_entries, parse_entry
-from server.models import EntryDraft
+from errata.config import REPO_ROOT
+from errata.entry_files import parse_entries, parse_entry
+from errata.models import EntryDraft
 
 ENTRIES_DIR = REPO_ROOT / "entries"
 # Folder names, not parsed drafts, so one broken folder fails its own tests, not collection.

@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from server import store
-from server.cli import main
-from server.config import Settings
-from server.db import Database
+from errata import store
+from errata.cli import main
+from errata.config import Settings
+from errata.db import Database
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from errata.entry_files import EntryError, parse_entry, write_entry
+from errata.models import EntryDraft, FixDraft, SnippetDraft
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from server.entry_files import EntryError, parse_entry, write_entry
-from server.models import EntryDraft, FixDraft, SnippetDraft
 
 from .entry_factory import ENTRY_TOML, write_entry_folder
 

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from errata.config import Settings
+from errata.db import Database
+from errata.models import Job, Submission
 from sqlalchemy import text
 from sqlmodel import col, select
-
-from server.config import Settings
-from server.db import Database
-from server.models import Job, Submission
 
 from .cluster import call, copy_entries, server_env, submission, wait_for
 from .liveserver import run_server

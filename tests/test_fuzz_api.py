@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 import schemathesis
+from errata.app import create_app
+from errata.config import Settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-
-from server.app import create_app
-from server.config import Settings
 
 from .cluster import TOKEN, call, copy_entries, server_env
 from .liveserver import run_server

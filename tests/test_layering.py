@@ -8,9 +8,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-from server.config import REPO_ROOT
+from errata.config import REPO_ROOT
 
-SERVER = REPO_ROOT / "server"
+SERVER = REPO_ROOT / "server" / "errata"
 # Thin interfaces (REST, web, MCP, CLI): packages that may import frameworks.
 INTERFACE_PACKAGES = ("api", "web", "mcp_server", "cli")
 # The wiring that builds an app and the web safety middleware.

@@ -17,21 +17,20 @@ import anyio
 import httpx
 import pytest
 import uvicorn
+from errata import store
+from errata.app import create_app
+from errata.config import REPO_ROOT, Settings
+from errata.db import Database
+from errata.entry_files import write_entry
+from errata.mcp_server import build_mcp
+from errata.mcp_server.budget import DEFAULT_MAX_CHARS
+from errata.models import EntryDraft, FixDraft, SnippetDraft
+from errata.search import SearchIndex
+from errata.services import Services
+from errata.sync import prepare_database, sync_entries
 from fastapi.testclient import TestClient
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
-
-from server import store
-from server.app import create_app
-from server.config import REPO_ROOT, Settings
-from server.db import Database
-from server.entry_files import write_entry
-from server.mcp_server import build_mcp
-from server.mcp_server.budget import DEFAULT_MAX_CHARS
-from server.models import EntryDraft, FixDraft, SnippetDraft
-from server.search import SearchIndex
-from server.services import Services
-from server.sync import prepare_database, sync_entries
 
 SEED = "agent-holds-lock-too-long"
 BIG = "contributed-huge-snippet"
@@ -339,7 +338,7 @@ async def test_entry_resource_and_diagnose_prompt(services: Services) -> None:
 
 
 def _imports(module: str) -> list[str]:
-    text = (REPO_ROOT / "server" / module).read_text(encoding="utf-8")
+    text = (REPO_ROOT / "server" / "errata" / module).read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.startswith(("from ", "import "))]
 
 

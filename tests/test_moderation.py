@@ -9,23 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from errata import store
+from errata.app import create_app
+from errata.cli import main as errata_main
+from errata.config import Settings
+from errata.contributions import lifecycle as moderation
+from errata.contributions.jobs import settle_abandoned
+from errata.contributions.submission import SubmissionIn, SubmissionInvalid, slugify, to_draft
+from errata.db import Database
+from errata.entry_files import parse_entry, write_entry
+from errata.mcp_server import build_mcp
+from errata.migrations import migrate
+from errata.models import utcnow
+from errata.services import Services
+from errata.sync import sync_entries
 from fastapi.testclient import TestClient
 from mcp import Client
-
-from server import store
-from server.app import create_app
-from server.cli import main as errata_main
-from server.config import Settings
-from server.contributions import lifecycle as moderation
-from server.contributions.jobs import settle_abandoned
-from server.contributions.submission import SubmissionIn, SubmissionInvalid, slugify, to_draft
-from server.db import Database
-from server.entry_files import parse_entry, write_entry
-from server.mcp_server import build_mcp
-from server.migrations import migrate
-from server.models import utcnow
-from server.services import Services
-from server.sync import sync_entries
 
 from .web_entries import copy_finished_entries
 

@@ -48,7 +48,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[s
     entries = copy_finished_entries(folder / "entries")
     env = {"ERRATA_DATA_DIR": str(folder / "data"), "ERRATA_ENTRIES_DIR": str(entries)}
     subprocess.run(
-        [sys.executable, "-m", "server.cli", "verify", *VERIFIED],
+        [sys.executable, "-m", "errata.cli", "verify", *VERIFIED],
         env={**os.environ, **env}, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     with run_server(env, folder / "server.log") as live:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from server.search import normalize
-from server.search.engine import search  # noqa: F401  (the package imports cleanly)
-from server.search.mask import mask, surface_words, tokenize
+from errata.search import normalize
+from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
+from errata.search.mask import mask, surface_words, tokenize
 
 
 def test_python_traceback_keeps_type_message_and_frames_and_masks_noise() -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from errata.search.normalize import normalize
+from errata.web.render import markdown, sanitize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from server.search.normalize import normalize
-from server.web.render import markdown, sanitize
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

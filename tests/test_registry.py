@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from errata.app import create_app
+from errata.config import REPO_ROOT, Settings
+from errata.skill_archive import load_package
 from fastapi.testclient import TestClient
-
-from server.app import create_app
-from server.config import REPO_ROOT, Settings
-from server.skill_archive import load_package
 
 from .liveserver import LiveServer, run_server
 from .test_skill import SEED, SEED_TRACE, run_script

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from errata.web.render import figure_view, highlight, markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from server.web.render import figure_view, highlight, markdown
 
 from .test_web import assert_inert
 

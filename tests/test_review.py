@@ -6,9 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from server.entry_files import parse_entry
-from server.harness.review import Flag, review
+from errata.entry_files import parse_entry
+from errata.harness.review import Flag, review
 
 REPO_ENTRIES = Path(__file__).resolve().parent.parent / "entries"
 

@@ -11,15 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
-from server import store
-from server.cli.verify_entries import run_verify_command
-from server.config import Settings
-from server.db import Database
-from server.harness.sandbox import Sandbox
-from server.models import EntryDraft, utcnow
-from server.services import make_harness
-from server.sync import prepare_database
+from errata import store
+from errata.cli.verify_entries import run_verify_command
+from errata.config import Settings
+from errata.db import Database
+from errata.harness.sandbox import Sandbox
+from errata.models import EntryDraft, utcnow
+from errata.services import make_harness
+from errata.sync import prepare_database
 
 GOOD = "def add(a, b):\n    return a + b\n"
 GOOD_CHECK = (
@@ -278,7 +277,7 @@ def test_fail_closed_with_the_sandbox_off_records_unverified_and_runs_nothing(
 
 
 def test_the_queue_bound_refuses_a_job_when_full(tmp_path: Path, database: Database) -> None:
-    from server.harness.jobs import QueueFull
+    from errata.harness.jobs import QueueFull
 
     basic_entry(database)
     harness = make_harness(make_settings(tmp_path, sandbox="off", verify_queue_size=2), database)

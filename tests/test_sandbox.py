@@ -19,9 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from server.harness import cgroups
-from server.harness.sandbox import Sandbox, SandboxResult, SandboxUnavailable
+from errata.harness import cgroups
+from errata.harness.sandbox import Sandbox, SandboxResult, SandboxUnavailable
 
 pytestmark = pytest.mark.sandbox
 
@@ -382,7 +381,7 @@ def test_kernel_facing_syscalls_and_nested_namespaces_are_refused(sandbox: Sandb
 def test_killing_the_harness_mid_run_leaves_nothing_running(sandbox: Sandbox) -> None:
     marker = f"errata-marker-{secrets.token_hex(8)}"
     script = f"""
-        from server.harness.sandbox import Sandbox
+        from errata.harness.sandbox import Sandbox
         argv = ["python3", "-c", "import time; time.sleep(600)", {marker!r}]
         code = f"import os\\nos.execv('/usr/bin/python3', {{argv!r}})"
         Sandbox().run(code, None, timeout=60)

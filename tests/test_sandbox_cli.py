@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from server.cli import main as cli_main
-from server.config import REPO_ROOT
-from server.harness.sandbox import Sandbox
+from errata.cli import main as cli_main
+from errata.config import REPO_ROOT
+from errata.harness.sandbox import Sandbox
 
 pytestmark = pytest.mark.sandbox
 

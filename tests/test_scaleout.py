@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from errata import store
+from errata.config import Settings
+from errata.db import Database
+from errata.models import Job, VerificationRun
+from errata.sync import prepare_database
 from sqlmodel import col, func, select
-
-from server import store
-from server.config import Settings
-from server.db import Database
-from server.models import Job, VerificationRun
-from server.sync import prepare_database
 
 from .cluster import TOKEN, call, copy_entries, server_env, submission, wait_for
 from .liveserver import LiveServer, run_server

@@ -12,17 +12,16 @@ from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
+from errata import store
+from errata.app import create_app
+from errata.cli import main
+from errata.config import REPO_ROOT, Settings
+from errata.db import Database
+from errata.entry_files import write_entry
+from errata.models import EntryDraft, FixDraft, SnippetDraft
+from errata.search import SearchIndex, SearchInputError, search
+from errata.sync import prepare_database
 from fastapi.testclient import TestClient
-
-from server import store
-from server.app import create_app
-from server.cli import main
-from server.config import REPO_ROOT, Settings
-from server.db import Database
-from server.entry_files import write_entry
-from server.models import EntryDraft, FixDraft, SnippetDraft
-from server.search import SearchIndex, SearchInputError, search
-from server.sync import prepare_database
 
 SEED = "agent-holds-lock-too-long"
 POOL_TRACE = (
@@ -343,7 +342,7 @@ def test_the_cli_reports_empty_input_as_an_error(
 
 
 def test_domain_search_code_never_imports_web_or_mcp() -> None:
-    package = Path(__file__).resolve().parent.parent / "server" / "search"
+    package = Path(__file__).resolve().parent.parent / "server" / "errata" / "search"
     for module in package.glob("*.py"):
         text = module.read_text(encoding="utf-8")
         assert "fastapi" not in text and "import mcp" not in text and "from mcp" not in text

@@ -6,9 +6,8 @@ import threading
 from contextlib import ExitStack
 
 import pytest
-
-from server.config import SettingsError, load_settings
-from server.search.admission import (
+from errata.config import SettingsError, load_settings
+from errata.search.admission import (
     HEAVY_RETRY_SECONDS,
     AdmissionLimits,
     SearchAdmission,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from server.models import IndexDocument
-from server.search import analyze
-from server.search.build import build_state
+from errata.models import IndexDocument
+from errata.search import analyze
+from errata.search.build import build_state
 
 TEXTS = [
     "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, timeout 30.00",
@@ -58,8 +57,7 @@ def test_built_state_keeps_every_row_and_its_tokens_in_order() -> None:
 def test_bm25_matrix_scores_what_bm25s_scores_for_the_same_corpus() -> None:
     import bm25s
     import numpy as np
-
-    from server.search.bm25 import bm25_matrix, idf, top_k
+    from errata.search.bm25 import bm25_matrix, idf, top_k
 
     corpus = [[0, 1, 1, 2], [2, 3], [4, 0, 0, 0, 5, 1], [5], [3, 3, 2, 6, 7]]
     reference = bm25s.BM25().build_index_from_ids(

@@ -9,11 +9,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from errata.search.limits import LAST_LINES, clip, read_order
+from errata.search.normalize import MAX_CLASSIFY_CHARS, MAX_LINE_CHARS, normalize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.search.limits import LAST_LINES, clip, read_order
-from server.search.normalize import MAX_CLASSIFY_CHARS, MAX_LINE_CHARS, normalize
 from tests.pathological import (
     BAD_UNITS,
     alphabet,

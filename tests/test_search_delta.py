@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
-
-from server.models import IndexDocument
-from server.search import SearchIndex, normalize
-from server.search.build import build_state
-from server.search.rank import rank
-from server.search.snapshot import apply_changes
+from errata.models import IndexDocument
+from errata.search import SearchIndex, normalize
+from errata.search.build import build_state
+from errata.search.rank import rank
+from errata.search.snapshot import apply_changes
 
 SEED = 1616
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vi", "so", "be", "da", "fe", "gi", "ho", "ju"]

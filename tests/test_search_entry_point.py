@@ -8,16 +8,15 @@ from pathlib import Path
 
 import anyio
 import pytest
+from errata.app import create_app
+from errata.cli import main as errata_main
+from errata.config import REPO_ROOT, Settings, load_settings
+from errata.mcp_server import build_mcp
+from errata.search import SearchIndex, SearchUnavailable
+from errata.services import Services
+from errata.sync import prepare_database
 from fastapi.testclient import TestClient
 from mcp import Client
-
-from server.app import create_app
-from server.cli import main as errata_main
-from server.config import REPO_ROOT, Settings, load_settings
-from server.mcp_server import build_mcp
-from server.search import SearchIndex, SearchUnavailable
-from server.services import Services
-from server.sync import prepare_database
 
 SEED = "agent-holds-lock-too-long"
 LIMIT = 200

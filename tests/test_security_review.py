@@ -15,15 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from errata import store
+from errata.app import create_app
+from errata.config import Settings
+from errata.harness.sandbox import Sandbox
+from errata.mcp_server import build_mcp
+from errata.services import Services
 from fastapi.testclient import TestClient
 from mcp import Client
-
-from server import store
-from server.app import create_app
-from server.config import Settings
-from server.harness.sandbox import Sandbox
-from server.mcp_server import build_mcp
-from server.services import Services
 
 from .test_moderation import valid
 from .test_web import TOKEN, assert_inert

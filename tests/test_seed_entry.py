@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-from server.config import REPO_ROOT
-from server.entry_files import parse_entry, write_entry
-from server.harness.sandbox import Sandbox, SandboxResult
-from server.models import EntryDraft, SnippetDraft
+from errata.config import REPO_ROOT
+from errata.entry_files import parse_entry, write_entry
+from errata.harness.sandbox import Sandbox, SandboxResult
+from errata.models import EntryDraft, SnippetDraft
 
 ENTRY_DIR = REPO_ROOT / "entries" / "agent-holds-lock-too-long"
 ARTICLE_FILE = Path(__file__).parent / "seed_article.txt"

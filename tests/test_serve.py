@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from server.config import Settings
+from errata.config import Settings
 
 from .liveserver import run_server
 

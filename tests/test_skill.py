@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-
-from server.config import REPO_ROOT
+from errata.config import REPO_ROOT
 
 from .liveserver import LiveServer, free_port, run_server
 

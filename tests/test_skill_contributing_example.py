@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
-from server.cli import main as cli_main
-from server.config import REPO_ROOT
+from errata.cli import main as cli_main
+from errata.config import REPO_ROOT
 
 from .sandbox_support import require_sandbox
 

@@ -6,14 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from errata import store
+from errata.db import Database
+from errata.entry_files import EntryError, parse_entries, write_entry
+from errata.migrations import migrate
+from errata.models import Entry, Snippet, Symptom
+from errata.sync import sync_entries
 from sqlmodel import select
-
-from server import store
-from server.db import Database
-from server.entry_files import EntryError, parse_entries, write_entry
-from server.migrations import migrate
-from server.models import Entry, Snippet, Symptom
-from server.sync import sync_entries
 
 from .entry_factory import write_entry_folder
 

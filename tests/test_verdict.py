@@ -10,9 +10,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
-from server.harness import cgroups
-from server.harness.sandbox import Sandbox, SandboxResult
+from errata.harness import cgroups
+from errata.harness.sandbox import Sandbox, SandboxResult
 
 pytestmark = pytest.mark.sandbox
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from server.harness.verdict import MAX_CHANNEL_BYTES, VerdictChannel, parse_record
+from errata.harness.verdict import MAX_CHANNEL_BYTES, VerdictChannel, parse_record
 
 NONCE = "a" * 32
 

@@ -7,20 +7,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from errata import store
+from errata.config import Settings
+from errata.contributions import lifecycle as moderation
+from errata.contributions.submission import SubmissionIn
+from errata.db import Database
+from errata.harness.sandbox import Sandbox
+from errata.migrations import migrate
+from errata.models import VerificationRun
+from errata.services import Services, make_harness
+from errata.sync import prepare_database
+from errata.verdicts import Shown, counts_as_passed, shown, submission_status
 from sqlalchemy import inspect, text
 from sqlmodel import col, select
-
-from server import store
-from server.config import Settings
-from server.contributions import lifecycle as moderation
-from server.contributions.submission import SubmissionIn
-from server.db import Database
-from server.harness.sandbox import Sandbox
-from server.migrations import migrate
-from server.models import VerificationRun
-from server.services import Services, make_harness
-from server.sync import prepare_database
-from server.verdicts import Shown, counts_as_passed, shown, submission_status
 
 from .test_moderation import valid
 

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from errata import store
+from errata.app import create_app
+from errata.config import Settings
 from fastapi.testclient import TestClient
-
-from server import store
-from server.app import create_app
-from server.config import Settings
 
 from .liveserver import run_server
 from .test_moderation import valid
@@ -388,9 +387,9 @@ def test_a_chunked_body_is_cut_off_at_the_limit(live: str) -> None:
 
 
 def test_templates_carry_no_inline_style_handler_or_script() -> None:
-    from server.config import REPO_ROOT
+    from errata.config import REPO_ROOT
 
-    server = REPO_ROOT / "server" / "web"
+    server = REPO_ROOT / "server" / "errata" / "web"
     assert {p.name for p in (server / "static").iterdir()} >= {"style.css", "app.js", "code.css"}
     for template in (server / "templates").glob("*.html"):
         text = template.read_text(encoding="utf-8")

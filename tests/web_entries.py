@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from server.config import REPO_ROOT
+from errata.config import REPO_ROOT
 
 
 def copy_finished_entries(target: Path) -> Path:

@@ -42,7 +42,7 @@ def analyse(texts: list[str]) -> list[Analysed]:
     return [_pack(text) for text in texts]
 
 
-_CHILD = "from server.search.analyze import serve; serve()"
+_CHILD = "from errata.search.analyze import serve; serve()"
 
 
 def pack_flat(texts: list[str]) -> dict[str, Any]:

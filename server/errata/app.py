@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """The app for `uvicorn --factory server.app:app_from_env` (settings from the environment)."""
+    """The app for `uvicorn --factory errata.app:app_from_env` (settings from the environment)."""
     from .config import load_settings
 
     return create_app(load_settings())

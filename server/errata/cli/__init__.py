@@ -32,7 +32,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     prepare_database(settings)  # fail here, loudly, on a bad entry file
     uvicorn.run(
-        "server.app:app_from_env",
+        "errata.app:app_from_env",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
@@ -130,8 +130,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     """Match an error against the entries.  Example: errata search 'Event loop is closed'"""
-    from ..answer_text import as_text
-    from ..answers import shape
+    from ..answers import as_text, shape
     from ..search import SearchIndex, SearchInputError
     from ..services import Services
 

@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from .public import FixBrief, SearchResponse, SearchResult
-from .search.language import canonical, detect_language, language_note
+from ..public import FixBrief, SearchResponse, SearchResult
+from ..search.language import canonical, detect_language, language_note
 
 Detail = Literal["brief", "full"]
 Format = Literal["json", "markdown"]

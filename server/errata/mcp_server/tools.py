@@ -10,8 +10,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from .. import security, store
-from ..answer_text import as_text
-from ..answers import Detail, Format, brief_answer, full_answer
+from ..answers import Detail, Format, as_text, brief_answer, full_answer
 from ..contributions import lifecycle
 from ..contributions.submission import SubmissionIn, SubmissionInvalid
 from ..models import Outcome

@@ -6,7 +6,7 @@ import json
 
 from pydantic import BaseModel
 
-from .answers import BriefAnswer, BriefMatch, Format, FullAnswer, verification_line
+from .shape import BriefAnswer, BriefMatch, Format, FullAnswer, verification_line
 
 
 def as_text(answer: BaseModel, fmt: Format = "json") -> str:
