@@ -372,3 +372,26 @@ def test_a_symlink_in_tmp_to_a_host_path_leads_nowhere(sandbox: Sandbox, tmp_pat
     out = run(sandbox, code)
     assert "host-secret-value" not in out
     assert out.count("blocked FileNotFoundError") == 2
+
+
+# -- client identity -------------------------------------------------------------------------
+
+
+def test_forwarded_for_counts_only_when_the_peer_is_a_trusted_proxy(
+    review_settings: Settings,
+) -> None:
+    report_limit = review_settings.outcome_rate_per_minute
+    behind_proxy = review_settings.with_changes(trusted_proxies=("127.0.0.1",))
+    for settings, expected in ((review_settings, 429), (behind_proxy, 201)):
+        app = create_app(settings)
+        with TestClient(app, client=("127.0.0.1", 40000)) as client:
+            fix_id = first_fix(client)
+            codes = [
+                client.post(
+                    f"/api/entries/{SEED}/outcomes",
+                    json={"fix_id": fix_id, "outcome": "worked"},
+                    headers={"x-forwarded-for": f"198.51.100.7, 203.0.113.{n}"},
+                ).status_code
+                for n in range(report_limit + 1)
+            ]
+        assert codes[-1] == expected, (settings.trusted_proxies, codes)

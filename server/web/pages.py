@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from .. import security, store
+from .. import maintainer_session, security, store
 from ..api.deps import ServicesDep, get_services
 from ..contributions import lifecycle
 from ..contributions.submission import SubmissionInvalid, parse_input
@@ -106,7 +106,7 @@ def _refused(
     try:
         security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
         if maintainer:
-            security.require_maintainer(request, services)
+            security.require_maintainer(request, services, csrf_checked=True)
     except HTTPException as exc:
         return error_page(request, exc.status_code, str(exc.detail))
     return None
@@ -199,11 +199,29 @@ async def moderate_login(request: Request) -> Response:
     refused = _refused(request, services, form)
     if refused is not None:
         return refused
-    if not security.token_matches(services, _field(form, "token")):
+    token_ok = security.token_matches(services, _field(form, "token"))
+    try:
+        maintainer_session.check_guess(services, security.client_key(request), token_ok)
+    except RateLimited as exc:
+        return page(request, "login.html", {"error": str(exc)}, 429)
+    if not token_ok:
         return page(request, "login.html", {"error": "That is not the maintainer token."}, 401)
     response = RedirectResponse("/moderate", status_code=303)
-    value = security.maintainer_session_value(services)
+    value = maintainer_session.new_session(services)
     security.set_cookie(request, response, security.MAINTAINER_COOKIE, value)
+    return response
+
+
+@router.post("/moderate/logout", response_class=HTMLResponse)
+async def moderate_logout(request: Request) -> Response:
+    """Sign out: the session is revoked (in every process) and its cookie cleared."""
+    services = get_services(request)
+    refused = _refused(request, services, await request.form())
+    if refused is not None:
+        return refused
+    maintainer_session.revoke(services, request.cookies.get(security.MAINTAINER_COOKIE, ""))
+    response = RedirectResponse("/moderate", status_code=303)
+    response.delete_cookie(security.MAINTAINER_COOKIE, path="/")
     return response
 
 
