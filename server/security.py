@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import maintainer_session
+from .hosts import HostCheckMiddleware
 from .services import Services
 
 log = logging.getLogger("errata.security")
@@ -164,6 +165,7 @@ def install(app: FastAPI, services: Services) -> None:
     services.maintainer_token = token
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HostCheckMiddleware, allowed=settings.allowed_hosts)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,

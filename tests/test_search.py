@@ -24,6 +24,8 @@ from server.models import EntryDraft, FixDraft, SnippetDraft
 from server.search import SearchIndex, SearchInputError, search
 from server.sync import prepare_database
 
+from .conftest import TEST_HOSTS
+
 SEED = "agent-holds-lock-too-long"
 POOL_TRACE = (
     "Traceback (most recent call last):\n"
@@ -62,7 +64,12 @@ def seed_settings(tmp_path: Path) -> Settings:
     """Settings over a copy of the seed entry alone (other entries come and go)."""
     root = tmp_path / "seed-entries"
     shutil.copytree(REPO_ROOT / "entries" / SEED, root / SEED)
-    return Settings(data_dir=tmp_path / "seed-data", entries_dir=root, verify_on_start=False)
+    return Settings(
+        data_dir=tmp_path / "seed-data",
+        entries_dir=root,
+        verify_on_start=False,
+        allowed_hosts=TEST_HOSTS,
+    )
 
 
 @pytest.fixture
@@ -79,7 +86,12 @@ def own_settings(tmp_path: Path) -> Settings:
     write_entry(draft("python-widget", [wrapper], ["python"]), root)
     write_entry(draft("go-widget", [wrapper], ["go"]), root)
     write_entry(draft("zebra-stripes", ["ZebraError: stripes misaligned on the canvas"], []), root)
-    return Settings(data_dir=tmp_path / "own-data", entries_dir=root, verify_on_start=False)
+    return Settings(
+        data_dir=tmp_path / "own-data",
+        entries_dir=root,
+        verify_on_start=False,
+        allowed_hosts=TEST_HOSTS,
+    )
 
 
 @pytest.fixture

@@ -395,3 +395,28 @@ def test_forwarded_for_counts_only_when_the_peer_is_a_trusted_proxy(
                 for n in range(report_limit + 1)
             ]
         assert codes[-1] == expected, (settings.trusted_proxies, codes)
+
+
+# -- host checks -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/api/search?q=x", "/", "/moderate"])
+def test_every_route_refuses_a_host_outside_the_allow_list(web: TestClient, path: str) -> None:
+    answer = web.get(path, headers={"host": "attacker.example"})
+    assert answer.status_code == 421 and "ERRATA_ALLOWED_HOSTS" in answer.text
+    assert web.get(path, headers={"host": "127.0.0.1:8000"}).status_code != 421
+
+
+def test_the_registry_never_advertises_a_hostile_host(review_settings: Settings) -> None:
+    spoofable = review_settings.with_changes(allowed_hosts=("*.example:*", "127.0.0.1:*"))
+    with TestClient(create_app(spoofable), base_url="http://127.0.0.1:8000") as client:
+        own = client.get("/.well-known/clawhub.json").json()["apiBase"]
+        assert own == "http://127.0.0.1:8000"
+    public = review_settings.with_changes(public_url="https://errata.example.org/")
+    with TestClient(create_app(public), base_url="http://127.0.0.1:8000") as client:
+        install = client.get("/api/v1/skills/errata/install").json()
+        assert install["archive"]["downloadUrl"].startswith("https://errata.example.org/api/")
+        assert (
+            client.get("/.well-known/clawhub.json", headers={"host": "evil.example"}).status_code
+            == 421
+        )
