@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import maintainer_session, security, store
 from ..api.deps import ServicesDep, get_services
 from ..contributions import lifecycle
+from ..contributions.injection import injection_flags
 from ..contributions.submission import SubmissionInvalid, parse_input
 from ..models import EntryDraft
 from ..rate_limits import RateLimited
@@ -162,7 +163,9 @@ def submission_context(services: Services, submission_id: str) -> dict[str, Any]
         if submission.duplicate_of:
             duplicate = store.get_entry(session=session, entry_id=submission.duplicate_of)
     draft = EntryDraft.model_validate(submission.draft)
-    return {"submission": submission, "draft": draft, "runs": runs, "duplicate": duplicate}
+    flags = injection_flags(draft)
+    context = {"submission": submission, "draft": draft, "runs": runs, "duplicate": duplicate}
+    return {**context, "injection_flags": flags}
 
 
 @router.get("/submissions/{submission_id}", response_class=HTMLResponse)
