@@ -22,9 +22,11 @@ from mcp import Client
 from server import store
 from server.app import create_app
 from server.config import Settings
+from server.contributions.jobs import submission_target
 from server.harness.sandbox import Sandbox
 from server.mcp_server import build_mcp
 from server.mcp_server.resources import entry_markdown
+from server.models import Job
 from server.public import EntryPublic
 from server.services import Services
 
@@ -466,3 +468,34 @@ def test_injection_like_text_in_a_contribution_is_flagged_to_the_moderator(
     web.post("/moderate/login", data={"csrf_token": csrf(web, "/moderate"), "token": TOKEN})
     queue = web.get("/moderate").text
     assert queue.count("Flagged for the moderator") == 1
+
+
+# -- a full verification queue ---------------------------------------------------------------
+
+
+def test_a_submission_that_met_a_full_queue_is_queued_by_the_sweep_when_room_frees(
+    web: TestClient,
+) -> None:
+    database = services_of(web).database
+    submission_id = web.post("/api/submissions", json=valid()).json()["id"]
+    with database.write() as session:  # as `submit` leaves it when the queue is full
+        store.get_submission(session=session, submission_id=submission_id).status = "pending"  # type: ignore[union-attr]
+        held = [
+            store.enqueue_job(session=session, kind="held-elsewhere", target_id="x")
+            for _ in range(6)
+        ]
+    sweep = submission_target(queue_limit=6).sweep
+    assert sweep is not None
+    assert sweep(database) == 0
+    assert (
+        "Waiting for room in the verification queue"
+        in web.get(f"/submissions/{submission_id}").text
+    )
+    with database.write() as session:
+        job = session.get(Job, held[0].id)  # type: ignore[union-attr]
+        job.status = "done"  # type: ignore[union-attr]
+    assert sweep(database) == 1
+    assert web.get(f"/api/submissions/{submission_id}").json()["status"] == "verifying"
+    with database.read() as session:
+        queued = store.latest_submission_job(session=session, submission_id=submission_id)
+    assert queued is not None and queued.status == "queued" and queued.kind == "submission"
