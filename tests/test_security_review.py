@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from markdown_it import MarkdownIt
 from mcp import Client
+from sqlalchemy import event
 
 from server import store
 from server.app import create_app
@@ -499,3 +500,36 @@ def test_a_submission_that_met_a_full_queue_is_queued_by_the_sweep_when_room_fre
     with database.read() as session:
         queued = store.latest_submission_job(session=session, submission_id=submission_id)
     assert queued is not None and queued.status == "queued" and queued.kind == "submission"
+
+
+# -- health while writes fail ----------------------------------------------------------------
+
+
+def _limit_file_growth(database: Any, pages: int | None) -> None:
+    """Let the SQLite file grow no further (as on a full disk), or lift that limit."""
+    database.engine.dispose()
+    if pages is None:
+        event.remove(database.engine, "connect", _cap_pages)
+    else:
+        event.listen(database.engine, "connect", _cap_pages)
+
+
+def _cap_pages(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA max_page_count = 1")  # clamped to the current size
+
+
+def test_health_reports_failing_writes_instead_of_ok(web: TestClient) -> None:
+    database = services_of(web).database
+    assert web.get("/api/health").json()["database"] == "ok"
+    _limit_file_growth(database, 1)
+    try:
+        big = valid(root_cause="Worker threads are never joined. " * 500)
+        assert web.post("/api/submissions", json=big).status_code == 503
+        health = web.get("/api/health")
+        assert health.status_code == 503, health.text
+        assert health.json()["database"].startswith("writes failing: OperationalError")
+        assert "full" in health.json()["database"]
+    finally:
+        _limit_file_growth(database, None)
+    assert web.post("/api/submissions", json=valid()).status_code == 202
+    assert web.get("/api/health").json()["database"] == "ok"
