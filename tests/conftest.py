@@ -22,6 +22,9 @@ REPO_ENTRIES = REPO_ROOT / "entries"
 _database_names = itertools.count()
 
 
+TEST_HOSTS = (*Settings().allowed_hosts, "testserver")  # and TestClient's default host
+
+
 @pytest.fixture
 def entries_dir(tmp_path: Path) -> Path:
     """A private copy of the repository's entries, safe to change."""
@@ -33,7 +36,12 @@ def entries_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, entries_dir: Path) -> Settings:
     """Settings for a fresh SQLite database in a temp folder."""
-    return Settings(data_dir=tmp_path / "data", entries_dir=entries_dir, verify_on_start=False)
+    return Settings(
+        data_dir=tmp_path / "data",
+        entries_dir=entries_dir,
+        verify_on_start=False,
+        allowed_hosts=TEST_HOSTS,
+    )
 
 
 @pytest.fixture
@@ -67,6 +75,7 @@ def pg_settings(tmp_path: Path, entries_dir: Path, postgres_url: str) -> Setting
         entries_dir=entries_dir,
         database_url=postgres_url,
         verify_on_start=False,
+        allowed_hosts=TEST_HOSTS,
     )
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from errata.cli import main
+from errata.cli.terminal import printable
+from errata.cli.verify_entries import Progress, _print_text
 from errata.config import Settings
 from errata.entry_files import parse_entries
+from errata.harness.verify import SnippetResult
 
 
 @pytest.fixture
@@ -103,3 +107,20 @@ def test_verify_check_without_file_says_they_go_together(
 ) -> None:
     assert main(["verify", "--check", "c.py"]) == 2
     assert "--check goes with --file" in capsys.readouterr().err
+
+
+def test_errata_verify_prints_terminal_escapes_from_a_run_as_visible_text() -> None:
+    hostile = SnippetResult(
+        slug="s1",
+        code_hash="h",
+        status="failed",
+        error="\x1b[2J\x1b[Hpassed\r",
+        figures={"\x1b]0;owned\x07speedup": 9.0},
+    )
+    out, progress = io.StringIO(), io.StringIO()
+    _print_text({"entry\x1b[31m": [hostile]}, {"entry\x1b[31m": {"s1": "note\x9b"}}, out)
+    Progress(progress)(1, 1, "entry\x1b[31m", hostile)
+    for text in (out.getvalue(), progress.getvalue()):
+        assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text), text
+    assert "\\x1b]0;owned\\x07speedup=9.0" in out.getvalue() and "\\x1b[2J" in out.getvalue()
+    assert printable("line one\nline two\tend") == "line one\nline two\tend"

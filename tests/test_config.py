@@ -27,8 +27,10 @@ def test_a_non_numeric_number_is_a_clear_error() -> None:
 def test_production_mode_needs_a_maintainer_token() -> None:
     with pytest.raises(SettingsError, match="ERRATA_MAINTAINER_TOKEN"):
         load_settings({"ERRATA_MODE": "production"})
+    with pytest.raises(SettingsError, match="at least 32 characters"):
+        load_settings({"ERRATA_MODE": "production", "ERRATA_MAINTAINER_TOKEN": "t" * 31})
     assert (
-        load_settings({"ERRATA_MODE": "production", "ERRATA_MAINTAINER_TOKEN": "t"}).mode
+        load_settings({"ERRATA_MODE": "production", "ERRATA_MAINTAINER_TOKEN": "t" * 32}).mode
         == "production"
     )
 

@@ -14,7 +14,8 @@ SERVER = REPO_ROOT / "server" / "errata"
 # Thin interfaces (REST, web, MCP, CLI): packages that may import frameworks.
 INTERFACE_PACKAGES = ("api", "web", "mcp_server", "cli")
 # The wiring that builds an app and the web safety middleware.
-WIRING = {"app.py", "security.py"}
+WIRING = {"app.py"}
+WIRING_PACKAGES = ("security",)  # web safety middleware and maintainer sessions
 
 
 def _interfaces() -> list[Path]:
@@ -31,7 +32,9 @@ def _domain_modules() -> list[Path]:
     return [
         p
         for p in SERVER.rglob("*.py")
-        if p not in interfaces and not (p.parent == SERVER and p.name in WIRING)
+        if p not in interfaces
+        and not (p.parent == SERVER and p.name in WIRING)
+        and p.relative_to(SERVER).parts[0] not in WIRING_PACKAGES
     ]
 
 

@@ -332,7 +332,8 @@ async def test_entry_resource_and_diagnose_prompt(services: Services) -> None:
             await client.read_resource("errata://entries/no-such-entry")
     assert [t.uri_template for t in templates.resource_templates] == ["errata://entries/{id}"]
     text = markdown.contents[0].text  # type: ignore[union-attr]
-    assert text.startswith("# ") and "## Root cause" in text and "```python" in text
+    assert text.startswith('---\nerrata_entry: "') and 'origin: "curated"' in text
+    assert "\n# " in text and "## Root cause" in text and "```python" in text
     steps = prompt.messages[0].content.text  # type: ignore[union-attr]
     assert trace in steps and "search_errors" in steps and "report_outcome" in steps
 

@@ -19,6 +19,7 @@ from errata.config import REPO_ROOT, Settings
 from errata.skill_archive import load_package
 from fastapi.testclient import TestClient
 
+from .conftest import TEST_HOSTS
 from .liveserver import LiveServer, run_server
 from .test_skill import SEED, SEED_TRACE, run_script
 
@@ -81,7 +82,10 @@ def registry_client(tmp_path: Path) -> Iterator[TestClient]:
     """An app with an empty entries folder: the registry needs no entries."""
     (tmp_path / "entries").mkdir()
     settings = Settings(
-        data_dir=tmp_path / "data", entries_dir=tmp_path / "entries", verify_on_start=False
+        data_dir=tmp_path / "data",
+        entries_dir=tmp_path / "entries",
+        verify_on_start=False,
+        allowed_hosts=TEST_HOSTS,
     )
     with TestClient(create_app(settings)) as client:
         yield client
@@ -131,7 +135,10 @@ def test_a_skill_folder_that_cannot_be_packaged_gets_503_with_the_reason(tmp_pat
     shutil.copytree(SKILL, skill)
     (skill / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
     settings = Settings(
-        data_dir=tmp_path / "data", entries_dir=tmp_path / "entries", skill_dir=skill
+        data_dir=tmp_path / "data",
+        entries_dir=tmp_path / "entries",
+        skill_dir=skill,
+        allowed_hosts=TEST_HOSTS,
     )
     with TestClient(create_app(settings)) as client:
         answer = client.get("/api/v1/skills/errata")

@@ -20,6 +20,8 @@ from errata.models import EntryDraft, utcnow
 from errata.services import make_harness
 from errata.sync import prepare_database
 
+from .conftest import TEST_HOSTS
+
 GOOD = "def add(a, b):\n    return a + b\n"
 GOOD_CHECK = (
     "from errata_check import load_snippet, record\n"
@@ -82,7 +84,10 @@ def make_settings(tmp_path: Path, **changes: object) -> Settings:
     """Settings on a temp folder with an empty entries folder."""
     (tmp_path / "entries").mkdir(exist_ok=True)
     base = Settings(
-        data_dir=tmp_path / "data", entries_dir=tmp_path / "entries", verify_on_start=False
+        data_dir=tmp_path / "data",
+        entries_dir=tmp_path / "entries",
+        verify_on_start=False,
+        allowed_hosts=TEST_HOSTS,
     )
     return base.with_changes(**changes)
 

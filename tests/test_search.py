@@ -23,6 +23,8 @@ from errata.search import SearchIndex, SearchInputError, search
 from errata.sync import prepare_database
 from fastapi.testclient import TestClient
 
+from .conftest import TEST_HOSTS
+
 SEED = "agent-holds-lock-too-long"
 POOL_TRACE = (
     "Traceback (most recent call last):\n"
@@ -61,7 +63,12 @@ def seed_settings(tmp_path: Path) -> Settings:
     """Settings over a copy of the seed entry alone (other entries come and go)."""
     root = tmp_path / "seed-entries"
     shutil.copytree(REPO_ROOT / "entries" / SEED, root / SEED)
-    return Settings(data_dir=tmp_path / "seed-data", entries_dir=root, verify_on_start=False)
+    return Settings(
+        data_dir=tmp_path / "seed-data",
+        entries_dir=root,
+        verify_on_start=False,
+        allowed_hosts=TEST_HOSTS,
+    )
 
 
 @pytest.fixture
@@ -78,7 +85,12 @@ def own_settings(tmp_path: Path) -> Settings:
     write_entry(draft("python-widget", [wrapper], ["python"]), root)
     write_entry(draft("go-widget", [wrapper], ["go"]), root)
     write_entry(draft("zebra-stripes", ["ZebraError: stripes misaligned on the canvas"], []), root)
-    return Settings(data_dir=tmp_path / "own-data", entries_dir=root, verify_on_start=False)
+    return Settings(
+        data_dir=tmp_path / "own-data",
+        entries_dir=root,
+        verify_on_start=False,
+        allowed_hosts=TEST_HOSTS,
+    )
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from errata.sync import prepare_database
 from fastapi.testclient import TestClient
 from mcp import Client
 
+from .conftest import TEST_HOSTS
+
 SEED = "agent-holds-lock-too-long"
 LIMIT = 200
 TOO_LONG = "RuntimeError: boom " * 20  # 380 characters
@@ -33,6 +35,7 @@ def small_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         "ERRATA_ENTRIES_DIR": str(root),
         "ERRATA_MAX_QUERY_CHARS": str(LIMIT),
         "ERRATA_VERIFY_ON_START": "false",
+        "ERRATA_ALLOWED_HOSTS": ",".join(TEST_HOSTS),
     }.items():
         monkeypatch.setenv(name, value)
     return load_settings()
@@ -64,7 +67,9 @@ def test_rest_web_mcp_and_cli_refuse_an_overlong_query_with_the_same_message(
 
 
 def test_a_process_without_an_index_says_it_is_not_ready(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "data", entries_dir=tmp_path / "none")
+    settings = Settings(
+        data_dir=tmp_path / "data", entries_dir=tmp_path / "none", allowed_hosts=TEST_HOSTS
+    )
     services = Services(settings, prepare_database(settings))
     with pytest.raises(SearchUnavailable, match="not ready"):
         services.search("RuntimeError: boom")
@@ -72,7 +77,9 @@ def test_a_process_without_an_index_says_it_is_not_ready(tmp_path: Path) -> None
 
 
 def test_the_mcp_tool_turns_an_unready_index_into_a_tool_error(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "data", entries_dir=tmp_path / "none")
+    settings = Settings(
+        data_dir=tmp_path / "data", entries_dir=tmp_path / "none", allowed_hosts=TEST_HOSTS
+    )
     services = Services(settings, prepare_database(settings))
 
     async def call_tool() -> None:

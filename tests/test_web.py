@@ -434,3 +434,52 @@ def test_the_submission_rate_limit_holds_across_two_server_processes_on_postgres
     assert [status for status, _ in answers].count(202) == 4
     assert [status for status, _ in answers[4:]] == [429, 429, 429, 429]
     assert all(retry is not None and 1 <= int(retry) <= 60 for _, retry in answers[4:])
+
+
+def test_rest_moderation_with_the_session_cookie_needs_a_csrf_token(web: TestClient) -> None:
+    submission_id = web.post("/api/submissions", json=valid()).json()["id"]
+    url = f"/api/submissions/{submission_id}/reject"
+    sign_in(web)
+    forged = web.post(url, json={"note": "cross-site"})
+    assert forged.status_code == 403 and "CSRF" in forged.json()["detail"]
+    assert web.get(f"/api/submissions/{submission_id}").json()["status"] != "rejected"
+    token = csrf(web, "/moderate")
+    done = web.post(url, json={"note": "a duplicate"}, headers={"X-CSRF-Token": token})
+    assert done.status_code == 200 and done.json()["status"] == "rejected"
+
+
+def test_each_sign_in_gets_its_own_session_and_sign_out_revokes_it(web: TestClient) -> None:
+    sign_in(web)
+    first = web.cookies.get("errata_maintainer")
+    sign_in(web)
+    second = web.cookies.get("errata_maintainer")
+    assert first and second and first != second
+    token = csrf(web, "/moderate")
+    assert web.post("/moderate/logout", data={"csrf_token": token}).status_code == 200
+    assert "Maintainer token" in web.get("/moderate").text
+    web.cookies.set("errata_maintainer", second)  # a copy kept after sign-out is dead too
+    assert "Maintainer token" in web.get("/moderate").text
+    web.cookies.set("errata_maintainer", first)  # the other sign-in still holds
+    assert "Sign out" in web.get("/moderate").text
+
+
+def test_an_expired_or_forged_session_cookie_is_no_session(web: TestClient) -> None:
+    sign_in(web)
+    issued, session_id, signature = web.cookies["errata_maintainer"].split(".")
+    for value in (f"{int(issued) - 13 * 3600}.{session_id}.{signature}", f"{issued}.x.{signature}"):
+        web.cookies.clear()
+        web.cookies.set("errata_maintainer", value)
+        assert "Maintainer token" in web.get("/moderate").text
+
+
+def test_wrong_token_guesses_are_throttled_even_for_the_right_token(web: TestClient) -> None:
+    token = csrf(web, "/moderate")
+    guesses = [
+        web.post("/moderate/login", data={"csrf_token": token, "token": f"guess-{n}"}).status_code
+        for n in range(6)
+    ]
+    assert guesses == [401] * 5 + [429]
+    right = web.post("/moderate/login", data={"csrf_token": token, "token": TOKEN})
+    assert right.status_code == 429 and "Sign in" in right.text
+    bearer = web.post("/api/submissions/x/verify", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert bearer.status_code == 429

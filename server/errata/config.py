@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]  # server/errata/config.py -> the checkout
+MIN_TOKEN_CHARS = 32  # a production maintainer token shorter than this is refused
 
 
 class SettingsError(ValueError):
@@ -43,6 +44,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = field(default=("127.0.0.1:*", "localhost:*", "[::1]:*"))
     index_poll_seconds: float = 1.0
     public_url: str = ""
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
     skill_dir: Path = REPO_ROOT / "skill"
 
     def __post_init__(self) -> None:
@@ -52,6 +54,11 @@ class Settings:
             raise SettingsError(f"ERRATA_MODE must be development or production, not {self.mode!r}")
         if self.mode == "production" and not self.maintainer_token:
             raise SettingsError("ERRATA_MAINTAINER_TOKEN must be set in production mode")
+        if self.mode == "production" and len(self.maintainer_token) < MIN_TOKEN_CHARS:
+            raise SettingsError(
+                f"ERRATA_MAINTAINER_TOKEN must be at least {MIN_TOKEN_CHARS} characters in"
+                " production mode (python -c 'import secrets; print(secrets.token_hex())')"
+            )
         self._check_search_limits()
 
     def _check_search_limits(self) -> None:
@@ -101,6 +108,10 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment (or a given mapping), once."""
     env = os.environ if env is None else env
@@ -147,5 +158,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         else defaults.allowed_hosts,
         index_poll_seconds=_float(env, "ERRATA_INDEX_POLL_SECONDS", defaults.index_poll_seconds),
         public_url=env.get("ERRATA_PUBLIC_URL", ""),
+        trusted_proxies=_list(env, "ERRATA_TRUSTED_PROXIES"),
         skill_dir=Path(env.get("ERRATA_SKILL_DIR") or defaults.skill_dir),
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from .config import Settings
@@ -82,6 +83,7 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine = _sqlite_engine(self.url) if self.is_sqlite else _postgres_engine(self.url)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self.last_write_error: str | None = None  # set while writes fail (e.g. a full disk)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -101,9 +103,14 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                self.last_write_error = f"{type(exc.orig).__name__}: {exc.orig}"[:300]
+                raise
             except BaseException:
                 session.rollback()
                 raise
+            self.last_write_error = None
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from .config import Settings
-from .contributions.jobs import SUBMISSION_TARGET
+from .contributions.jobs import submission_target
 from .db import Database
 from .harness.runner import Harness
 from .harness.verify import ENTRY_TARGET, SandboxLike
@@ -30,7 +30,8 @@ def make_harness(
     poll_seconds: float = 1.0,
 ) -> Harness:
     """The verification runner with every job kind errata queues: entries and submissions."""
-    targets = {"entry": ENTRY_TARGET, "submission": SUBMISSION_TARGET}
+    submissions = submission_target(settings.verify_queue_size)
+    targets = {"entry": ENTRY_TARGET, "submission": submissions}
     return Harness(settings, database, targets, sandbox, poll_seconds=poll_seconds)
 
 

@@ -24,6 +24,9 @@ def health(services: ServicesDep) -> JSONResponse:
             body["entries"] = store.list_entries(session=session, limit=1, offset=0).total
     except Exception as exc:  # any database failure is reported, not raised
         body.update(status="degraded", database=f"unavailable: {type(exc).__name__}")
+    failure = services.database.last_write_error
+    if failure is not None and body["database"] == "ok":  # reads work, writes do not
+        body.update(status="degraded", database=f"writes failing: {failure}")
     index = services.index
     body["index"] = index.describe() if index is not None else {"revision": None, "entries": 0}
     harness = services.harness

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
+from ..security.hosts import public_base
 from ..skill_archive import SkillError, SkillPackage, SkillSource
 from .deps import ServicesDep
 
@@ -76,8 +77,7 @@ def _latest(package: SkillPackage) -> dict[str, Any]:
 @router.get("/.well-known/clawdhub.json", include_in_schema=False)
 def well_known(request: Request, services: ServicesDep) -> dict[str, str]:
     """Where ClawHub clients find this registry's API."""
-    base = services.settings.public_url or str(request.base_url)
-    return {"apiBase": base.rstrip("/"), "minCliVersion": "0.23.0"}
+    return {"apiBase": public_base(request, services.settings), "minCliVersion": "0.23.0"}
 
 
 @router.get("/api/v1/skills")
@@ -147,7 +147,7 @@ def get_file(
 def resolve_install(slug: str, request: Request, services: ServicesDep) -> dict[str, Any]:
     """How to install the latest version: an archive to download."""
     package = _skill(services, slug)
-    base = (services.settings.public_url or str(request.base_url)).rstrip("/")
+    base = public_base(request, services.settings)
     url = f"{base}/api/v1/download?{urlencode({'slug': slug, 'version': package.version})}"
     archive = {"version": package.version, "downloadUrl": url}
     return {"ok": True, "slug": slug, "installKind": "archive", "archive": archive}

@@ -38,6 +38,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port or settings.port,
         workers=args.workers,
         log_level="info",
+        # X-Forwarded-For is believed only from the configured proxies (none by default):
+        # uvicorn's own default trusts 127.0.0.1, which lets any local client pick its address.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or "",
     )
     return 0
 

@@ -22,6 +22,7 @@ from ..db import Database
 from ..harness.runner import Harness
 from ..harness.verify import SnippetResult
 from ..public import EntryPublic
+from .terminal import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 BAR_WIDTH = 24
@@ -35,7 +36,9 @@ class Progress:
         self.tty = stream.isatty()
 
     def __call__(self, done: int, total: int, entry_id: str, result: SnippetResult) -> None:
-        label = f"{entry_id}/{result.slug} {result.status} {result.duration_ms:.0f} ms"
+        label = printable(
+            f"{entry_id}/{result.slug} {result.status} {result.duration_ms:.0f} ms", newlines=False
+        )
         if not self.tty:
             self.stream.write(f"verify {done}/{total} {label}\n")
         else:
@@ -93,24 +96,24 @@ def _verdicts(
 
 
 def _figures(figures: dict[str, Any]) -> str:
-    return " ".join(f"{k}={v}" for k, v in sorted(figures.items()))
+    return " ".join(f"{k}={v}" for k, v in sorted(figures.items(), key=lambda item: str(item[0])))
 
 
 def _print_text(
     results: dict[str, list[SnippetResult]], verdicts: dict[str, dict[str, str]], out: TextIO
 ) -> None:
     for entry_id, snippet_results in results.items():
-        out.write(f"{entry_id}\n")
+        out.write(f"{printable(entry_id, newlines=False)}\n")
         if not snippet_results:
             out.write("  (nothing to verify)\n")
         for o in snippet_results:
             note = verdicts.get(entry_id, {}).get(o.slug)
             line = f"  {o.slug:<32} {o.status:<10} {o.duration_ms:>8.0f} ms  {_figures(o.figures)}"
-            out.write(line.rstrip() + "\n")
+            out.write(printable(line.rstrip(), newlines=False) + "\n")
             if o.error:
-                out.write(f"      {o.error.splitlines()[0][:200]}\n")
+                out.write(f"      {printable(o.error.splitlines()[0][:200], newlines=False)}\n")
             if note:
-                out.write(f"      !! {note}\n")
+                out.write(f"      !! {printable(note, newlines=False)}\n")
 
 
 def run_verify_command(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..harness.sandbox import Sandbox
+from .terminal import printable
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -59,10 +60,10 @@ def verify_file(args: argparse.Namespace, settings: Settings) -> int:
         payload["sandbox_version"] = result.sandbox_version
         print(json.dumps(payload, indent=2))
     else:
-        sys.stdout.write(result.stdout)
-        sys.stderr.write(result.stderr)
+        sys.stdout.write(printable(result.stdout))
+        sys.stderr.write(printable(result.stderr))
         line = f"{result.status} in {result.duration_ms:.0f} ms"
-        print(line + (f": {result.error}" if result.error else ""), file=sys.stderr)
+        print(printable(line + (f": {result.error}" if result.error else "")), file=sys.stderr)
         if result.figures:
             print(f"figures: {json.dumps(result.figures, sort_keys=True)}", file=sys.stderr)
     return 0 if result.status in ("passed", "ran_without_error") else EXIT_FAILED

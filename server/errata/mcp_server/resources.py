@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 
@@ -43,39 +46,84 @@ def register_resources_and_prompt(mcp: MCPServer, services: Services) -> None:
         )
 
 
+def fence(text: str, info: str = "") -> list[str]:
+    """`text` as a fenced block whose fence is longer than any backtick run inside it, so the
+    text cannot close it (CommonMark: a closing fence is at least as long as the opening)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    marker = "`" * max(3, longest + 1)
+    return [f"{marker}{info}", text.rstrip("\n"), marker]
+
+
+def _inline(text: str) -> str:
+    """`text` as one line of inline code that its own backticks cannot end."""
+    text = " ".join(text.split())
+    marker = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
+    return f"{marker} {text} {marker}"
+
+
+def _front_matter(entry: EntryPublic) -> list[str]:
+    """Provenance as fields before anything the entry's author wrote: text inside the entry
+    cannot imitate them (front matter exists only at the very start of the document)."""
+    return [
+        "---",
+        f"errata_entry: {json.dumps(entry.id)}",
+        f"origin: {json.dumps(entry.origin)}",
+        f"verified: {json.dumps(entry.verified)}",
+        f"provenance: {json.dumps(provenance(entry.origin, entry.verified))}",
+        f"notice: {json.dumps(NOTICE)}",
+        "---",
+    ]
+
+
+def _prose(entry: EntryPublic, text: str) -> list[str]:
+    """Curated prose as Markdown; contributed prose fenced as data, never as the document."""
+    return [text] if entry.origin == "curated" else fence(text, "text")
+
+
 def entry_markdown(entry: EntryPublic) -> str:
-    """An entry as Markdown: provenance first, then symptoms, root cause and every fix."""
+    """An entry as Markdown: provenance fields first, then symptoms, root cause, every fix."""
     lines = [
-        f"# {entry.title}",
+        *_front_matter(entry),
         "",
-        f"> errata entry `{entry.id}`: {provenance(entry.origin, entry.verified)}.",
-        f"> {NOTICE}",
+        f"# {' '.join(entry.title.split())}",
         "",
         "## Symptoms",
         "",
-        *(f"- `{s}`" if "`" not in s else f"- {s}" for s in entry.symptoms),
+        *(f"- {_inline(s)}" for s in entry.symptoms),
         "",
         "## Root cause",
         "",
-        entry.root_cause,
+        *_prose(entry, entry.root_cause),
         "",
     ]
     for fix in entry.fixes:
-        lines += [f"## Fix `{fix.id}`: {fix.title}", "", fix.explanation, ""]
+        title = " ".join(fix.title.split())
+        lines += [f"## Fix `{fix.id}`: {title}", "", *_prose(entry, fix.explanation), ""]
         for snippet in fix.snippets:
             v = snippet.verification
             state = f"{v.status}{' (stale: code changed since)' if v.stale else ''}"
             lines += [f"`{snippet.file}` ({snippet.kind}), verification: {state}", ""]
-            fence = "````" if "```" in snippet.code else "```"
-            lines += [f"{fence}{snippet.language}", snippet.code.rstrip("\n"), fence, ""]
-    for table in entry.tables:
-        lines += [f"## {table.title}", "", "| " + " | ".join(table.columns) + " |"]
-        lines.append("|" + "---|" * len(table.columns))
-        lines += [
-            "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in table.rows
-        ]
-        lines.append("")
+            lines += [*fence(snippet.code, snippet.language), ""]
+    lines += _tables(entry)
     if entry.environment:
-        lines += ["## Environment", "", *(f"- {item}" for item in entry.environment), ""]
-    lines += ["## Source", "", entry.source, ""]
+        lines += ["## Environment", "", *(f"- {_inline(item)}" for item in entry.environment), ""]
+    lines += ["## Source", "", *_prose(entry, entry.source), ""]
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _tables(entry: EntryPublic) -> list[str]:
+    lines: list[str] = []
+    for table in entry.tables:
+        lines += [
+            f"## {_cell(table.title)}",
+            "",
+            "| " + " | ".join(map(_cell, table.columns)) + " |",
+        ]
+        lines.append("|" + "---|" * len(table.columns))
+        lines += ["| " + " | ".join(map(_cell, row)) + " |" for row in table.rows]
+        lines.append("")
+    return lines

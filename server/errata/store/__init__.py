@@ -24,6 +24,7 @@ from .outcomes import (
     outcome_counts,
     outcome_scores,
 )
+from .sessions import recent_events, revoke_session, session_revoked
 from .submissions import (
     attach_runs_to_entry,
     count_submissions,
@@ -81,6 +82,9 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "hit_rate_limit",
     "id_taken",
     "list_submissions",
+    "recent_events",
+    "revoke_session",
+    "session_revoked",
     "submission_runs",
     "submissions_in",
     "transition_submission",

@@ -17,10 +17,12 @@ from starlette.concurrency import run_in_threadpool
 from .. import security, store
 from ..api.deps import ServicesDep, get_services
 from ..contributions import lifecycle
+from ..contributions.injection import injection_flags
 from ..contributions.submission import SubmissionInvalid, parse_input
 from ..models import EntryDraft
 from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
+from ..security import sessions
 from ..services import Services
 from . import render
 from .forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_data
@@ -106,7 +108,7 @@ def _refused(
     try:
         security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
         if maintainer:
-            security.require_maintainer(request, services)
+            security.require_maintainer(request, services, csrf_checked=True)
     except HTTPException as exc:
         return error_page(request, exc.status_code, str(exc.detail))
     return None
@@ -162,7 +164,9 @@ def submission_context(services: Services, submission_id: str) -> dict[str, Any]
         if submission.duplicate_of:
             duplicate = store.get_entry(session=session, entry_id=submission.duplicate_of)
     draft = EntryDraft.model_validate(submission.draft)
-    return {"submission": submission, "draft": draft, "runs": runs, "duplicate": duplicate}
+    flags = injection_flags(draft)
+    context = {"submission": submission, "draft": draft, "runs": runs, "duplicate": duplicate}
+    return {**context, "injection_flags": flags}
 
 
 @router.get("/submissions/{submission_id}", response_class=HTMLResponse)
@@ -199,11 +203,29 @@ async def moderate_login(request: Request) -> Response:
     refused = _refused(request, services, form)
     if refused is not None:
         return refused
-    if not security.token_matches(services, _field(form, "token")):
+    token_ok = security.token_matches(services, _field(form, "token"))
+    try:
+        sessions.check_guess(services, security.client_key(request), token_ok)
+    except RateLimited as exc:
+        return page(request, "login.html", {"error": str(exc)}, 429)
+    if not token_ok:
         return page(request, "login.html", {"error": "That is not the maintainer token."}, 401)
     response = RedirectResponse("/moderate", status_code=303)
-    value = security.maintainer_session_value(services)
+    value = sessions.new_session(services)
     security.set_cookie(request, response, security.MAINTAINER_COOKIE, value)
+    return response
+
+
+@router.post("/moderate/logout", response_class=HTMLResponse)
+async def moderate_logout(request: Request) -> Response:
+    """Sign out: the session is revoked (in every process) and its cookie cleared."""
+    services = get_services(request)
+    refused = _refused(request, services, await request.form())
+    if refused is not None:
+        return refused
+    sessions.revoke(services, request.cookies.get(security.MAINTAINER_COOKIE, ""))
+    response = RedirectResponse("/moderate", status_code=303)
+    response.delete_cookie(security.MAINTAINER_COOKIE, path="/")
     return response
 
 

@@ -6,7 +6,7 @@
 - Forms carry a signed CSRF token bound to a SameSite cookie (double submit); a POST whose
   token is missing or does not match is refused with 403.
 - Moderation needs the maintainer token: `Authorization: Bearer <token>` over REST, or a
-  signed cookie set by the moderation page's sign-in form.
+  per-sign-in session cookie (see `sessions`) plus a CSRF token on every write.
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .services import Services
+from ..services import Services
+from . import sessions
+from .hosts import HostCheckMiddleware
 
 log = logging.getLogger("errata.security")
 
 CSRF_COOKIE = "errata_csrf"
 CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
 MAINTAINER_COOKIE = "errata_maintainer"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -162,6 +165,7 @@ def install(app: FastAPI, services: Services) -> None:
     services.maintainer_token = token
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HostCheckMiddleware, allowed=settings.allowed_hosts)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
@@ -210,31 +214,58 @@ def token_matches(services: Services, candidate: str | None) -> bool:
     )
 
 
-def maintainer_session_value(services: Services) -> str:
-    """The value of the maintainer cookie (changes when the token does)."""
-    return _sign(services, "maintainer", "session")
+def maintainer_auth(request: Request, services: Services) -> str | None:
+    """How a request is a maintainer's: "bearer", "cookie" (a live session) or None.
+
+    A wrong Bearer token counts as a guess; too many from one client are refused (429)
+    before the token is even compared."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        ok = token_matches(services, header[7:].strip())
+        sessions.check_guess(services, client_key(request), ok)
+        if ok:
+            return "bearer"
+    cookie = request.cookies.get(MAINTAINER_COOKIE, "")
+    return "cookie" if sessions.session_valid(services, cookie) else None
 
 
 def is_maintainer(request: Request, services: Services) -> bool:
-    """True for a request with the maintainer token (header) or the maintainer cookie."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer ") and token_matches(services, header[7:].strip()):
-        return True
-    cookie = request.cookies.get(MAINTAINER_COOKIE, "")
-    return bool(cookie) and hmac.compare_digest(cookie, maintainer_session_value(services))
+    """True for a request with the maintainer token (header) or a live maintainer session."""
+    return maintainer_auth(request, services) is not None
 
 
-def require_maintainer(request: Request, services: Services) -> None:
-    """Refuse (401) a moderation request without the maintainer token."""
-    if not is_maintainer(request, services):
+def require_maintainer(request: Request, services: Services, *, csrf_checked: bool) -> None:
+    """Refuse (401) a moderation request without the maintainer token or session, and (403)
+    a session-authenticated one without a CSRF token (`X-CSRF-Token` over REST) unless
+    the caller already checked the form's."""
+    auth = maintainer_auth(request, services)
+    if auth is None:
         raise HTTPException(
             401,
             "moderation needs the maintainer token: Authorization: Bearer <token>",
             {"WWW-Authenticate": "Bearer"},
         )
+    if auth == "cookie" and not csrf_checked:
+        check_csrf(request, services, request.headers.get(CSRF_HEADER))
+
+
+def client_address(request: Request, trusted_proxies: tuple[str, ...]) -> str:
+    """The client's address: the peer, or, when the peer is a trusted proxy, the nearest
+    address in X-Forwarded-For that is not itself a trusted proxy (a header from anyone
+    else is ignored, so a client cannot choose its own address)."""
+    address = request.client.host if request.client is not None else "unknown"
+    if address not in trusted_proxies:
+        return address
+    forwarded = request.headers.get("x-forwarded-for", "")
+    for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+        if hop not in trusted_proxies:
+            return hop
+    return address
 
 
 def client_key(request: Request) -> str:
     """A short, stable, non-reversible key for the client's address (for rate limits)."""
-    host = request.client.host if request.client is not None else "unknown"
+    services = getattr(request.app.state, "services", None)
+    trusted = services.settings.trusted_proxies if services is not None else ()
+    host = client_address(request, trusted)
     return hashlib.sha256(host.encode()).hexdigest()[:16]
