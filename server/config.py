@@ -40,6 +40,9 @@ class Settings:
     index_poll_seconds: float = 1.0
     public_url: str = ""
     skill_dir: Path = REPO_ROOT / "skill"
+    metrics: str = "local"  # who may read /metrics: off, local (loopback or token), public
+    collect_gaps: bool = True  # keep masked no-match queries for maintainers (see README)
+    gaps_retention_days: int = 30
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -48,6 +51,10 @@ class Settings:
             raise SettingsError(f"ERRATA_MODE must be development or production, not {self.mode!r}")
         if self.mode == "production" and not self.maintainer_token:
             raise SettingsError("ERRATA_MAINTAINER_TOKEN must be set in production mode")
+        if self.metrics not in ("off", "local", "public"):
+            raise SettingsError(
+                f"ERRATA_METRICS must be off, local or public, not {self.metrics!r}"
+            )
 
     @property
     def is_sqlite(self) -> bool:
@@ -125,4 +132,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         index_poll_seconds=_float(env, "ERRATA_INDEX_POLL_SECONDS", defaults.index_poll_seconds),
         public_url=env.get("ERRATA_PUBLIC_URL", ""),
         skill_dir=Path(env.get("ERRATA_SKILL_DIR") or defaults.skill_dir),
+        metrics=env.get("ERRATA_METRICS") or defaults.metrics,
+        collect_gaps=_bool(env, "ERRATA_COLLECT_GAPS", defaults.collect_gaps),
+        gaps_retention_days=_int(env, "ERRATA_GAPS_RETENTION_DAYS", defaults.gaps_retention_days),
     )

@@ -33,8 +33,13 @@ def _initial_schema(connection: Connection) -> None:
     connection.execute(text("INSERT INTO meta (key, value) VALUES ('index_revision', 1)"))
 
 
+def _gaps(connection: Connection) -> None:
+    SQLModel.metadata.create_all(connection, tables=[models.Gap.__table__])  # type: ignore[attr-defined]
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
+    (2, "gaps: masked questions errata could not answer", _gaps),
 ]
 
 

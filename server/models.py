@@ -292,3 +292,20 @@ class IndexDocument(BaseModel):
     origin: Origin
     verified: bool
     outcome_score: float = 0.0
+
+
+class Gap(SQLModel, table=True):
+    """A kind of error errata could not answer: masked, secrets removed, one row per template."""
+
+    __table_args__ = (
+        UniqueConstraint("source", "template", name="uq_gap_template"),
+        Index("ix_gap_last_seen", "last_seen"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=20)  # "no_match" or "did_not_work"
+    template: str = Field(max_length=40)  # the masked message's fingerprint
+    language: str = Field(default="", max_length=40)
+    example: str = _text_column()  # the latest masked example
+    count: int = 0
+    first_seen: datetime = _time_column()
+    last_seen: datetime = _time_column()

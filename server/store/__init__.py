@@ -16,6 +16,7 @@ from .entries import (
     upsert_entry,
 )
 from .entry_view import get_entry
+from .gaps import list_gaps, prune_gaps, prune_gaps_days, record_gap
 from .limits import hit_rate_limit
 from .outcomes import (
     add_outcome,
@@ -23,6 +24,7 @@ from .outcomes import (
     outcome_counts,
     outcome_scores,
 )
+from .stats import run_totals, submission_states
 from .submissions import (
     attach_runs_to_entry,
     count_submissions,
@@ -53,6 +55,12 @@ from .verification import (
 )
 
 __all__ = [  # noqa: RUF022 (verification names kept together for merges)
+    "list_gaps",
+    "prune_gaps",
+    "prune_gaps_days",
+    "record_gap",
+    "run_totals",
+    "submission_states",
     "BriefRow",
     "search_briefs",
     "active_entry_ids",
