@@ -15,6 +15,7 @@ from ..entry_files import EntryError, parse_entry, write_entry
 from ..migrations import migrate
 from ..models import EntryDraft
 from ..sync import prepare_database, sync_entries
+from . import gaps
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -204,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     found.add_argument("--limit", type=int, default=5, help="how many results (default: 5)")
     found.add_argument("--language", help="only entries for this language")
     found.set_defaults(func=cmd_search)
+    gaps.add_parser(sub, _about(gaps.cmd_gaps))
     return parser
 
 

@@ -28,10 +28,11 @@ log = logging.getLogger("errata.gaps")
 EXAMPLE_CHARS = 500
 _SECRETS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"://[^/\s:@]+:[^@\s/]*@"), "://<secret>@"),
+    (re.compile(r"(?i)\b(bearer|basic)\s+(?!<)[^\s\"',;]+"), r"\1 <secret>"),
     (
         re.compile(
             r"(?i)\b(api[_-]?key|apikey|token|access[_-]?token|secret|password|passwd|pwd"
-            r"|authorization|bearer)(\s*[:=]\s*|\s+)(?!<)[\"']?[^\s\"',;]+"
+            r"|authorization)(\s*[:=]\s*|\s+)(?!<|bearer\b|basic\b)[\"']?[^\s\"',;]+"
         ),
         r"\1\2<secret>",
     ),

@@ -37,7 +37,10 @@ router = APIRouter(include_in_schema=False)
 
 def install(app: FastAPI) -> None:
     """Add the pages and the static files to an app."""
+    from . import gaps_page  # the maintainers' view of unanswered errors
+
     app.include_router(router)
+    app.include_router(gaps_page.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
 
@@ -94,9 +97,11 @@ def entry_page(request: Request, entry_id: str, services: ServicesDep) -> Respon
 
 
 @router.get("/submit", response_class=HTMLResponse)
-def submit_page(request: Request) -> Response:
-    """The contributor form."""
-    return page(request, "submit.html", {"form": FormState(), "errors": {}})
+def submit_page(request: Request, symptom: str = "") -> Response:
+    """The contributor form; `?symptom=` fills in its first symptom (links from the gap list)."""
+    form = FormState()
+    form.symptoms[0] = symptom[:2000]
+    return page(request, "submit.html", {"form": form, "errors": {}})
 
 
 def _refused(
