@@ -134,3 +134,25 @@ def test_an_mcp_tool_call_is_named_from_its_json_rpc_body() -> None:
     assert mcp_tool_of(body) == "search_errors"
     assert mcp_tool_of(b'{"method":"tools/call","params":{"name":"evil\\u0000"}}') == "unknown"
     assert mcp_tool_of(b'{"method":"initialize"}') == ""
+
+
+def test_an_mcp_tool_call_is_counted_per_tool(settings: Settings) -> None:
+    changed = settings.with_changes(
+        sandbox="off", maintainer_token=TOKEN, allowed_hosts=("testserver", "testserver:*")
+    )
+    call = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "search_errors", "arguments": {"query": SECRET_QUERY}},
+    }
+    headers = {
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2025-06-18",
+    }
+    with TestClient(create_app(changed)) as client:
+        before = value(samples(client), "errata_mcp_tool_calls_total", tool="search_errors")
+        assert client.post("/mcp", json=call, headers=headers).status_code == 200
+        after = samples(client)
+    assert value(after, "errata_mcp_tool_calls_total", tool="search_errors") == before + 1
+    assert value(after, "errata_mcp_tool_duration_seconds_count", tool="search_errors") >= 1
