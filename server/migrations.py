@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
 from . import models
@@ -37,9 +37,16 @@ def _gaps(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection, tables=[models.Gap.__table__])  # type: ignore[attr-defined]
 
 
+def _outcome_clients(connection: Connection) -> None:
+    columns = {c["name"] for c in inspect(connection).get_columns("outcomereport")}
+    if "client_key" not in columns:  # databases made from the models already have it
+        connection.execute(text("ALTER TABLE outcomereport ADD COLUMN client_key VARCHAR(16)"))
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
     (2, "gaps: masked questions errata could not answer", _gaps),
+    (3, "outcome reports: the hashed client, to count distinct clients", _outcome_clients),
 ]
 
 

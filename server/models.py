@@ -251,6 +251,7 @@ class OutcomeReport(SQLModel, table=True):
     details: str = _text_column()
     environment: str = _text_column()
     created_at: datetime = _time_column()
+    client_key: str | None = Field(default=None, max_length=16)  # hashed address, see security
 
 
 class RateEvent(SQLModel, table=True):

@@ -80,6 +80,7 @@ def record_outcome(
             outcome=report.outcome,
             details=report.details or "",
             environment=report.environment or "",
+            client_key=client_key,
         )
         counts = store.outcome_counts(session=session, entry_id=entry_id)
         store.bump_outcome_revision(session=session)  # every index reloads its outcome scores

@@ -161,3 +161,18 @@ def test_errata_gaps_prints_each_row_with_a_start_link(
     out = capsys.readouterr().out
     assert "BlorpException" in out and "start an entry: /submit?symptom=" in out
     assert "sk-proj" not in out
+
+
+def test_the_outcomes_page_counts_reports_by_distinct_clients(
+    app: tuple[TestClient, Services],
+) -> None:
+    client, _ = app
+    entry = client.get("/api/entries", params={"limit": 1}).json()["items"][0]["id"]
+    fix = client.get(f"/api/entries/{entry}").json()["fixes"][0]["id"]
+    for _ in range(3):  # one client (TestClient's address) reporting three times
+        body = {"fix_id": fix, "outcome": "did_not_work", "details": ""}
+        assert client.post(f"/api/entries/{entry}/outcomes", json=body).status_code == 201
+    assert "Maintainer token" in client.get("/moderate/outcomes").text
+    html = client.get("/moderate/outcomes", headers={"Authorization": f"Bearer {TOKEN}"}).text
+    row = html.split('class="outcome-row"')[1].split("</tr>")[0]
+    assert entry in row and fix in row and "3 (1)" in row

@@ -21,6 +21,7 @@ from .limits import hit_rate_limit
 from .outcomes import (
     add_outcome,
     bump_outcome_revision,
+    outcome_clients,
     outcome_counts,
     outcome_scores,
 )
@@ -56,6 +57,7 @@ from .verification import (
 
 __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "list_gaps",
+    "outcome_clients",
     "prune_gaps",
     "prune_gaps_days",
     "record_gap",

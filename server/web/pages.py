@@ -37,10 +37,10 @@ router = APIRouter(include_in_schema=False)
 
 def install(app: FastAPI) -> None:
     """Add the pages and the static files to an app."""
-    from . import gaps_page  # the maintainers' view of unanswered errors
+    from . import ops_pages  # maintainers: unanswered errors, outcomes in the field
 
     app.include_router(router)
-    app.include_router(gaps_page.router)
+    app.include_router(ops_pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
 
