@@ -193,3 +193,25 @@ def test_search_submit_verify_approve_and_find_in_a_browser(browser: Any, server
     shot(page, "7-entry-new")
     assert not [e for e in errors if "Content Security Policy" in e], errors
     page.close()
+
+
+def test_a_maintainer_starts_an_entry_from_an_unanswered_error(browser: Any, server: str) -> None:
+    page = browser.new_page()
+    unanswered = (
+        "GlimmerPanic: shard 7 of ring /srv/ring7/data lost quorum, key sk-live-Ab12Cd34Ef56"
+    )
+    _search(page, server, unanswered)
+    page.goto(f"{server}/moderate")
+    page.fill("#token", TOKEN)
+    page.click("form.login button")
+    page.wait_for_load_state()
+    page.goto(f"{server}/moderate/gaps")
+    row = page.locator("tr.gap-row", has_text="GlimmerPanic")
+    assert "sk-live" not in page.inner_text("main")
+    shot(page, "8-moderate-gaps")
+    row.get_by_role("link", name="Start an entry").click()
+    page.wait_for_selector("#symptoms")
+    first = page.locator("input[name=symptoms]").first.input_value()
+    assert first.startswith("GlimmerPanic") and "/srv/" not in first
+    shot(page, "9-submit-from-gap")
+    page.close()

@@ -13,7 +13,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from . import __version__, api, security, web
-from .api import errors
+from .api import errors, observe
+from .api.telemetry import RequestLogMiddleware
 from .config import Settings
 from .db import Database
 from .mcp_server import mount_mcp
@@ -67,11 +68,13 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.services = services
     security.install(app, services)
+    app.add_middleware(RequestLogMiddleware)  # outermost: ids and timings cover everything
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(observe.router)
     web.install(app)
     mcp = mount_mcp(app, services)
     return app

@@ -46,6 +46,9 @@ class Settings:
     public_url: str = ""
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
     skill_dir: Path = REPO_ROOT / "skill"
+    metrics: str = "local"  # who may read /metrics: off, local (loopback or token), public
+    collect_gaps: bool = True  # keep masked no-match queries for maintainers (see README)
+    gaps_retention_days: int = 30
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -59,9 +62,9 @@ class Settings:
                 f"ERRATA_MAINTAINER_TOKEN must be at least {MIN_TOKEN_CHARS} characters in"
                 " production mode (python -c 'import secrets; print(secrets.token_hex())')"
             )
-        self._check_search_limits()
+        self._check_limits()
 
-    def _check_search_limits(self) -> None:
+    def _check_limits(self) -> None:
         if self.search_rate_per_minute < 0 or self.heavy_search_chars < 0:
             raise SettingsError(
                 "ERRATA_SEARCH_RATE_PER_MINUTE and ERRATA_HEAVY_SEARCH_CHARS cannot be negative"
@@ -69,6 +72,10 @@ class Settings:
         if self.search_burst < 1 or self.heavy_search_concurrency < 1:
             raise SettingsError(
                 "ERRATA_SEARCH_BURST and ERRATA_HEAVY_SEARCH_CONCURRENCY must be at least 1"
+            )
+        if self.metrics not in ("off", "local", "public"):
+            raise SettingsError(
+                f"ERRATA_METRICS must be off, local or public, not {self.metrics!r}"
             )
 
     @property
@@ -160,4 +167,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         public_url=env.get("ERRATA_PUBLIC_URL", ""),
         trusted_proxies=_list(env, "ERRATA_TRUSTED_PROXIES"),
         skill_dir=Path(env.get("ERRATA_SKILL_DIR") or defaults.skill_dir),
+        metrics=env.get("ERRATA_METRICS") or defaults.metrics,
+        collect_gaps=_bool(env, "ERRATA_COLLECT_GAPS", defaults.collect_gaps),
+        gaps_retention_days=_int(env, "ERRATA_GAPS_RETENTION_DAYS", defaults.gaps_retention_days),
     )

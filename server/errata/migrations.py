@@ -55,10 +55,22 @@ def _entry_changed_revision(connection: Connection) -> None:
     connection.execute(text("CREATE INDEX ix_entry_changed_revision ON entry (changed_revision)"))
 
 
+def _gaps(connection: Connection) -> None:
+    SQLModel.metadata.create_all(connection, tables=[models.Gap.__table__])  # type: ignore[attr-defined]
+
+
+def _outcome_clients(connection: Connection) -> None:
+    columns = {c["name"] for c in inspect(connection).get_columns("outcomereport")}
+    if "client_key" not in columns:  # databases made from the models already have it
+        connection.execute(text("ALTER TABLE outcomereport ADD COLUMN client_key VARCHAR(16)"))
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
     (2, "static review flags on verification runs", _run_flags),
     (3, "entry changed_revision", _entry_changed_revision),
+    (4, "gaps: masked questions errata could not answer", _gaps),
+    (5, "outcome reports: the hashed client, to count distinct clients", _outcome_clients),
 ]
 
 

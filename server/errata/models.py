@@ -256,6 +256,7 @@ class OutcomeReport(SQLModel, table=True):
     details: str = _text_column()
     environment: str = _text_column()
     created_at: datetime = _time_column()
+    client_key: str | None = Field(default=None, max_length=16)  # hashed address, see security
 
 
 class RateEvent(SQLModel, table=True):
@@ -297,3 +298,20 @@ class IndexDocument(BaseModel):
     origin: Origin
     verified: bool
     outcome_score: float = 0.0
+
+
+class Gap(SQLModel, table=True):
+    """A kind of error errata could not answer: masked, secrets removed, one row per template."""
+
+    __table_args__ = (
+        UniqueConstraint("source", "template", name="uq_gap_template"),
+        Index("ix_gap_last_seen", "last_seen"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=20)  # "no_match" or "did_not_work"
+    template: str = Field(max_length=40)  # the masked message's fingerprint
+    language: str = Field(default="", max_length=40)
+    example: str = _text_column()  # the latest masked example
+    count: int = 0
+    first_seen: datetime = _time_column()
+    last_seen: datetime = _time_column()

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from . import store
 from .models import Outcome
+from .observe import gaps
 from .public import OutcomePublic
 from .rate_limits import check_rate
 from .services import Services
@@ -79,10 +80,13 @@ def record_outcome(
             outcome=report.outcome,
             details=report.details or "",
             environment=report.environment or "",
+            client_key=client_key,
         )
         counts = store.outcome_counts(session=session, entry_id=entry_id)
         store.bump_outcome_revision(session=session)  # every index reloads its outcome scores
     services.refresh_index()  # reports change ranking; a failed refresh loses nothing stored
+    if report.outcome == "did_not_work":
+        gaps.record_did_not_work(services, entry_id, report.fix_id, report.details or "")
     assert row.id is not None
     return OutcomePublic(
         id=row.id,

@@ -232,3 +232,16 @@ class OutcomePublic(BaseModel):
     outcome: Outcome
     counts: dict[str, int]
     created_at: UtcDatetime
+
+
+class GapPublic(BaseModel):
+    """A kind of error errata could not answer, in masked form (see README, privacy)."""
+
+    source: Literal["no_match", "did_not_work"]
+    template: str
+    language: str
+    example: str  # masked: the normaliser's output with secrets removed
+    count: int
+    first_seen: UtcDatetime
+    last_seen: UtcDatetime
+    start_entry: str  # the contribution form, prefilled with the example

@@ -8,6 +8,7 @@ import math
 
 from . import store
 from .db import Database
+from .observe import metrics
 
 WINDOW_SECONDS = 60.0
 
@@ -32,4 +33,5 @@ def check_rate(
             window_seconds=WINDOW_SECONDS,
         )
     if retry is not None:
+        metrics.observe_refusal(action)
         raise RateLimited(retry, what)

@@ -14,6 +14,7 @@ from .contributions.jobs import submission_target
 from .db import Database
 from .harness.runner import Harness
 from .harness.verify import ENTRY_TARGET, SandboxLike
+from .observe import gaps, metrics
 from .public import SearchResponse
 from .search import SearchIndex, SearchUnavailable
 from .search import search as search_index
@@ -46,11 +47,17 @@ class Services:
     maintainer_token: str = ""  # settled by `security.install` (generated in development)
     skill_source: SkillSource | None = None  # the skill folder the registry serves, cached
 
-    def search(self, query: str, *, limit: int = 5, language: str | None = None) -> SearchResponse:
-        """Match a trace, log excerpt or sentence (SearchInputError, SearchUnavailable)."""
+    def search(
+        self, query: str, *, limit: int = 5, language: str | None = None, record: bool = True
+    ) -> SearchResponse:
+        """Match a trace, log excerpt or sentence (SearchInputError, SearchUnavailable).
+
+        `record` counts the search in the metrics and keeps a no-match as a gap; errata's own
+        searches (a submission's duplicate check) pass False.
+        """
         if self.index is None:
             raise SearchUnavailable("the search index is not ready yet; try again in a moment")
-        return search_index(
+        response = search_index(
             self.index,
             self.database,
             query,
@@ -58,6 +65,12 @@ class Services:
             language=language,
             max_chars=self.settings.max_query_chars,
         )
+        if not record:
+            return response
+        metrics.observe_search(response.status, query)
+        if response.status == "no_match":
+            gaps.record_no_match(self, query, language)
+        return response
 
     def refresh_index(self) -> None:
         """Take this process's own change into its index now (others see the revision move).

@@ -15,6 +15,7 @@ from ..entry_files import EntryError, parse_entry, write_entry
 from ..migrations import migrate
 from ..models import EntryDraft
 from ..sync import prepare_database, sync_entries
+from . import gaps
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -216,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="brief: one recommended fix (default); full: every fix of every result",
     )
     found.set_defaults(func=cmd_search)
+    gaps.add_parser(sub, _about(gaps.cmd_gaps))
     return parser
 
 

@@ -64,7 +64,7 @@ def find_duplicate(services: Services, draft: EntryDraft) -> str | None:
     best: tuple[float, str] | None = None
     for symptom in draft.symptoms[:DUPLICATE_SYMPTOMS]:
         try:
-            response = services.search(symptom, limit=1)
+            response = services.search(symptom, limit=1, record=False)
         except (SearchInputError, SearchUnavailable):
             return None
         except Exception:  # duplicate detection must never lose a submission

@@ -17,14 +17,17 @@ from .entries import (
     upsert_entry,
 )
 from .entry_view import get_entry
+from .gaps import list_gaps, prune_gaps, prune_gaps_days, record_gap
 from .limits import hit_rate_limit
 from .outcomes import (
     add_outcome,
     bump_outcome_revision,
+    outcome_clients,
     outcome_counts,
     outcome_scores,
 )
 from .sessions import recent_events, revoke_session, session_revoked
+from .stats import run_totals, submission_states
 from .submissions import (
     attach_runs_to_entry,
     count_submissions,
@@ -55,6 +58,13 @@ from .verification import (
 )
 
 __all__ = [  # noqa: RUF022 (verification names kept together for merges)
+    "list_gaps",
+    "outcome_clients",
+    "prune_gaps",
+    "prune_gaps_days",
+    "record_gap",
+    "run_totals",
+    "submission_states",
     "BriefRow",
     "search_briefs",
     "active_entry_ids",

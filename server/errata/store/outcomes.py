@@ -21,6 +21,7 @@ def add_outcome(
     outcome: str,
     details: str = "",
     environment: str = "",
+    client_key: str | None = None,
 ) -> OutcomeReport:
     """Store one outcome report."""
     report = OutcomeReport(
@@ -29,6 +30,7 @@ def add_outcome(
         outcome=outcome,
         details=details,
         environment=environment,
+        client_key=client_key,
     )
     session.add(report)
     session.flush()
@@ -48,6 +50,22 @@ def outcome_counts(
     for entry, fix, outcome, count in session.exec(query):
         counts[entry][fix][outcome] = int(count)
     return {entry: dict(fixes) for entry, fixes in counts.items()}
+
+
+def outcome_clients(*, session: Session) -> list[tuple[str, str, str, int, int]]:
+    """(entry, fix, outcome, reports, distinct clients), entries and fixes in order."""
+    query = (
+        select(  # type: ignore[call-overload]
+            OutcomeReport.entry_id,
+            OutcomeReport.fix_slug,
+            OutcomeReport.outcome,
+            func.count(),
+            func.count(func.distinct(OutcomeReport.client_key)),
+        )
+        .group_by(OutcomeReport.entry_id, OutcomeReport.fix_slug, OutcomeReport.outcome)
+        .order_by(OutcomeReport.entry_id, OutcomeReport.fix_slug)
+    )
+    return [(e, f, o, int(n), int(c)) for e, f, o, n, c in session.exec(query)]
 
 
 def bump_outcome_revision(*, session: Session) -> int:

@@ -39,7 +39,10 @@ router = APIRouter(include_in_schema=False)
 
 def install(app: FastAPI) -> None:
     """Add the pages and the static files to an app."""
+    from . import ops_pages  # maintainers: unanswered errors, outcomes in the field
+
     app.include_router(router)
+    app.include_router(ops_pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
 
@@ -96,9 +99,11 @@ def entry_page(request: Request, entry_id: str, services: ServicesDep) -> Respon
 
 
 @router.get("/submit", response_class=HTMLResponse)
-def submit_page(request: Request) -> Response:
-    """The contributor form."""
-    return page(request, "submit.html", {"form": FormState(), "errors": {}})
+def submit_page(request: Request, symptom: str = "") -> Response:
+    """The contributor form; `?symptom=` fills in its first symptom (links from the gap list)."""
+    form = FormState()
+    form.symptoms[0] = symptom[:2000]
+    return page(request, "submit.html", {"form": form, "errors": {}})
 
 
 def _refused(

@@ -1,0 +1,1 @@
+"""Operating errata: Prometheus metrics, and the masked questions it could not answer (gaps)."""

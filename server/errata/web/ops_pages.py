@@ -1,0 +1,51 @@
+"""Maintainers' pages: errors errata could not answer, and how fixes fare in the field."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from .. import security, store
+from ..api.deps import ServicesDep
+from ..observe import gaps
+from .pages import page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/moderate/gaps", response_class=HTMLResponse)
+def gaps_page(request: Request, services: ServicesDep) -> Response:
+    """The most frequent unanswered errors, each with a link that starts an entry from it."""
+    if not security.is_maintainer(request, services):
+        return page(request, "login.html", {"error": ""})
+    rows = gaps.top_gaps(services, limit=100)
+    context = {
+        "gaps": rows,
+        "collecting": services.settings.collect_gaps,
+        "retention_days": services.settings.gaps_retention_days,
+    }
+    return page(request, "gaps.html", context)
+
+
+def outcome_rows(services: ServicesDep) -> list[dict[str, object]]:
+    """Per entry and fix: reports and distinct clients by outcome, most failing first."""
+    with services.database.read() as session:
+        counts = store.outcome_clients(session=session)
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for entry, fix, outcome, reports, clients in counts:
+        row = rows.setdefault((entry, fix), {"entry": entry, "fix": fix})
+        row[outcome] = (reports, clients)
+    return sorted(rows.values(), key=_failing_clients, reverse=True)
+
+
+def _failing_clients(row: dict[str, object]) -> int:
+    reports_clients = row.get("did_not_work", (0, 0))
+    return int(reports_clients[1]) if isinstance(reports_clients, tuple) else 0
+
+
+@router.get("/moderate/outcomes", response_class=HTMLResponse)
+def outcomes_page(request: Request, services: ServicesDep) -> Response:
+    """Outcome reports per entry and fix, by distinct clients (maintainers)."""
+    if not security.is_maintainer(request, services):
+        return page(request, "login.html", {"error": ""})
+    return page(request, "outcomes.html", {"rows": outcome_rows(services)})
