@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 .PHONY: run test lint bench system-deps sandbox-deps tools clean
 
-run: $(STAMP) sandbox-deps
+run: $(STAMP) sandbox-deps $(TOOLS)
 	$(BIN)/errata load
 	$(BIN)/errata serve --host 127.0.0.1 --port $(PORT)
 
