@@ -26,6 +26,22 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.node]
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _javascript_snippets() -> list[tuple[str, str, str]]:
+    """(entry id, snippet file, check file) of every JavaScript snippet in entries/."""
+    from errata.entry_files import parse_entry
+
+    found = []
+    for folder in sorted((REPO / "entries").iterdir()):
+        if (folder / "entry.toml").is_file():
+            for fix in parse_entry(folder).fixes:
+                found += [
+                    (folder.name, s.file, s.check_file or "")
+                    for s in fix.snippets
+                    if s.language == "javascript"
+                ]
+    return found
+
+
 @pytest.fixture(scope="module")
 def node(sandbox: Sandbox) -> Sandbox:
     """The sandbox with Node available; skipped (failed under CI) without it."""
@@ -272,3 +288,17 @@ def test_a_js_output_flood_is_cut_at_the_cap(node: Sandbox) -> None:
     assert result.status == "error"
     assert result.error == "killed: output limit 1 MiB"
     assert len(result.stdout) <= 17 * 1024
+
+
+@pytest.mark.parametrize(("entry", "file", "check"), _javascript_snippets())
+def test_each_js_check_fails_without_its_snippet(
+    node: Sandbox, entry: str, file: str, check: str
+) -> None:
+    folder = REPO / "entries" / entry
+    check_code = (folder / check).read_text(encoding="utf-8")
+    real = node.run(
+        (folder / file).read_text(encoding="utf-8"), check_code, timeout=20, language="javascript"
+    )
+    assert real.status == "passed", (entry, real.error, real.stderr[-2000:])
+    hollow = node.run("export {};\n", check_code, timeout=20, language="javascript")
+    assert hollow.status == "failed", (entry, hollow)
