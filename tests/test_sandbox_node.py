@@ -214,6 +214,8 @@ def test_a_fixture_named_like_a_global_is_refused(node: Sandbox) -> None:
         "process.exit(0);",
         'import { writeSync } from "node:fs";\nwriteSync(3, "ready\\n");\nprocess.exit(0);',
         "throw new Error('after the record');",
+        "setTimeout(() => { throw new Error('later, unawaited'); }, 50);",
+        "(async () => { await null; throw new Error('an assertion nobody awaited'); })();",
         "Promise.reject(new Error('nobody handles me'));",
         "await new Promise(() => {});",
     ],

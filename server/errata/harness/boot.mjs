@@ -1,8 +1,9 @@
 // Started in the sandbox as `node /tmp/boot.mjs PROGRAM VERDICT_FD NONCE_FD` (see boot.py).
 //
 // Imports PROGRAM (check.mjs/check.mts, or snippet.mjs/snippet.mts when an entry has no check)
-// and, only when its evaluation (top-level await included) settled without an error, sends
-// the harness its verdict on the run's own channel, exactly as boot.py does:
+// and, only when its evaluation (top-level await included) settled without an error and then
+// the event loop ran dry (every timer, promise and socket it started is done: 'beforeExit'),
+// sends the harness its verdict on the run's own channel, exactly as boot.py does:
 //
 //     -> "ready\n"                 on VERDICT_FD: the program has finished, send the nonce
 //     <- "<nonce>\n"               on NONCE_FD: given once per run, only now
@@ -10,8 +11,9 @@
 //
 // A thrown error, a rejected promise nobody handled, `process.exit` (even 0), a signal or a
 // program that never settles ends the run before this: the harness records no pass whatever
-// the exit code, and nothing printed counts. After the record, the process exits 0 (servers or
-// timers a program left open do not hold the run). Node's built-in modules only.
+// the exit code, and nothing printed counts. Work a check forgot to await still runs (and fails
+// the run if it throws); a server or interval left open holds the run until its deadline.
+// Node's built-in modules only.
 
 import { closeSync, readSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -69,10 +71,11 @@ function finish() {
   exit(0);
 }
 
+let evaluated = false;
+process.once("beforeExit", () => evaluated && finish());
 try {
   await import(pathToFileURL(program).href);
+  evaluated = true;
 } catch (error) {
   fail(error);
 }
-// One turn of the event loop first: a rejection left unhandled by the program surfaces now.
-setImmediate(() => setImmediate(finish));
