@@ -26,8 +26,8 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.node]
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _javascript_snippets() -> list[tuple[str, str, str]]:
-    """(entry id, snippet file, check file) of every JavaScript snippet in entries/."""
+def _javascript_snippets() -> list[tuple[str, str, str, str]]:
+    """(entry id, language, snippet file, check file) of every JS/TS snippet in entries/."""
     from errata.entry_files import parse_entry
 
     found = []
@@ -35,9 +35,9 @@ def _javascript_snippets() -> list[tuple[str, str, str]]:
         if (folder / "entry.toml").is_file():
             for fix in parse_entry(folder).fixes:
                 found += [
-                    (folder.name, s.file, s.check_file or "")
+                    (folder.name, s.language, s.file, s.check_file or "")
                     for s in fix.snippets
-                    if s.language == "javascript"
+                    if s.language in ("javascript", "typescript")
                 ]
     return found
 
@@ -292,15 +292,15 @@ def test_a_js_output_flood_is_cut_at_the_cap(node: Sandbox) -> None:
     assert len(result.stdout) <= 17 * 1024
 
 
-@pytest.mark.parametrize(("entry", "file", "check"), _javascript_snippets())
+@pytest.mark.parametrize(("entry", "language", "file", "check"), _javascript_snippets())
 def test_each_js_check_fails_without_its_snippet(
-    node: Sandbox, entry: str, file: str, check: str
+    node: Sandbox, entry: str, language: str, file: str, check: str
 ) -> None:
     folder = REPO / "entries" / entry
     check_code = (folder / check).read_text(encoding="utf-8")
     real = node.run(
-        (folder / file).read_text(encoding="utf-8"), check_code, timeout=20, language="javascript"
+        (folder / file).read_text(encoding="utf-8"), check_code, timeout=20, language=language
     )
     assert real.status == "passed", (entry, real.error, real.stderr[-2000:])
-    hollow = node.run("export {};\n", check_code, timeout=20, language="javascript")
+    hollow = node.run("export {};\n", check_code, timeout=20, language=language)
     assert hollow.status == "failed", (entry, hollow)

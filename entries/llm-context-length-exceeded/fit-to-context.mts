@@ -1,9 +1,21 @@
 // Keep the request under the model's window: count tokens, always keep the system prompt and
 // the latest message, and drop the oldest turns first (leaving room for the reply).
-export function fitToContext(messages, { contextTokens, replyTokens, countTokens }) {
+export interface Message {
+  role: "system" | "user" | "assistant" | "tool";
+  content: string;
+}
+
+export interface Budget {
+  contextTokens: number;
+  replyTokens: number;
+  countTokens: (text: string) => number;
+}
+
+export function fitToContext(messages: Message[], { contextTokens, replyTokens, countTokens }: Budget): Message[] {
   const budget = contextTokens - replyTokens;
-  const [system, ...rest] = messages[0]?.role === "system" ? messages : [null, ...messages];
-  const kept = [];
+  const system = messages[0]?.role === "system" ? messages[0] : null;
+  const rest = system ? messages.slice(1) : messages;
+  const kept: Message[] = [];
   let used = system ? countTokens(system.content) : 0;
   for (let i = rest.length - 1; i >= 0; i--) {
     const cost = countTokens(rest[i].content);
