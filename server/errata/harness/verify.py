@@ -55,7 +55,7 @@ class SnippetTask:
 
     def flags(self) -> list[dict[str, Any]]:
         """The static review's flags of the snippet and its check, as stored with the run."""
-        return [flag.as_dict() for flag in review(self.code, self.check_code)]
+        return [flag.as_dict() for flag in review(self.code, self.check_code, self.language)]
 
     @classmethod
     def of(cls, snippet: Snippet) -> SnippetTask:
