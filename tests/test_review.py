@@ -103,6 +103,7 @@ def test_curated_entries_are_rarely_flagged_and_a_sigterm_fix_for_its_handler() 
         ('writeSync(3, "ready\\n");', "raw-fd"),
         ("fs.readSync(4, buffer, 0, 64, null);", "raw-fd"),
         ('readdirSync("/proc/self/fd");', "proc-self"),
+        ('execSync("echo ready >&3");', "raw-fd"),
         ("if (process.getuid() === 65534) cheat();", "sandbox-probe"),
         ('process.on("SIGTERM", stop);', "signal-handler"),
         ('process.once("beforeExit", forge);', "signal-handler"),

@@ -1,11 +1,12 @@
 """The static review of JavaScript and TypeScript snippets and checks (review.py does Python).
 
-Python is read as a syntax tree; JavaScript is read line by line against patterns, comments and
-all, which flags more than it must rather than less: leaving early (`process.exit`,
-`reallyExit`, `abort`), raw file descriptors given by number (the verdict channel's), `/proc/self`,
-asking who it runs as, signal and exit handlers, code built at run time (`eval`, `new Function`,
-`node:vm`), native bindings, inspector and async hooks, stack-trace hooks, and the check
-library's own state. A flag is not a verdict: it sends a run to a maintainer's look.
+Python is read as a syntax tree; JavaScript is read line by line against patterns, comments
+and all, which flags more than it must rather than less: leaving early (`process.exit`,
+`reallyExit`, `abort`), raw file descriptors given by number (the verdict channel's; children
+inherit them, so a shell's `>&3` too), `/proc/self`, asking who it runs as, signal and exit
+handlers, code built at run time (`eval`, `new Function`, `node:vm`), native bindings,
+inspector and async hooks, stack-trace hooks, and the check library's own state. A flag is not
+a verdict: it sends a run to a maintainer's look.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ PATTERNS: list[tuple[re.Pattern[str], tuple[str, str]]] = [
     (re.compile(P + r"kill\s*\(\s*process\s*\.\s*pid\b"), EXIT),
     (re.compile(r"\b(write|read|close|fstat|fsync|ftruncate)(Sync)?\s*\(\s*\d"), RAW_FD),
     (re.compile(r"\b(createReadStream|createWriteStream)\s*\([^)]*\bfd\s*:"), RAW_FD),
+    (re.compile(r"[<>]&\s*[3-9]|/dev/fd/"), RAW_FD),  # a child's shell reaching fds 3+
     (re.compile(r"/proc/(self|thread-self|\d|\$\{)"), PROC),
     (re.compile(P + r"(getuid|geteuid|getgid|getegid|getgroups)\b"), PROBE),
     (re.compile(P + r"""(on|once|prependListener)\s*\(\s*["'](SIG\w+|exit|beforeExit)"""), SIGNALS),
