@@ -23,7 +23,7 @@ const started = performance.now();
 const aborted = (error) => error.name === "AbortError" || error.name === "TimeoutError";
 await assert.rejects(getWithDeadline({ socketPath: "/tmp/api.sock", path: "/hang" }, 100), aborted);
 const waited = performance.now() - started;
-assert.ok(waited < 400, String(waited));
+assert.ok(waited < 1500, String(waited)); // 100 ms, with room for a loaded machine
 assert.deepEqual(await getWithDeadline({ socketPath: "/tmp/api.sock", path: "/ok" }, 1000), { status: 200, body: "fine" });
 server.closeAllConnections();
 server.close();

@@ -1,4 +1,4 @@
-// A worker process takes 5 jobs of 150 ms each and writes a line per finished job; it gets
+// A worker process takes 5 jobs of 600 ms each and writes a line per finished job; it gets
 // SIGTERM once all 5 have started. Without a handler it dies with none finished; with
 // drainOnSigterm all 5 finish, no new job starts, and it exits 0.
 import assert from "node:assert/strict";
@@ -14,7 +14,7 @@ const worker = (handled) => `
   let accepting = true;
   const job = (i) => new Promise((resolve) => setTimeout(() => {
     appendFileSync("/tmp/done-${handled}", i + "\\n"); resolve();
-  }, 150));
+  }, 600));
   ${handled ? "drainOnSigterm({ inFlight, stopAccepting: () => { accepting = false; } });" : ""}
   for (let i = 0; i < 5; i++) { const p = job(i); inFlight.add(p); p.then(() => inFlight.delete(p)); }
   console.log("started");
