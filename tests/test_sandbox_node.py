@@ -304,3 +304,20 @@ def test_each_js_check_fails_without_its_snippet(
     assert real.status == "passed", (entry, real.error, real.stderr[-2000:])
     hollow = node.run("export {};\n", check_code, timeout=20, language=language)
     assert hollow.status == "failed", (entry, hollow)
+
+
+def test_a_node_in_a_closed_folder_is_copied_where_nobody_can_reach_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from errata.harness import runtimes
+
+    closed = tmp_path / "home"
+    closed.mkdir(mode=0o700)
+    binary = closed / "node"
+    binary.write_bytes(b"#!/bin/sh\n")
+    binary.chmod(0o755)
+    monkeypatch.setattr(runtimes, "NODE_CACHE", tmp_path / "cache")
+    copy = runtimes.visible_to_nobody(binary)
+    assert copy.parent.parent == tmp_path / "cache" and copy.read_bytes() == b"#!/bin/sh\n"
+    assert copy.stat().st_mode & 0o777 == 0o755 and copy.parent.stat().st_mode & 0o777 == 0o755
+    assert runtimes.visible_to_nobody(binary) == copy  # made once, then reused

