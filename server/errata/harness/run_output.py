@@ -240,3 +240,33 @@ def size_text(n: int) -> str:
         if n >= factor and n % factor == 0:
             return f"{n // factor} {unit}"
     return f"{n} bytes"
+
+
+def reap(proc: subprocess.Popen[bytes]) -> None:
+    """Wait for the run's process (killing it after 5 s) and close its pipes."""
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
+def memfd(name: str, data: bytes) -> int:
+    """A sealed-in-memory file holding `data`, read from its start (close-on-exec)."""
+    fd = os.memfd_create(f"errata-{name}", os.MFD_CLOEXEC)
+    try:
+        _write_all(fd, data)
+        os.lseek(fd, 0, os.SEEK_SET)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

@@ -3,10 +3,12 @@
 One run = `cgexec` (per-run memory/pids/cpu cgroups) -> `prlimit` -> `setpriv` (uid/gid 65534,
 no groups) -> `bwrap` (every namespace unshared, nested user namespaces disabled, read-only
 /usr with an empty /usr/local, a fresh size-capped /tmp holding the files, seccomp deny-list)
--> Debian's `/usr/bin/python3 -I -S`. The harness enforces the wall deadline and the output
-cap, and kills everything in the run's cgroups afterwards. A self-test at startup decides
-`available`; when it fails, `run` refuses: nothing ever runs outside the sandbox. The root
-and /dev are read-only (only /tmp and /dev/shm take writes, each size-capped).
+-> Debian's `/usr/bin/python3 -I -S`, or Node.js for JavaScript and TypeScript (runtimes.py:
+its one binary bound read-only, nothing else of the checkout). The harness enforces the wall
+deadline and the output cap, and kills everything in the run's cgroups afterwards. A self-test
+at startup decides `available` (and `node_available`, probed alike); when it fails, `run`
+refuses: nothing ever runs outside the sandbox. Root and /dev are read-only (only /tmp and
+/dev/shm take writes, each size-capped).
 
 Statuses: passed (the check ran to its end and said so on the run's verdict channel, see
 boot.py); ran_without_error (a snippet with no check ran to its end: nothing was checked);
@@ -30,12 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from . import cgroups
-from .run_output import Collected, Limits, SandboxResult, collect_output, summarize
+from . import cgroups, runtimes
+from .run_output import Collected, Limits, SandboxResult, collect_output, memfd, reap, summarize
 from .verdict import Verdict, VerdictChannel
 
 HERE = Path(__file__).resolve().parent
-PYTHON = "/usr/bin/python3"
+PYTHON = runtimes.PYTHON
 SANDBOX_UID = 65534
 TOOLS = ("bwrap", "setpriv", "prlimit", "cgexec")
 _run_numbers = itertools.count(1)
@@ -46,7 +48,7 @@ class SandboxUnavailable(RuntimeError):
 
 
 class Sandbox:
-    """Runs Python in the sandbox; `available` and `reason` say whether it can."""
+    """Runs Python (and Node) in the sandbox; `available` and `reason` say whether it can."""
 
     def __init__(self, mode: str = "auto", limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
@@ -54,10 +56,12 @@ class Sandbox:
         self.reason = ""
         self.version = ""
         self.python_version = ""
+        self.node_available = False
+        self.node_reason = "the sandbox is unavailable"
+        self.node_version = ""
+        self._node = ""
         self._tools: dict[str, str] = {}
         self._bpf = b""
-        self._boot = (HERE / "boot.py").read_bytes()
-        self._check_lib = (HERE / "errata_check.py").read_bytes()
         if mode != "auto":
             self.reason = (
                 "sandbox disabled by ERRATA_SANDBOX=off"
@@ -112,32 +116,58 @@ class Sandbox:
         bwrap_version = bwrap.stdout.decode("utf-8", "replace").strip() or "bubblewrap"
         self.available = True  # provisionally, for the probe
         try:
-            probe = self.run(_PROBE, None, timeout=20)
+            self.python_version = self._probe(runtimes.PYTHON_PROBE, "python", 2)
         finally:
             self.available = False
-        lines = probe.stdout.split()
-        if probe.status != "ran_without_error" or len(lines) != 2 or lines[0] != "ok":
-            detail = probe.error or probe.stderr.strip()[-300:] or probe.stdout.strip()[-300:]
-            raise SandboxUnavailable(f"sandbox self-test failed: {detail}")
-        self.python_version = lines[1]
         self.version = f"{bwrap_version}, Python {self.python_version}"
+        self._setup_node()
+
+    def _setup_node(self) -> None:
+        """Find and self-test Node; without it only Python runs (JavaScript is refused)."""
+        self.available = True  # provisionally, for the probe
+        try:
+            self._node = runtimes.find_node()
+            self.node_available = True
+            self.node_version = self._probe(runtimes.NODE_PROBE, "typescript", 3)
+            self.node_reason = ""
+        except (OSError, SandboxUnavailable) as exc:
+            self.node_available = False
+            self.node_reason = f"Node.js unavailable: {exc}"
+        finally:
+            self.available = False
+
+    def _probe(self, code: str, language: str, fields: int) -> str:
+        """Run a self-test that prints "ok VERSION..."; the version, or SandboxUnavailable."""
+        probe = self.run(code, None, timeout=20, language=language)
+        lines = probe.stdout.split()
+        if probe.status != "ran_without_error" or len(lines) != fields or lines[0] != "ok":
+            detail = probe.error or probe.stderr.strip()[-300:] or probe.stdout.strip()[-300:]
+            raise SandboxUnavailable(f"{language} sandbox self-test failed: {detail}")
+        return lines[1]
 
     # -- one run -------------------------------------------------------------------------
 
-    def run(self, code: str, check_code: str | None = None, *, timeout: float) -> SandboxResult:
-        """Run `check_code` (or `code` itself when None) with `code` as /tmp/snippet.py."""
-        if not self.available:
-            raise SandboxUnavailable(self.reason or "sandbox unavailable")
+    def run(
+        self,
+        code: str,
+        check_code: str | None = None,
+        *,
+        timeout: float,
+        language: str = "python",
+        check_language: str | None = None,
+    ) -> SandboxResult:
+        """Run `check_code` (or `code` itself when None) with `code` as /tmp/snippet.EXT.
+
+        `language` is the snippet's (python, javascript, typescript), `check_language` the
+        check's (the snippet's by default); both must run under the same runtime.
+        """
+        _, runtime, names = self._layout(language, check_language, check_code)
         if not 0 < timeout <= 3600:
             raise ValueError(f"timeout must be in (0, 3600] seconds, not {timeout!r}")
-        files = {
-            "snippet.py": code.encode("utf-8", errors="surrogatepass"),
-            "errata_check.py": self._check_lib,
-            "boot.py": self._boot,
-        }
+        files = {names[0]: code.encode("utf-8", errors="surrogatepass"), **runtime.files()}
         if check_code is not None:
-            files["check.py"] = check_code.encode("utf-8", errors="surrogatepass")
-        program = "/tmp/check.py" if check_code is not None else "/tmp/snippet.py"
+            files[names[1]] = check_code.encode("utf-8", errors="surrogatepass")
+        program = f"/tmp/{names[1] if check_code is not None else names[0]}"
         channel = VerdictChannel("passed" if check_code is not None else "ran_without_error")
         name = f"run-{os.getpid()}-{next(_run_numbers)}-{secrets.token_hex(4)}"
         limits = self.limits
@@ -148,15 +178,15 @@ class Sandbox:
         proc: subprocess.Popen[bytes] | None = None
         started = time.monotonic()
         try:
-            seccomp_fd = _memfd("seccomp", self._bpf)
+            seccomp_fd = memfd("seccomp", self._bpf)
             fds.append(seccomp_fd)
             file_args: list[str] = []
             for filename, data in files.items():
-                fds.append(_memfd(filename, data))
+                fds.append(memfd(filename, data))
                 file_args += ["--file", str(fds[-1]), f"/tmp/{filename}"]
             command = [*file_args, program, *map(str, channel.child_fds())]
             proc = subprocess.Popen(
-                self._argv(name, timeout, seccomp_fd, command),
+                self._argv(name, timeout, seccomp_fd, command, runtime),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -183,13 +213,32 @@ class Sandbox:
             channel.close()
             cgroups.destroy_run(name)
             if proc is not None:
-                _reap(proc)
-        run = _Run(name, collected, proc.returncode, started, timeout, hits)
+                reap(proc)
+        run = _Run(name, collected, proc.returncode, started, timeout, hits, runtime.name)
         return self._result(run, channel.finish(), channel.expected)
 
-    def _argv(self, name: str, timeout: float, seccomp_fd: int, command: list[str]) -> list[str]:
+    def _layout(
+        self, language: str, check_language: str | None, check_code: str | None
+    ) -> tuple[str, runtimes.Runtime, tuple[str, str]]:
+        """The snippet's language, the runtime and the (snippet, check) file names."""
+        if not self.available:
+            raise SandboxUnavailable(self.reason or "sandbox unavailable")
+        runtime, names = runtimes.layout(language, check_language)
+        if runtime.name == "node" and not self.node_available:
+            raise SandboxUnavailable(self.node_reason)
+        return language, runtime, names
+
+    def _argv(
+        self,
+        name: str,
+        timeout: float,
+        seccomp_fd: int,
+        command: list[str],
+        runtime: runtimes.Runtime = runtimes.PYTHON_RUNTIME,
+    ) -> list[str]:
         """The command line of one run; `command` is the --file arguments, then boot's."""
         limits, tools = self.limits, self._tools
+        node = ["--ro-bind", self._node, runtimes.NODE_IN_SANDBOX] if runtime.name == "node" else []
         cpu_seconds = max(1, int(timeout) + 1)
         return [
             tools["cgexec"], "-g", cgroups.cgexec_group(name),
@@ -206,7 +255,7 @@ class Sandbox:
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(limits.tmp_bytes), "--tmpfs", "/dev/shm",
             "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-            *command[:-3],
+            *node, *command[:-3],
             # the root's and /dev's own tmpfs take no writes (no size cap of their own)
             "--remount-ro", "/dev", "--remount-ro", "/",
             "--unshare-all", "--unshare-user", "--disable-userns",
@@ -214,7 +263,7 @@ class Sandbox:
             "--clearenv", "--setenv", "PATH", "/usr/bin", "--setenv", "HOME", "/tmp",
             "--setenv", "LANG", "C.UTF-8",
             "--chdir", "/tmp", "--seccomp", str(seccomp_fd),
-            PYTHON, "-I", "-S", "/tmp/boot.py", *command[-3:],
+            *runtime.command(), *command[-3:],
         ]  # fmt: skip
 
     def _result(self, run: _Run, verdict: Verdict, expected: str) -> SandboxResult:
@@ -236,8 +285,10 @@ class Sandbox:
             stderr=run.collected.stderr,
             figures=verdict.figures if status == expected else {},
             error=error,
-            python_version=self.python_version,
-            sandbox_version=self.version,
+            python_version=self.python_version if run.runtime == "python" else "",
+            sandbox_version=self.version
+            if run.runtime == "python"
+            else self.version.replace(f"Python {self.python_version}", f"Node {self.node_version}"),
             run_id=run.name,
         )
 
@@ -252,47 +303,4 @@ class _Run:
     started: float
     timeout: float
     hits: tuple[int, int]
-
-
-def _reap(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    for pipe in (proc.stdout, proc.stderr):
-        if pipe is not None:
-            pipe.close()
-
-
-def _memfd(name: str, data: bytes) -> int:
-    fd = os.memfd_create(f"errata-{name}", os.MFD_CLOEXEC)
-    try:
-        _write_all(fd, data)
-        os.lseek(fd, 0, os.SEEK_SET)
-    except OSError:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-_PROBE = """\
-import errno, os, socket, sys
-assert os.getuid() == 65534 and os.geteuid() == 65534, os.getuid()
-try:
-    socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-except PermissionError:
-    pass
-else:
-    raise SystemExit("network sockets are allowed")
-a, b = socket.socketpair()
-assert not os.path.exists("/work") and not os.path.exists("/root") and not os.environ.get("USER")
-import errata_check
-print("ok", sys.version.split()[0])
-"""
+    runtime: str = "python"

@@ -32,7 +32,9 @@ class SandboxLike(Protocol):
     reason: str
     version: str
 
-    def run(self, code: str, check_code: str | None, *, timeout: float) -> SandboxResult: ...
+    def run(
+        self, code: str, check_code: str | None, *, timeout: float, language: str = "python"
+    ) -> SandboxResult: ...
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class SnippetTask:
 
     def flags(self) -> list[dict[str, Any]]:
         """The static review's flags of the snippet and its check, as stored with the run."""
-        return [flag.as_dict() for flag in review(self.code, self.check_code)]
+        return [flag.as_dict() for flag in review(self.code, self.check_code, self.language)]
 
     @classmethod
     def of(cls, snippet: Snippet) -> SnippetTask:
@@ -146,15 +148,16 @@ def verify_snippet(
 def _run_snippet(
     sandbox: SandboxLike | None, task: SnippetTask, *, timeout: float
 ) -> SnippetResult:
+    from .runtimes import UnknownLanguage
     from .sandbox import SandboxUnavailable
 
     if sandbox is None or not sandbox.available:
         reason = sandbox.reason if sandbox is not None else "no sandbox"
         return _unverified(task, f"verification unavailable: {reason}")
-    if task.language.lower() != "python":
-        return _unverified(task, f"the harness runs Python snippets only, not {task.language}")
     try:
-        result = sandbox.run(task.code, task.check_code, timeout=timeout)
+        result = sandbox.run(task.code, task.check_code, timeout=timeout, language=task.language)
+    except UnknownLanguage as exc:
+        return _unverified(task, str(exc))
     except SandboxUnavailable as exc:
         return _unverified(task, f"verification unavailable: {exc}", sandbox.version)
     except Exception as exc:  # a harness fault is recorded as such, never raised into a worker
