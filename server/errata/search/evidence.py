@@ -21,11 +21,11 @@ from .mask import mask
 
 SAME_MESSAGE = 90  # one masked symptom this similar (0..100) to part of the other: one message
 STRONG = 0.6  # evidence above which a candidate explains the message at all
-MAX_VALUE_CHARS = 200_000  # what the errno reader reads of a query
-# "[Errno 11]", "errno=11", "errno 24", "(os error 24)", and symbolic names ("EAGAIN", "EMFILE")
-_ERRNO = re.compile(
-    r"\[Errno (\d{1,4})\]|\berrno[ =:]{1,3}(\d{1,4})\b|os error (\d{1,4})\b|\b(E[A-Z]{3,14})\b"
-)
+MAX_VALUE_CHARS = 50_000  # what the errno reader reads of a query
+# "[Errno 11]", "errno=11", "errno 24", "(os error 24)", and symbolic names ("EAGAIN", "EMFILE");
+# each pattern starts with a literal, so the scan skips ahead instead of trying every position
+_ERRNO_NUMBER = re.compile(r"(?:rrno[ =:]{1,3}|os error )(\d{1,4})\b")
+_ERRNO_NAME = re.compile(r"E[A-Z]{3,14}+(?![A-Za-z0-9_])")
 _NAMES = {name: str(number) for number, name in errno.errorcode.items()}
 # Messages that several unrelated causes print, each with its documented causes: matching one
 # proves the family, not this entry's cause, unless the rest of the query says which.
@@ -76,13 +76,12 @@ def is_differential(ranked: Sequence[Candidate]) -> bool:
 def errnos(text: str) -> frozenset[str]:
     """The errno numbers a text names, symbolic names read as their Linux numbers: the specific
     value that a masked message ("[Errno <n>]") no longer shows."""
-    found = set()
-    for match in _ERRNO.finditer(text[:MAX_VALUE_CHARS]):
-        number, name = match.group(1) or match.group(2) or match.group(3), match.group(4)
-        if number:
-            found.add(number)
-        elif name in _NAMES:
-            found.add(_NAMES[name])
+    text = text[:MAX_VALUE_CHARS]
+    found = {match.group(1) for match in _ERRNO_NUMBER.finditer(text)}
+    for match in _ERRNO_NAME.finditer(text):
+        start = match.start()
+        if match.group() in _NAMES and (start == 0 or not text[start - 1].isalnum()):
+            found.add(_NAMES[match.group()])
     return frozenset(found)
 
 
@@ -104,13 +103,15 @@ def errno_clash(query: frozenset[str], symptom: str) -> bool:
     return bool(query and listed and not query & listed)
 
 
-def frame_gap(frame_ids: Any, weights: Any, entry_ids: Any) -> float:
-    """Of the query's frame words that some entry knows (idf-weighted), the share that this
-    entry never mentions: a trace whose frames belong to another cause (0 without frames)."""
-    if not len(frame_ids):
-        return 0.0
+def frame_gap(frame_ids: Any, weights: Any, entry_sorted: Any) -> float:
+    """Of the query's words that some entry knows (idf-weighted), the share that this entry
+    (its token ids, sorted) never mentions: a trace whose frames or context belong to another
+    cause (0 without such words)."""
+    if not len(frame_ids) or not len(entry_sorted):
+        return 0.0 if not len(frame_ids) else 1.0
     total = float(weights[frame_ids].sum())
     if total <= 0:
         return 0.0
-    known = np.isin(frame_ids, entry_ids, assume_unique=False)
+    at = np.minimum(np.searchsorted(entry_sorted, frame_ids), len(entry_sorted) - 1)
+    known = entry_sorted[at] == frame_ids
     return 1.0 - float(weights[frame_ids[known]].sum()) / total

@@ -62,7 +62,7 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> tuple[tuple[float, ...], 
 
 CALIBRATION, CONFIDENT_THRESHOLD = load_calibration()
 MARGIN_CAP = 0.3
-MIN_SCORE = 0.2  # below this a candidate is not worth showing at all
+MIN_SCORE = 0.12  # below this a candidate is not worth showing at all
 CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
 OUTCOME_WEIGHT = 0.02
 MAX_FUZZ_LINES = 4
@@ -216,7 +216,8 @@ def _ranked(
     lo, hi = rows.token_first[i], rows.token_first[i + 1]
     why, template, mismatch = _explain(state, query, row, rows.tokens[lo:hi].tolist())
     symptom = state.row_text(row)
-    entry_ids = rows.tokens[rows.token_first[rows.first[k]] : rows.token_first[rows.first[k + 1]]]
+    first, last = rows.token_first[rows.first[k]], rows.token_first[rows.first[k + 1]]
+    entry_ids = np.sort(rows.tokens[first:last])
     return Ranked(
         position,
         state.entry_id(position),
