@@ -385,3 +385,30 @@ def test_two_indexes_on_one_database_take_in_an_approval_and_a_retirement_withou
     assert b.refresh_if_changed(own_database) is True
     assert "glorp" not in {r.id for r in search(b, own_database, query).results}
     assert "glorp" not in b.state.ids and b.describe()["full_builds"] == 1
+
+
+SOCKET_EAGAIN = (
+    "Traceback (most recent call last):\n"
+    '  File "/srv/relay/listen.py", line 88, in poll\n'
+    "    chunk = sock.recv(4096)\n"
+    "BlockingIOError: [Errno 11] Resource temporarily unavailable"
+)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [SOCKET_EAGAIN, "OSError: [Errno 23] Too many open files in system"],
+)
+def test_a_generic_message_or_an_errno_cousin_is_not_a_confident_answer(
+    client: TestClient, query: str
+) -> None:
+    """EAGAIN from a non-blocking socket is not thread exhaustion; ENFILE is not EMFILE."""
+    body = client.post("/api/search", json={"query": query}).json()
+    assert body["status"] != "matched" and not body["results"][0]["confident"]
+
+
+def test_a_message_with_one_cause_stays_a_confident_answer(client: TestClient) -> None:
+    query = "RuntimeError: asyncio.run() cannot be called from a running event loop"
+    body = client.post("/api/search", json={"query": query}).json()
+    assert body["status"] == "matched"
+    assert body["results"][0]["id"] == "event-loop-already-running"
