@@ -6,8 +6,11 @@ case, the top three reranked candidates (by evidence, before calibration) give o
 their features (`rank.features`) and whether that candidate is the expected entry. A logistic
 regression with a small L2 penalty (not on the bias) is fitted by Newton's method from zero
 weights: no randomness, so two runs write the same file. The threshold is then the lowest one
-on a 0.01 grid whose confident wrong answers stay <= 2% on the negatives and on the positives,
-with the real ordering (candidates sorted by calibrated score, as `rank` does).
+on a 0.01 grid whose confident wrong answers stay <= 2% on the negatives and on the positives
+of every tuning set together (the unseen tuning part's uncovered errors counted), with the real
+ordering (candidates sorted by calibrated score, as `rank` does). A group k-fold over the unseen
+tuning part's projects (weights and threshold refitted without each fold) gives the figures
+`cross_validated_unseen_tune`: what to expect on projects the fit never saw.
 
     python bench/calibrate.py           # fit and write server/search/calibration.json
     python bench/calibrate.py --check   # fit and exit 1 if the shipped file differs
@@ -16,6 +19,7 @@ with the real ordering (candidates sorted by calibrated score, as `rank` does).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -39,6 +43,9 @@ TOP = 3  # candidates per case that become samples
 L2 = 1.0  # penalty on the weights (not the bias); of 0.01..30 it gives the most confident-right
 BUDGET = 0.02  # confident wrong answers allowed, on negatives and on positives
 DECIMALS = 4
+FOLDS = 5  # group k-fold over the unseen tuning part's source projects
+
+Answer = tuple[str | None, bool]  # the first candidate's id, and whether it is confident
 
 
 def tuning_sets() -> dict[str, list[dict]]:
@@ -90,20 +97,21 @@ def fit_logistic(x: Any, y: Any, l2: float = L2, steps: int = 100) -> Any:
     return w
 
 
-def confident_wrong(
-    cases: list[dict], candidates: list[list[Ranked]], weights: tuple[float, ...], threshold: float
-) -> dict[str, float]:
-    """Confident wrong and right rates with these weights and this threshold."""
+def top_answer(ranked: list[Ranked], weights: tuple[float, ...], threshold: float) -> Answer:
+    """The first candidate's id and whether it is confident, ordered with these weights."""
+    top = order(list(ranked), weights, threshold)[:1]
+    return (top[0].id, top[0].confident) if top else (None, False)
+
+
+def rates(cases: list[dict], answers: list[Answer]) -> dict[str, float]:
+    """Confident right on positives, confident wrong on positives and on negatives."""
     wrong_pos = wrong_neg = right = n_pos = n_neg = 0
-    for case, ranked in zip(cases, candidates, strict=True):
-        top = order(list(ranked), weights, threshold)[:1]
-        confident = bool(top) and top[0].confident
+    for case, (top, confident) in zip(cases, answers, strict=True):
         expected = case.get("expected")
         if expected:
             n_pos += 1
-            hit = bool(top) and top[0].id == expected
-            right += int(confident and hit)
-            wrong_pos += int(confident and not hit)
+            right += int(confident and top == expected)
+            wrong_pos += int(confident and top != expected)
         else:
             n_neg += 1
             wrong_neg += int(confident)
@@ -112,6 +120,13 @@ def confident_wrong(
         "confident_wrong_positives": round(wrong_pos / max(n_pos, 1), 4),
         "confident_wrong_negatives": round(wrong_neg / max(n_neg, 1), 4),
     }
+
+
+def confident_wrong(
+    cases: list[dict], candidates: list[list[Ranked]], weights: tuple[float, ...], threshold: float
+) -> dict[str, float]:
+    """Confident wrong and right rates with these weights and this threshold."""
+    return rates(cases, [top_answer(ranked, weights, threshold) for ranked in candidates])
 
 
 def choose_threshold(
@@ -127,19 +142,27 @@ def choose_threshold(
     return best
 
 
-def _sets_threshold(case: dict) -> bool:
-    """The threshold is chosen on the written case files and holdout-dev; the unseen tuning
-    cases (which carry a `project`) shape the weights only: with them in the budget the
-    threshold rises past every product example (measured: 0.94, confident right 0.22)."""
-    return "project" not in case
+def fold_of(case: dict) -> int:
+    """The cross-validation fold of an unseen case, by its project; -1 (always trained on) for
+    the written case files and holdout-dev."""
+    if "project" not in case:
+        return -1
+    return hashlib.sha256(case["project"].encode("utf-8")).digest()[0] % FOLDS
 
 
-def threshold_cases(
-    cases: list[dict], candidates: list[list[Ranked]]
-) -> tuple[list[dict], list[list[Ranked]]]:
-    """The cases (and their candidates) the threshold is chosen on."""
-    pairs = [(c, r) for c, r in zip(cases, candidates, strict=True) if _sets_threshold(c)]
-    return [c for c, _ in pairs], [r for _, r in pairs]
+def cross_validate(cases: list[dict], candidates: list[list[Ranked]]) -> dict[str, float]:
+    """Out-of-fold figures on the unseen tuning part: each fold of projects is scored with
+    weights and a threshold fitted without it."""
+    folds = [fold_of(case) for case in cases]
+    held: list[tuple[dict, Answer]] = []
+    for k in range(FOLDS):
+        train = [i for i, f in enumerate(folds) if f != k]
+        pick = ([cases[i] for i in train], [candidates[i] for i in train])
+        weights = tuple(round(float(v), DECIMALS) for v in fit_logistic(*samples(*pick)))
+        threshold = choose_threshold(*pick, weights)
+        for i in (i for i, f in enumerate(folds) if f == k):
+            held.append((cases[i], top_answer(candidates[i], weights, threshold)))
+    return rates([c for c, _ in held], [a for _, a in held])
 
 
 def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
@@ -150,7 +173,7 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
     x, y = samples(cases, candidates)
     w = [round(float(v), DECIMALS) for v in fit_logistic(x, y)]
     weights = tuple(w)
-    threshold = choose_threshold(*threshold_cases(cases, candidates), weights)
+    threshold = choose_threshold(cases, candidates, weights)
     return {
         "features": list(FEATURES),
         "weights": dict(zip(FEATURES, w, strict=True)),
@@ -163,13 +186,14 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
             "l2": L2,
             "budget": BUDGET,
         },
-        "tuning_figures": confident_wrong(*threshold_cases(cases, candidates), weights, threshold),
+        "tuning_figures": confident_wrong(cases, candidates, weights, threshold),
         "unseen_tune_figures": confident_wrong(
-            [c for c in cases if not _sets_threshold(c)],
-            [r for c, r in zip(cases, candidates, strict=True) if not _sets_threshold(c)],
+            [c for c in cases if "project" in c],
+            [r for c, r in zip(cases, candidates, strict=True) if "project" in c],
             weights,
             threshold,
         ),
+        "cross_validated_unseen_tune": cross_validate(cases, candidates),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from errata.search import normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
+from errata.search.evidence import errno_clash, is_generic
 from errata.search.mask import mask, surface_words, tokenize
 
 
@@ -317,3 +318,25 @@ def test_a_gdb_backtrace_waiting_on_a_mutex_says_so() -> None:
     )
     assert any("pthread_mutex_lock" in line for line in norm.key_lines)
     assert norm.kind == "native"
+
+
+def test_errno_values_survive_masking_numbers_and_names_alike() -> None:
+    assert normalize("OSError: [Errno 24] Too many open files: '/tmp/x'").errnos == {"24"}
+    assert normalize("Error: EMFILE: too many open files, open 'a.txt'").errnos == {"24"}
+    assert normalize("runtime: failed to create new OS thread (errno=11)").errnos == {"11"}
+    assert normalize("RuntimeError: can't start new thread").errnos == frozenset()
+
+
+def test_an_errno_cousin_of_a_symptom_clashes_and_the_same_errno_does_not() -> None:
+    symptom = "OSError: [Errno 24] Too many open files"
+    assert errno_clash(
+        normalize("OSError: [Errno 23] Too many open files in system").errnos, symptom
+    )
+    assert not errno_clash(normalize("EMFILE: too many open files").errnos, symptom)
+    assert not errno_clash(frozenset(), symptom)
+
+
+def test_a_message_many_causes_print_is_generic_and_a_specific_one_is_not() -> None:
+    assert is_generic("sqlite3.OperationalError: database is locked")
+    assert is_generic("json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)")
+    assert not is_generic("RuntimeError: asyncio.run() cannot be called from a running event loop")

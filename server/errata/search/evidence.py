@@ -8,15 +8,45 @@ such candidate is marked `shared`, the calibration weighs it, and the answer is 
 
 from __future__ import annotations
 
+import errno
+import re
 from collections.abc import Sequence
-from typing import Protocol
+from functools import lru_cache
+from typing import Any, Protocol
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from .mask import mask
 
 SAME_MESSAGE = 90  # one masked symptom this similar (0..100) to part of the other: one message
 STRONG = 0.6  # evidence above which a candidate explains the message at all
+MAX_VALUE_CHARS = 50_000  # what the errno reader reads of a query
+# "[Errno 11]", "errno=11", "errno 24", "(os error 24)", and symbolic names ("EAGAIN", "EMFILE");
+# each pattern starts with a literal, so the scan skips ahead instead of trying every position
+_ERRNO_NUMBER = re.compile(r"(?:rrno[ =:]{1,3}|os error )(\d{1,4})\b")
+_ERRNO_NAME = re.compile(r"E[A-Z]{3,14}+(?![A-Za-z0-9_])")
+_NAMES = {name: str(number) for number, name in errno.errorcode.items()}
+# Messages that several unrelated causes print, each with its documented causes: matching one
+# proves the family, not this entry's cause, unless the rest of the query says which.
+GENERIC_MESSAGES = re.compile(
+    "|".join(
+        (
+            r"database is locked",  # writers, a transaction left open, a network filesystem
+            r"too many open files|emfile",  # a leak, a low ulimit, real concurrency, inotify
+            r"can't start new thread|resource temporarily unavailable|pthread_create failed",
+            r"expecting value: line 1 column 1|is not valid json|unexpected token",  # any body
+            r"cannot schedule new futures after (?:interpreter )?shutdown",
+            r"broken pipe|connection reset by peer",
+            r"(?:task|future) exception was never retrieved",  # any exception in a task
+            # a pool runs dry: a leak, connections held across slow work, or a pool smaller
+            # than the real concurrency
+            r"queuepool limit|connection is not available|too many (?:clients|connections)",
+            r"remaining connection slots are reserved|connection pool exhausted|pooltimeout",
+            r"timeout acquiring a connection|connection from the (?:connection )?pool",
+        )
+    )
+)
 
 
 class Candidate(Protocol):
@@ -41,3 +71,47 @@ def mark_shared(ranked: Sequence[Candidate]) -> None:
 def is_differential(ranked: Sequence[Candidate]) -> bool:
     """Two or more candidates list the query's message: the message alone cannot choose."""
     return sum(1 for r in ranked if r.shared) > 1
+
+
+def errnos(text: str) -> frozenset[str]:
+    """The errno numbers a text names, symbolic names read as their Linux numbers: the specific
+    value that a masked message ("[Errno <n>]") no longer shows."""
+    text = text[:MAX_VALUE_CHARS]
+    found = {match.group(1) for match in _ERRNO_NUMBER.finditer(text)}
+    for match in _ERRNO_NAME.finditer(text):
+        start = match.start()
+        if match.group() in _NAMES and (start == 0 or not text[start - 1].isalnum()):
+            found.add(_NAMES[match.group()])
+    return frozenset(found)
+
+
+@lru_cache(maxsize=20_000)
+def _symptom_errnos(symptom: str) -> frozenset[str]:
+    return errnos(symptom)
+
+
+@lru_cache(maxsize=20_000)
+def is_generic(symptom: str) -> bool:
+    """The symptom is a message that several causes print (GENERIC_MESSAGES)."""
+    return GENERIC_MESSAGES.search(symptom.lower()) is not None
+
+
+def errno_clash(query: frozenset[str], symptom: str) -> bool:
+    """The query and the matched symptom both name errnos, and no one is the same: a cousin of
+    the symptom's error, not it."""
+    listed = _symptom_errnos(symptom)
+    return bool(query and listed and not query & listed)
+
+
+def frame_gap(frame_ids: Any, weights: Any, entry_sorted: Any) -> float:
+    """Of the query's words that some entry knows (idf-weighted), the share that this entry
+    (its token ids, sorted) never mentions: a trace whose frames or context belong to another
+    cause (0 without such words)."""
+    if not len(frame_ids) or not len(entry_sorted):
+        return 0.0 if not len(frame_ids) else 1.0
+    total = float(weights[frame_ids].sum())
+    if total <= 0:
+        return 0.0
+    at = np.minimum(np.searchsorted(entry_sorted, frame_ids), len(entry_sorted) - 1)
+    known = entry_sorted[at] == frame_ids
+    return 1.0 - float(weights[frame_ids[known]].sum()) / total

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import formats
+from .evidence import errnos
 from .frames import js_frame
 from .limits import BUDGET_SECONDS, CpuBudget, clip, read_order
 from .mask import fingerprint, is_specific, mask, tokenize
@@ -102,6 +103,7 @@ class Normalized:
     focus_tokens: list[str] = field(default_factory=list)  # tokens of the key lines
     line_tokens: list[list[str]] = field(default_factory=list)  # per key line (or the sentence)
     kind: str = "text"
+    errnos: frozenset[str] = frozenset()  # errno values named (evidence.errnos): not masked
 
 
 def _add_type(types: list[str], name: str) -> None:
@@ -259,7 +261,8 @@ def normalize(text: str, *, cpu_seconds: float = BUDGET_SECONDS) -> Normalized:
     if not norm.tokens and not budget.spent():
         raw = _normalize(_QUOTE_CHARS.sub(" ", text), budget)
         if raw.tokens:
-            return raw
+            norm = raw
+    norm.errnos = errnos(text)
     return norm
 
 

@@ -3,9 +3,9 @@
 A symptom's score mixes how much of the symptom the query contains, how much of the query's
 error lines the symptom explains, and rapidfuzz's similarity of the two; an exact message
 template or a shared exception type lifts it. Outcome reports only break near-ties.
-The calibration also weighs, apart, how much of the query the symptom explains and, for a
-short plain sentence, how closely its own words follow the symptom's (a paraphrase of one
-symptom is good evidence even when it shares only two or three telling words).
+The calibration also weighs how much of the query the symptom explains, how closely a short
+sentence follows the symptom's words, and what separates a message from a cause (evidence.py):
+a message several causes print, a different errno, a trace whose words the entry never uses.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
-from .evidence import mark_shared
+from .evidence import errno_clash, frame_gap, is_generic, mark_shared
 from .index import SearchIndex
 from .mask import GENERIC_TYPES, WHY_FILLER, mask, surface_words, tokenize
 from .normalize import Normalized
@@ -27,8 +27,7 @@ from .score import QueryArrays, Rows, Scored, best_rows, score_rows
 from .snapshot import Snapshot as _State
 
 # The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
-# tuning sets (every cases*.jsonl + holdout-dev, top-3 reranked candidates of every case) and
-# shipped as calibration.json next to this module; the fit is deterministic (Newton's method).
+# tuning sets and shipped as calibration.json next to this module (a deterministic fit).
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 FEATURES = (
     "evidence",
@@ -40,6 +39,13 @@ FEATURES = (
     "evidence_x_cover",
     "query_cover",
     "surface",
+    "shared",
+    "generic",
+    "errno_clash",
+    "frame_gap",
+    "entry_gap",
+    "sentence",
+    "sentence_x_evidence",
     "bias",
 )
 
@@ -56,7 +62,7 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> tuple[tuple[float, ...], 
 
 CALIBRATION, CONFIDENT_THRESHOLD = load_calibration()
 MARGIN_CAP = 0.3
-MIN_SCORE = 0.2  # below this a candidate is not worth showing at all
+MIN_SCORE = 0.12  # below this a candidate is not worth showing at all
 CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
 OUTCOME_WEIGHT = 0.02
 MAX_FUZZ_LINES = 4
@@ -83,6 +89,9 @@ class Ranked:
     surface: float = 0.0  # how closely a sentence's own words follow that symptom's
     sentence: bool = False  # the query is a plain sentence (no trace, no error line)
     shared: bool = False  # another candidate lists the same message: a differential (evidence.py)
+    errno_clash: bool = False  # query and symptom name different errnos (evidence.errno_clash)
+    frame_gap: float = 0.0  # share of the query's known frame words the entry never mentions
+    entry_gap: float = 0.0  # ... of all the query's known words (a trace's context)
 
 
 @dataclass
@@ -97,6 +106,9 @@ class _Query:
     surface_text: str  # a sentence's own words, masked and lowercased ("" for a trace)
     surfaces: dict[str, str]  # token -> the query's own word for it, for `why`
     type_names: dict[str, str]  # lowercased exception type -> as the query wrote it
+    frame_ids: np.ndarray  # the query's frame words that some entry has
+    all_ids: np.ndarray  # every query word that some entry has
+    errnos: frozenset[str]
 
     def arrays(self, state: _State) -> QueryArrays:
         """The query as bulk scoring needs it."""
@@ -138,6 +150,9 @@ def _prepare(state: _State, query: Normalized, word: set[int], masked: set[int])
         surface_text=query.text.lower() if is_sentence and _short(query.text) else "",
         surfaces=surface_words(query.text),
         type_names={t.lower(): t for t in reversed(query.exception_types)},
+        frame_ids=_ids(frozenset(vocab[t] for t in tokenize(" ".join(query.frames)) if t in vocab)),
+        errnos=query.errnos,
+        all_ids=_ids(frozenset(vocab[t] for t in query.tokens if t in vocab)),
     )
 
 
@@ -193,14 +208,16 @@ def _explain(state: _State, query: _Query, row: int, ids: list[int]) -> tuple[st
 
 
 def _ranked(
-    state: _State, query: _Query, position: int, found: tuple[Rows, Scored, int], best: float
+    state: _State, query: _Query, position: int, found: tuple[Rows, Scored, int, int], best: float
 ) -> Ranked:
     """The Ranked of one candidate from its best row."""
-    rows, scored, i = found
+    rows, scored, i, k = found
     row = int(rows.rows[i])
     lo, hi = rows.token_first[i], rows.token_first[i + 1]
     why, template, mismatch = _explain(state, query, row, rows.tokens[lo:hi].tolist())
     symptom = state.row_text(row)
+    first, last = rows.token_first[rows.first[k]], rows.token_first[rows.first[k + 1]]
+    entry_ids = np.sort(rows.tokens[first:last])
     return Ranked(
         position,
         state.entry_id(position),
@@ -216,6 +233,9 @@ def _ranked(
         query_cover=float(scored.query_cover[i]),
         surface=surface_similarity(query.surface_text, symptom),
         sentence=query.is_sentence,
+        errno_clash=errno_clash(query.errnos, symptom),
+        frame_gap=frame_gap(query.frame_ids, state.weights, entry_ids),
+        entry_gap=0.0 if query.is_sentence else frame_gap(query.all_ids, state.weights, entry_ids),
     )
 
 
@@ -230,13 +250,13 @@ def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> li
     scored = score_rows(rows, prepared.arrays(state), state.weights, state.tokens_by_id)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
-    for position, i in zip(positions, best_rows(rows, scored), strict=True):
+    for k, (position, i) in enumerate(zip(positions, best_rows(rows, scored), strict=True)):
         best = float(scored.score[i]) if i >= 0 else 0.0
         best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * state.outcome_of(position)))
         if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:
-            ranked.append(_ranked(state, prepared, position, (rows, scored, i), best))
+            ranked.append(_ranked(state, prepared, position, (rows, scored, i, k), best))
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     for i, result in enumerate(ranked):
         others = [r.evidence for j, r in enumerate(ranked) if j != i]
@@ -262,9 +282,8 @@ def rank(
 
 
 def calibrate(result: Ranked, margin: float, weights: tuple[float, ...] | None = None) -> float:
-    """Confidence in 0..1: a logistic model of the best symptom's evidence, how much of its
-    message the query has and how much of the query it explains, how closely a sentence
-    follows its words, an exact template hit and the margin over the next entry."""
+    """Confidence in 0..1: a logistic model of `features` (the best symptom's evidence, its
+    coverage both ways, the margin over the next entry, what marks a message as generic)."""
     weights = CALIBRATION if weights is None else weights
     z = sum(w * x for w, x in zip(weights, features(result, margin), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
@@ -275,4 +294,7 @@ def features(result: Ranked, margin: float) -> tuple[float, ...]:
     e, cover = result.evidence, result.message_cover
     margin = max(-MARGIN_CAP, min(margin, MARGIN_CAP))  # one lone candidate proves little more
     flags = (float(result.template), float(result.mismatch), float(result.vague))
-    return (e, cover, margin, *flags, e * cover, result.query_cover, result.surface, 1.0)
+    shared = (float(result.shared), float(is_generic(result.matched_symptom)))
+    gaps, said = (float(result.errno_clash), result.frame_gap, result.entry_gap), result.sentence
+    parts = (e * cover, result.query_cover, result.surface, *shared, *gaps)
+    return (e, cover, margin, *flags, *parts, float(said), float(said) * e, 1.0)
