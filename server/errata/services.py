@@ -1,7 +1,10 @@
 """The long-lived parts of one running errata, and the operations every interface calls.
 
 REST, MCP, the web pages and the CLI all search through `Services.search`, so a query is
-validated once, with one set of messages, and the configured limits always apply.
+validated once, with one set of messages, and the configured limits always apply: a search
+made for a client (REST, MCP, web) passes the process's one `SearchAdmission` (a rate per
+client, a bound on heavy searches) and may raise `SearchRefused`; the CLI searches for nobody
+but its own user and is not limited.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from .harness.verify import ENTRY_TARGET, SandboxLike
 from .public import SearchResponse
 from .search import SearchIndex, SearchUnavailable
 from .search import search as search_index
+from .search.admission import AdmissionLimits, SearchAdmission
 from .skill_archive import SkillSource
 
 log = logging.getLogger("errata")
@@ -44,11 +48,37 @@ class Services:
     harness: Harness | None = None  # started in the app's lifespan
     maintainer_token: str = ""  # settled by `security.install` (generated in development)
     skill_source: SkillSource | None = None  # the skill folder the registry serves, cached
+    admission: SearchAdmission | None = None  # None: no search is limited (see with_admission)
 
-    def search(self, query: str, *, limit: int = 5, language: str | None = None) -> SearchResponse:
-        """Match a trace, log excerpt or sentence (SearchInputError, SearchUnavailable)."""
+    @classmethod
+    def with_admission(
+        cls, settings: Settings, database: Database, index: SearchIndex | None = None
+    ) -> Services:
+        """Services for a server: searches for clients pass one gate built from `settings`."""
+        gate = SearchAdmission(AdmissionLimits.from_settings(settings))
+        return cls(settings=settings, database=database, index=index, admission=gate)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 5,
+        language: str | None = None,
+        client: str | None = None,
+    ) -> SearchResponse:
+        """Match a trace, log excerpt or sentence for `client` (None: an unlimited local caller).
+
+        Raises SearchInputError, SearchUnavailable, or SearchRefused when the gate says no.
+        """
         if self.index is None:
             raise SearchUnavailable("the search index is not ready yet; try again in a moment")
+        if client is None or self.admission is None:
+            return self._search(query, limit, language)
+        with self.admission.admit(client, len(query)):
+            return self._search(query, limit, language)
+
+    def _search(self, query: str, limit: int, language: str | None) -> SearchResponse:
+        assert self.index is not None
         return search_index(
             self.index,
             self.database,

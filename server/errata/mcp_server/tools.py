@@ -24,6 +24,7 @@ from ..outcomes import (
 from ..public import EntryPublic, OutcomePublic, SearchResponse, SubmissionReceipt
 from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
+from ..search.admission import SearchRefused
 from ..services import Services
 from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, fit_brief, fit_budget
 from .results import (
@@ -58,9 +59,13 @@ DetailArg = Annotated[
 FormatArg = Annotated[Format, Field(description="The text block: compact JSON or Markdown.")]
 
 
-def _search(services: Services, query: str, limit: int, language: str | None) -> SearchResponse:
+def _search(
+    services: Services, query: str, limit: int, language: str | None, client: str
+) -> SearchResponse:
     try:
-        return services.search(query, limit=limit, language=language)
+        return services.search(query, limit=limit, language=language, client=client)
+    except SearchRefused as exc:
+        raise ToolError(f"{exc}; retry after {exc.retry_after_header} s") from exc
     except (SearchInputError, SearchUnavailable) as exc:
         raise ToolError(str(exc)) from exc
 
@@ -93,6 +98,7 @@ def _client_key(ctx: Context | None) -> str:
 def register_tools(mcp: MCPServer, services: Services) -> None:
     @mcp.tool(annotations=READ_ONLY)
     def search_errors(
+        ctx: Context,
         query: Annotated[str, Field(description="The raw error, trace, log lines or symptom.")],
         limit: Annotated[int, Field(ge=1, le=10, description="How many matches at most.")] = 3,
         language: Annotated[
@@ -108,7 +114,7 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         code; other results in one line. full: every result with all its fixes.
         `status` is `no_match` when nothing in errata covers the error.
         """
-        response = _search(services, query, limit, language)
+        response = _search(services, query, limit, language, _client_key(ctx))
         if detail == "brief":
             return _text(fit_brief(brief_answer(response, query), max_chars), format)
         answer = full_answer(response, query)

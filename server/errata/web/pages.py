@@ -21,6 +21,7 @@ from ..contributions.submission import SubmissionInvalid, parse_input
 from ..models import EntryDraft
 from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
+from ..search.admission import SearchRefused
 from ..services import Services
 from . import render
 from .forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_data
@@ -73,14 +74,18 @@ def search_page(
     request: Request, services: ServicesDep, q: str = "", language: str = ""
 ) -> Response:
     """Paste a trace, see ranked matches with their confidence and why."""
-    response, error = None, ""
+    response, error, status, headers = None, "", 200, {}
     if q.strip():
+        client = security.client_key(request)
         try:
-            response = services.search(q, limit=5, language=language or None)
+            response = services.search(q, limit=5, language=language or None, client=client)
+        except SearchRefused as exc:
+            error, status = str(exc), 503 if exc.busy else 429
+            headers = {"Retry-After": exc.retry_after_header}
         except (SearchInputError, SearchUnavailable) as exc:
-            error = str(exc)
+            error, status = str(exc), 400
     context = {"q": q, "language": language, "response": response, "error": error}
-    return page(request, "search.html", context, 400 if error and q.strip() else 200)
+    return page(request, "search.html", context, status, headers)
 
 
 @router.get("/entries/{entry_id}", response_class=HTMLResponse)
