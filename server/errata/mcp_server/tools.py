@@ -119,7 +119,7 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
             return _text(fit_brief(brief_answer(response, query), max_chars), format)
         answer = full_answer(response, query)
         hits = [
-            SearchHit(**r.model_dump(), provenance=provenance(r.origin, r.verified))
+            SearchHit(**r.model_dump(), provenance=provenance(r.origin, r.shown))
             for r in answer.results
         ]
         result = SearchErrorsResult(
@@ -146,7 +146,7 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         """Read one errata entry: symptoms, root cause, every fix (or the one `fix_id`) with
         its code and the verification record of each snippet."""
         entry = select_fixes(_entry(services, id), fix_id, include_checks)
-        result = EntryResult(entry=entry, provenance=provenance(entry.origin, entry.verified))
+        result = EntryResult(entry=entry, provenance=provenance(entry.origin, entry.shown))
         return _text(fit_budget(result, max_chars, hint=_hint(id)), "json")
 
     @mcp.tool(annotations=REPORT)
@@ -173,7 +173,8 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         entry_id: EntryId, max_chars: MaxChars = DEFAULT_MAX_CHARS
     ) -> CallToolResult:
         """How an entry's fix snippets fared in errata's sandboxed harness: each snippet's latest
-        run (passed, failed, timeout, error or unverified), its error and measured figures."""
+        run (passed, ran_without_error, failed, timeout, error or unverified), what it showed
+        in words (`shown`), its error and measured figures."""
         result = verification_result(services, _entry(services, entry_id))
         return _text(fit_budget(result, max_chars, hint=_hint(entry_id)), "json")
 

@@ -29,6 +29,7 @@ from .forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(
+    submission_shown=lifecycle.run_shown,
     markdown=render.markdown,
     highlight=render.highlight,
     figure_view=render.figure_view,
