@@ -231,14 +231,57 @@ class SubmissionReceipt(BaseModel):
     status_url: str
 
 
+class SnippetForReview(BaseModel):
+    """A submitted snippet as a moderator judges it: code, check, and what its run left."""
+
+    id: str
+    file: str
+    language: str
+    code: str
+    check_code: str | None
+    status: str  # the run's status, or "pending" before any run
+    shown: Shown | None = shown_field()
+    error: str = ""
+    stderr_tail: str = ""  # the last lines of the run's stderr
+    flags: list[ReviewFlagPublic] = PydanticField(default_factory=list)
+
+
+class FixForReview(BaseModel):
+    """A submitted fix: its explanation and every snippet."""
+
+    id: str
+    title: str
+    explanation: str
+    snippets: list[SnippetForReview]
+
+
+class NearestEntry(BaseModel):
+    """The existing entry closest to a submission: its duplicate, or the best search hit."""
+
+    id: str
+    title: str
+    reason: Literal["duplicate_of", "best search hit"]
+    score: float | None = None
+
+
+class Review(BaseModel):
+    """What a moderator must judge before approving (maintainers only)."""
+
+    root_cause: str
+    fixes: list[FixForReview]
+    nearest: NearestEntry | None = None
+
+
 class SubmissionPublic(SubmissionReceipt):
-    """A submission as anyone may see it (the contact address stays private)."""
+    """A submission as anyone may see it (the contact address stays private); `review` only
+    for maintainers."""
 
     title: str
     review_note: str
     created_at: UtcDatetime
     updated_at: UtcDatetime
     verification: list[SnippetRunPublic]
+    review: Review | None = None
 
 
 class OutcomePublic(BaseModel):

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import security, store
 from ..api.deps import ServicesDep, get_services
-from ..contributions import lifecycle
+from ..contributions import lifecycle, moderation
 from ..contributions.submission import SubmissionInvalid, parse_input
 from ..models import EntryDraft
 from ..rate_limits import RateLimited
@@ -193,6 +193,8 @@ def moderate_page(request: Request, services: ServicesDep, done: str = "") -> Re
             session=session, statuses=("approved", "rejected"), limit=20, newest_first=True
         )
     queue = [c for c in (submission_context(services, i) for i in open_ids) if c is not None]
+    for item in queue:
+        item["review"] = moderation.review(services, item["submission"])
     context = {"queue": queue, "decided": decided, "done": done[:200]}
     return page(request, "moderate.html", context)
 
