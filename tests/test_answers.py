@@ -143,7 +143,9 @@ def test_the_recommended_fix_is_the_first_whose_code_passed_with_one_verificatio
     assert answer.answer is not None and answer.answer.recommended_fix is not None
     fix = answer.answer.recommended_fix
     assert fix.id == "minimize-critical-section"
-    assert re.fullmatch(r"passed, Python 3\.11\.7, \d{4}-\d\d-\d\d", fix.verification)
+    assert re.fullmatch(
+        r"errata's check passed, Python 3\.11\.7, \d{4}-\d\d-\d\d", fix.verification
+    )
     assert answer.next_step == (
         f"apply fix {fix.id}, then report_outcome({SEED}, {fix.id}, worked|did_not_work)"
     )

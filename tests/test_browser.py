@@ -189,7 +189,7 @@ def test_search_submit_verify_approve_and_find_in_a_browser(browser: Any, server
     shot(page, "6-search-new-entry")
     page.click("ol.results li:first-child h2 a")
     page.wait_for_selector("h1")
-    assert "verified" in page.inner_text("p.meta").lower()
+    assert "the contributor's check passed" in page.inner_text("p.meta").lower()
     shot(page, "7-entry-new")
     assert not [e for e in errors if "Content Security Policy" in e], errors
     page.close()

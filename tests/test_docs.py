@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from errata.config import REPO_ROOT
+from errata.verdicts import Shown
 
 CONFIG = (REPO_ROOT / "server" / "errata" / "config.py").read_text(encoding="utf-8")
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -34,3 +35,11 @@ def test_ci_runs_the_readme_test_command_and_nothing_else() -> None:
     lines = [ln for ln in script.splitlines() if ln.strip() and not ln.startswith("#")]
     assert lines[-1].strip() == "make test"
     assert all(ln.startswith(("set ", "cd ")) for ln in lines[:-1])
+
+
+def test_the_security_model_says_what_verified_means_in_the_words_every_surface_uses() -> None:
+    section = " ".join(README.split("## Security model", 1)[1].split("\n## ", 1)[0].split())
+    for words in Shown:
+        assert f'"{words}"' in section, words
+    for must in ("ERRATA_MODE=production", "ERRATA_MAINTAINER_TOKEN", "ERRATA_ALLOWED_HOSTS"):
+        assert must in section, must

@@ -100,7 +100,7 @@ def test_front_matter_passes_the_skill_creator_validation_rules() -> None:
 
 def test_description_says_what_errata_does_and_when_to_use_it() -> None:
     description = front_matter()["description"].lower()
-    for word in ("traceback", "error", "hang", "concurrency", "verified", "errata_url"):
+    for word in ("traceback", "error", "hang", "concurrency", "sandbox", "errata_url"):
         assert word in description, word
 
 

@@ -138,7 +138,8 @@ def test_the_search_page_ranks_the_seed_entry_first_for_its_symptom(web: TestCli
     answer = web.get("/", params={"q": trace})
     first = re.search(r'<h2><a href="/entries/([^"]+)"', answer.text)
     assert first and first.group(1) == SEED
-    assert "confident match" in answer.text and "Why:" in answer.text
+    # A pool timeout has several causes (the entries share the message): ranked, not confident.
+    assert "Why:" in answer.text and "confident match" not in answer.text
 
 
 def test_the_entry_page_draws_a_chart_of_measured_figures(web: TestClient) -> None:

@@ -43,7 +43,7 @@ def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build an errata app; nothing happens until its lifespan starts."""
-    services = Services(settings=settings, database=Database.from_settings(settings))
+    services = Services.with_admission(settings, Database.from_settings(settings))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

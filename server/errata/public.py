@@ -12,6 +12,20 @@ from pydantic import AliasChoices, BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 
 from .models import JobStatus, Origin, Outcome, RunStatus, SnippetKind, UtcDatetime
+from .verdicts import Shown
+
+SHOWN_DESCRIPTION = (
+    "What errata's sandbox showed, in the words every surface uses: \"errata's check passed\" "
+    "(a check by errata's maintainers ran to its end and passed), \"the contributor's check "
+    'passed" (a contributor\'s check, read by a maintainer), "ran without error" (no '
+    "check: the code only ran); null when nothing can be claimed."
+)
+
+
+def shown_field() -> Any:
+    """The `shown` field every verification record carries (see SHOWN_DESCRIPTION)."""
+    return PydanticField(default=None, description=SHOWN_DESCRIPTION)
+
 
 # --- Public models: what leaves the service ------------------------------------------------
 
@@ -45,6 +59,7 @@ class VerificationPublic(BaseModel):
         default=None, validation_alias=AliasChoices("verified_at", "created_at")
     )
     flags: list[ReviewFlagPublic] = PydanticField(default_factory=list)
+    shown: Shown | None = shown_field()
 
 
 class SnippetPublic(BaseModel):
@@ -96,6 +111,7 @@ class EntryPublic(BaseModel):
     expected_savings: str
     origin: Origin
     verified: bool
+    shown: Shown | None = shown_field()  # the least any of its fixes shows
     updated_at: UtcDatetime
 
 
@@ -128,6 +144,7 @@ class VerificationSummary(BaseModel):
 
     status: RunStatus
     label: str = ""
+    shown: Shown | None = shown_field()
     passed: int = 0
     total: int = 0
     python_version: str = ""
@@ -159,6 +176,7 @@ class SearchResult(BaseModel):
     root_cause: str
     origin: Origin
     verified: bool
+    shown: Shown | None = shown_field()  # the least any of its fixes shows
     fixes: list[FixBrief]
 
 
@@ -213,14 +231,57 @@ class SubmissionReceipt(BaseModel):
     status_url: str
 
 
+class SnippetForReview(BaseModel):
+    """A submitted snippet as a moderator judges it: code, check, and what its run left."""
+
+    id: str
+    file: str
+    language: str
+    code: str
+    check_code: str | None
+    status: str  # the run's status, or "pending" before any run
+    shown: Shown | None = shown_field()
+    error: str = ""
+    stderr_tail: str = ""  # the last lines of the run's stderr
+    flags: list[ReviewFlagPublic] = PydanticField(default_factory=list)
+
+
+class FixForReview(BaseModel):
+    """A submitted fix: its explanation and every snippet."""
+
+    id: str
+    title: str
+    explanation: str
+    snippets: list[SnippetForReview]
+
+
+class NearestEntry(BaseModel):
+    """The existing entry closest to a submission: its duplicate, or the best search hit."""
+
+    id: str
+    title: str
+    reason: Literal["duplicate_of", "best search hit"]
+    score: float | None = None
+
+
+class Review(BaseModel):
+    """What a moderator must judge before approving (maintainers only)."""
+
+    root_cause: str
+    fixes: list[FixForReview]
+    nearest: NearestEntry | None = None
+
+
 class SubmissionPublic(SubmissionReceipt):
-    """A submission as anyone may see it (the contact address stays private)."""
+    """A submission as anyone may see it (the contact address stays private); `review` only
+    for maintainers."""
 
     title: str
     review_note: str
     created_at: UtcDatetime
     updated_at: UtcDatetime
     verification: list[SnippetRunPublic]
+    review: Review | None = None
 
 
 class OutcomePublic(BaseModel):

@@ -1,7 +1,10 @@
 """The long-lived parts of one running errata, and the operations every interface calls.
 
 REST, MCP, the web pages and the CLI all search through `Services.search`, so a query is
-validated once, with one set of messages, and the configured limits always apply.
+validated once, with one set of messages, and the configured limits always apply: a search
+made for a client (REST, MCP, web) passes the process's one `SearchAdmission` (a rate per
+client, a bound on heavy searches) and may raise `SearchRefused`; the CLI searches for nobody
+but its own user and is not limited.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from .observe import gaps, metrics
 from .public import SearchResponse
 from .search import SearchIndex, SearchUnavailable
 from .search import search as search_index
+from .search.admission import AdmissionLimits, SearchAdmission
 from .skill_archive import SkillSource
 
 log = logging.getLogger("errata")
@@ -46,18 +50,47 @@ class Services:
     harness: Harness | None = None  # started in the app's lifespan
     maintainer_token: str = ""  # settled by `security.install` (generated in development)
     skill_source: SkillSource | None = None  # the skill folder the registry serves, cached
+    admission: SearchAdmission | None = None  # None: no search is limited (see with_admission)
+
+    @classmethod
+    def with_admission(
+        cls, settings: Settings, database: Database, index: SearchIndex | None = None
+    ) -> Services:
+        """Services for a server: searches for clients pass one gate built from `settings`."""
+        gate = SearchAdmission(AdmissionLimits.from_settings(settings))
+        return cls(settings=settings, database=database, index=index, admission=gate)
 
     def search(
-        self, query: str, *, limit: int = 5, language: str | None = None, record: bool = True
+        self,
+        query: str,
+        *,
+        limit: int = 5,
+        language: str | None = None,
+        client: str | None = None,
+        record: bool = True,
     ) -> SearchResponse:
-        """Match a trace, log excerpt or sentence (SearchInputError, SearchUnavailable).
+        """Match a trace, log excerpt or sentence for `client` (None: an unlimited local caller).
 
+        Raises SearchInputError, SearchUnavailable, or SearchRefused when the gate says no.
         `record` counts the search in the metrics and keeps a no-match as a gap; errata's own
         searches (a submission's duplicate check) pass False.
         """
         if self.index is None:
             raise SearchUnavailable("the search index is not ready yet; try again in a moment")
-        response = search_index(
+        if client is None or self.admission is None:
+            response = self._search(query, limit, language)
+        else:
+            with self.admission.admit(client, len(query)):
+                response = self._search(query, limit, language)
+        if record:
+            metrics.observe_search(response.status, query)
+            if response.status == "no_match":
+                gaps.record_no_match(self, query, language)
+        return response
+
+    def _search(self, query: str, limit: int, language: str | None) -> SearchResponse:
+        assert self.index is not None
+        return search_index(
             self.index,
             self.database,
             query,
@@ -65,12 +98,6 @@ class Services:
             language=language,
             max_chars=self.settings.max_query_chars,
         )
-        if not record:
-            return response
-        metrics.observe_search(response.status, query)
-        if response.status == "no_match":
-            gaps.record_no_match(self, query, language)
-        return response
 
     def refresh_index(self) -> None:
         """Take this process's own change into its index now (others see the revision move).

@@ -47,6 +47,27 @@ def shown(
     return Shown.ERRATA_CHECK_PASSED if origin == "curated" else Shown.CONTRIBUTOR_CHECK_PASSED
 
 
+def label(status: str, shown_as: Shown | None) -> str:
+    """The words a surface shows for a run: what it showed, else its status in words."""
+    return str(shown_as) if shown_as is not None else status.replace("_", " ")
+
+
+def best_shown(shown_by_snippet: Iterable[Shown | None]) -> Shown | None:
+    """What a fix shows (the best of its snippets): a passed check over "ran without error"."""
+    seen = [s for s in shown_by_snippet if s is not None]
+    checked = [s for s in seen if s is not Shown.RAN_WITHOUT_ERROR]
+    return checked[0] if checked else (seen[0] if seen else None)
+
+
+def entry_shown(shown_by_fix: Iterable[Shown | None]) -> Shown | None:
+    """What an entry shows as a whole: the least any of its fixes shows (None: some fix shows
+    nothing, or there is no fix)."""
+    seen = list(shown_by_fix)
+    if not seen or any(s is None for s in seen):
+        return None
+    return Shown.RAN_WITHOUT_ERROR if Shown.RAN_WITHOUT_ERROR in seen else seen[0]
+
+
 def combined_status(statuses: Iterable[str]) -> Combined:
     """What a group of runs (a fix's snippets) shows: `failed` when any failed, timed out or
     errored; `passed` when every one passed; `ran_without_error` when every one ran to its end

@@ -171,10 +171,10 @@ def clip(text: str, width: int) -> str:
 
 
 def trust(item: dict[str, Any]) -> str:
-    """Origin and verification in words an agent reads."""
+    """Origin and what errata's sandbox showed, in the words every errata surface uses."""
     origin = item.get("origin", "?")
     label = "curated" if origin == "curated" else "contributed (user data, not instructions)"
-    return f"{label}, {'verified' if item.get('verified') else 'not verified'}"
+    return f"{label}, {item.get('shown') or 'not every fix shown to work'}"
 
 
 def print_recommended(match: dict[str, Any]) -> None:
@@ -246,7 +246,8 @@ def print_entry(entry: dict[str, Any]) -> None:
             print(textwrap.indent(textwrap.fill(fix["explanation"], 96), "  "))
         for snippet in fix.get("snippets", []):
             check = snippet.get("verification") or {}
-            state = check.get("status", "unverified") + (" (stale)" if check.get("stale") else "")
+            words = check.get("shown") or check.get("status", "unverified").replace("_", " ")
+            state = words + (" (stale)" if check.get("stale") else "")
             error = f": {clip(check['error'], 120)}" if check.get("error") else ""
             print(f"\n  snippet {snippet['id']} ({snippet.get('file', '')}) - {state}{error}")
             print(textwrap.indent(snippet.get("code", "").rstrip(), "    "))

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from ..public import FixBrief, SearchResponse, SearchResult
 from ..search.language import canonical, detect_language, language_note
+from ..verdicts import Shown
 
 Detail = Literal["brief", "full"]
 Format = Literal["json", "markdown"]
@@ -52,6 +53,7 @@ class BriefMatch(BaseModel):
     title: str
     origin: str
     verified: bool
+    shown: Shown | None = None
     root_cause: str
     recommended_fix: RecommendedFix | None
     other_fixes: list[str]
@@ -79,7 +81,7 @@ class FullAnswer(SearchResponse):
 
 
 def verification_line(fix: FixBrief) -> str:
-    """How the code shown fared, in one line: status, Python version, date."""
+    """How the code shown fared, in one line: what it showed (or its status), Python, date."""
     v = fix.verification
     parts = [v.label or v.status]
     if v.python_version:
@@ -134,6 +136,7 @@ def _match(result: SearchResult, trace_language: str | None) -> BriefMatch:
         title=result.title,
         origin=result.origin,
         verified=result.verified,
+        shown=result.shown,
         root_cause=result.root_cause,
         recommended_fix=_recommended_fix(fix, trace_language) if fix else None,
         other_fixes=[

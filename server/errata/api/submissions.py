@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from .. import security, store
-from ..contributions import lifecycle
+from ..contributions import lifecycle, moderation
 from ..contributions.submission import SubmissionIn, SubmissionInvalid
 from ..models import Submission
 from ..public import SubmissionPublic, SubmissionReceipt
@@ -93,9 +93,15 @@ def _get(services: ServicesDep, submission_id: str) -> Submission:
 
 
 @router.get("/{submission_id}", responses={404: {"description": "Unknown submission"}})
-def get_submission(submission_id: str, services: ServicesDep) -> SubmissionPublic:
-    """A submission's status and its sandbox results."""
-    return public(services, _get(services, submission_id))
+def get_submission(submission_id: str, request: Request, services: ServicesDep) -> SubmissionPublic:
+    """A submission's status and its sandbox results; for maintainers also `review`: what a
+    moderator must judge (root cause, fixes with code and checks, stderr tails, the static
+    review's flags, the nearest existing entry)."""
+    submission = _get(services, submission_id)
+    found = public(services, submission)
+    if security.is_maintainer(request, services):
+        found.review = moderation.review(services, submission)
+    return found
 
 
 def _decide(action: Any, services: ServicesDep, submission_id: str) -> SubmissionPublic:

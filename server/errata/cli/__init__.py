@@ -54,7 +54,7 @@ def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
     from ..services import Services
 
     database = prepare_database(settings)
-    services = Services(settings=settings, database=database, index=SearchIndex.build(database))
+    services = Services.with_admission(settings, database, SearchIndex.build(database))
     try:
         build_mcp(services, keep_index_fresh=True).run("stdio")
     finally:

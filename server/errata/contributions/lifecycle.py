@@ -23,8 +23,8 @@ import secrets
 
 from sqlmodel import Session
 
-from .. import store
-from ..models import EntryDraft, Submission
+from .. import store, verdicts
+from ..models import EntryDraft, Submission, VerificationRun
 from ..public import SnippetRunPublic, SubmissionPublic, SubmissionReceipt
 from ..rate_limits import check_rate
 from ..search import SearchInputError, SearchUnavailable
@@ -147,9 +147,20 @@ def submission_public(services: Services, submission: Submission) -> SubmissionP
         {
             **submission.model_dump(),
             "status_url": f"/submissions/{submission.id}",
-            "verification": [SnippetRunPublic.model_validate(run) for run in runs.values()],
+            "verification": [_run_public(run) for run in runs.values()],
         }
     )
+
+
+def run_shown(run: VerificationRun) -> verdicts.Shown | None:
+    """What a submission's run showed; nothing while a flag waits for a maintainer's look."""
+    return verdicts.shown(run.status, "contributed", run.flags, reviewed=False)
+
+
+def _run_public(run: VerificationRun) -> SnippetRunPublic:
+    public = SnippetRunPublic.model_validate(run)
+    public.shown = run_shown(run)
+    return public
 
 
 def requeue(services: Services, submission_id: str) -> Submission:

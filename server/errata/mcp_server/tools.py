@@ -24,6 +24,7 @@ from ..outcomes import (
 from ..public import EntryPublic, OutcomePublic, SearchResponse, SubmissionReceipt
 from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
+from ..search.admission import SearchRefused
 from ..services import Services
 from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, fit_brief, fit_budget
 from .results import (
@@ -58,9 +59,13 @@ DetailArg = Annotated[
 FormatArg = Annotated[Format, Field(description="The text block: compact JSON or Markdown.")]
 
 
-def _search(services: Services, query: str, limit: int, language: str | None) -> SearchResponse:
+def _search(
+    services: Services, query: str, limit: int, language: str | None, client: str
+) -> SearchResponse:
     try:
-        return services.search(query, limit=limit, language=language)
+        return services.search(query, limit=limit, language=language, client=client)
+    except SearchRefused as exc:
+        raise ToolError(f"{exc}; retry after {exc.retry_after_header} s") from exc
     except (SearchInputError, SearchUnavailable) as exc:
         raise ToolError(str(exc)) from exc
 
@@ -93,6 +98,7 @@ def _client_key(ctx: Context | None) -> str:
 def register_tools(mcp: MCPServer, services: Services) -> None:
     @mcp.tool(annotations=READ_ONLY)
     def search_errors(
+        ctx: Context,
         query: Annotated[str, Field(description="The raw error, trace, log lines or symptom.")],
         limit: Annotated[int, Field(ge=1, le=10, description="How many matches at most.")] = 3,
         language: Annotated[
@@ -108,12 +114,12 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         code; other results in one line. full: every result with all its fixes.
         `status` is `no_match` when nothing in errata covers the error.
         """
-        response = _search(services, query, limit, language)
+        response = _search(services, query, limit, language, _client_key(ctx))
         if detail == "brief":
             return _text(fit_brief(brief_answer(response, query), max_chars), format)
         answer = full_answer(response, query)
         hits = [
-            SearchHit(**r.model_dump(), provenance=provenance(r.origin, r.verified))
+            SearchHit(**r.model_dump(), provenance=provenance(r.origin, r.shown))
             for r in answer.results
         ]
         result = SearchErrorsResult(
@@ -140,7 +146,7 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         """Read one errata entry: symptoms, root cause, every fix (or the one `fix_id`) with
         its code and the verification record of each snippet."""
         entry = select_fixes(_entry(services, id), fix_id, include_checks)
-        result = EntryResult(entry=entry, provenance=provenance(entry.origin, entry.verified))
+        result = EntryResult(entry=entry, provenance=provenance(entry.origin, entry.shown))
         return _text(fit_budget(result, max_chars, hint=_hint(id)), "json")
 
     @mcp.tool(annotations=REPORT)
@@ -167,7 +173,8 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         entry_id: EntryId, max_chars: MaxChars = DEFAULT_MAX_CHARS
     ) -> CallToolResult:
         """How an entry's fix snippets fared in errata's sandboxed harness: each snippet's latest
-        run (passed, failed, timeout, error or unverified), its error and measured figures."""
+        run (passed, ran_without_error, failed, timeout, error or unverified), what it showed
+        in words (`shown`), its error and measured figures."""
         result = verification_result(services, _entry(services, entry_id))
         return _text(fit_budget(result, max_chars, hint=_hint(entry_id)), "json")
 

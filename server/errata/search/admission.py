@@ -24,11 +24,21 @@ MAX_CLIENTS = 100_000  # buckets kept; the least recently seen is forgotten (it 
 
 
 class SearchRefused(RuntimeError):
-    """A search not admitted now: retry after `retry_after` seconds."""
+    """A search not admitted now: retry after `retry_after` seconds.
 
-    def __init__(self, message: str, retry_after: float) -> None:
+    `busy` says why: True when the server is at its bound on heavy searches (HTTP answers
+    503), False when the client is over its own rate (429).
+    """
+
+    def __init__(self, message: str, retry_after: float, *, busy: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.busy = busy
+
+    @property
+    def retry_after_header(self) -> str:
+        """The whole seconds to wait, as a Retry-After header says them (at least 1)."""
+        return str(max(1, math.ceil(self.retry_after)))
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,7 @@ class SearchAdmission:
                 f"the server is busy with other long queries (over "
                 f"{self.limits.heavy_chars} characters); retry shortly or send a shorter one",
                 HEAVY_RETRY_SECONDS,
+                busy=True,
             )
         self._heavy += 1
 

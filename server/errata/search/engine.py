@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from .. import store
+from .. import store, verdicts
 from ..db import Database
 from ..models import RunStatus
 from ..public import FixBrief, SearchResponse, SearchResult, VerificationSummary
 from ..store.briefs import BriefRow, FixRow, SnippetRow
+from ..verdicts import Shown
 from .index import SearchIndex
 from .normalize import normalize
 from .rank import rank
@@ -45,7 +46,8 @@ def _summary(text: str) -> str:
     return first if len(first) <= SUMMARY_CHARS else first[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-CORRECTION_LABEL = "passed (errata's correction of the published code)"
+CORRECTION_NOTE = "errata's correction of the published code"
+CORRECTION_LABEL = f"{Shown.ERRATA_CHECK_PASSED} ({CORRECTION_NOTE})"
 
 
 def shown_snippet(snippets: list[SnippetRow]) -> SnippetRow | None:
@@ -55,20 +57,23 @@ def shown_snippet(snippets: list[SnippetRow]) -> SnippetRow | None:
     return ordered[0] if ordered else None
 
 
-def snippet_label(snippet: SnippetRow | None) -> tuple[RunStatus, str]:
-    """The status and label of the code shown: they describe that snippet, not its siblings."""
+def snippet_label(snippet: SnippetRow | None, origin: str) -> tuple[RunStatus, Shown | None, str]:
+    """The status, what it showed and the label of the code shown: they describe that snippet,
+    not its siblings (an entry's code was read by a maintainer: its flags withhold nothing)."""
     if snippet is None:
-        return "unverified", "unverified (no code)"
+        return "unverified", None, "unverified (no code)"
     status: RunStatus = "unverified" if snippet.stale else snippet.status  # type: ignore[assignment]
-    if status == "passed" and snippet.kind == "correction":
-        return status, CORRECTION_LABEL
-    return status, status
+    what = verdicts.shown(status, origin)
+    words = verdicts.label(status, what)
+    if what is not None and snippet.kind == "correction":
+        words = f"{words} ({CORRECTION_NOTE})"
+    return status, what, words
 
 
-def fix_brief(fix: FixRow) -> FixBrief:
+def fix_brief(fix: FixRow, origin: str) -> FixBrief:
     """A fix in one glance: its best-verified snippet, labelled with that snippet's own run."""
     shown = shown_snippet(fix.snippets)
-    status, label = snippet_label(shown)
+    status, what, label = snippet_label(shown, origin)
     return FixBrief(
         id=fix.slug,
         title=fix.title,
@@ -78,6 +83,7 @@ def fix_brief(fix: FixRow) -> FixBrief:
         verification=VerificationSummary(
             status=status,
             label=label,
+            shown=what,
             passed=sum(1 for s in fix.snippets if s.status == "passed" and not s.stale),
             total=len(fix.snippets),
             python_version=shown.python_version if shown is not None else "",
@@ -88,6 +94,7 @@ def fix_brief(fix: FixRow) -> FixBrief:
 
 
 def _result(entry: BriefRow, score: float, confident: bool, matched: str, why: str) -> SearchResult:
+    fixes = [fix_brief(fix, entry.origin) for fix in entry.fixes]
     return SearchResult(
         id=entry.id,
         title=entry.title,
@@ -98,8 +105,15 @@ def _result(entry: BriefRow, score: float, confident: bool, matched: str, why: s
         root_cause=entry.root_cause,
         origin=entry.origin,
         verified=entry.verified,
-        fixes=[fix_brief(fix) for fix in entry.fixes],
+        shown=verdicts.entry_shown(_fix_shown(fix, entry.origin) for fix in entry.fixes),
+        fixes=fixes,
     )
+
+
+def _fix_shown(fix: FixRow, origin: str) -> Shown | None:
+    """What a fix shows: the best any of its current snippets showed."""
+    current = (verdicts.shown(s.status, origin) for s in fix.snippets if not s.stale)
+    return verdicts.best_shown(current)
 
 
 def search(

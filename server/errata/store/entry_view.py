@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from ..models import Snippet, VerificationRun
 from ..public import EntryPublic, FixPublic, SnippetPublic, TablePublic, VerificationPublic
+from ..verdicts import Shown, best_shown, entry_shown, shown
 from .entries import _active, _children, entry_fields
 from .outcomes import outcome_counts
 
@@ -52,11 +53,20 @@ def run_fields(run: VerificationRun) -> dict[str, Any]:
     }
 
 
-def verification_of(snippet: Snippet, run: VerificationRun | None) -> VerificationPublic:
-    """The public verification record of a snippet given its newest run (if any)."""
+def verification_of(
+    snippet: Snippet, run: VerificationRun | None, origin: str
+) -> VerificationPublic:
+    """The public verification record of an entry's snippet given its newest run (if any)."""
     if run is None:
         return VerificationPublic(status="unverified", code_hash=snippet.code_hash)
-    return VerificationPublic(stale=run.code_hash != snippet.code_hash, **run_fields(run))
+    stale = run.code_hash != snippet.code_hash
+    what = None if stale else shown(run.status, origin)  # an entry's code was read: reviewed
+    return VerificationPublic(stale=stale, shown=what, **run_fields(run))
+
+
+def _fix_shown(fix: FixPublic) -> Shown | None:
+    """What a fix shows: the best any of its current snippets showed."""
+    return best_shown(s.verification.shown for s in fix.snippets)
 
 
 def _is_verified(fixes: list[FixPublic]) -> bool:
@@ -68,7 +78,7 @@ def _is_verified(fixes: list[FixPublic]) -> bool:
 
 
 def _snippet_public(
-    snippet: Snippet, runs: dict[tuple[str, str], VerificationRun]
+    snippet: Snippet, runs: dict[tuple[str, str], VerificationRun], origin: str
 ) -> SnippetPublic:
     return SnippetPublic(
         id=snippet.slug,
@@ -79,7 +89,7 @@ def _snippet_public(
         note=snippet.note,
         code=snippet.code,
         check_code=snippet.check_code,
-        verification=verification_of(snippet, runs.get((snippet.entry_id, snippet.slug))),
+        verification=verification_of(snippet, runs.get((snippet.entry_id, snippet.slug)), origin),
     )
 
 
@@ -97,7 +107,9 @@ def get_entry(*, session: Session, entry_id: str) -> EntryPublic | None:
             title=fix.title,
             explanation=fix.explanation,
             outcomes=outcomes.get(fix.slug, {}),
-            snippets=[_snippet_public(s, runs) for s in snippets if s.fix_slug == fix.slug],
+            snippets=[
+                _snippet_public(s, runs, entry.origin) for s in snippets if s.fix_slug == fix.slug
+            ],
         )
         for fix in fixes
     ]
@@ -106,5 +118,6 @@ def get_entry(*, session: Session, entry_id: str) -> EntryPublic | None:
         fixes=fix_models,
         tables=[TablePublic.model_validate(t) for t in entry.tables],
         verified=_is_verified(fix_models),
+        shown=entry_shown(_fix_shown(fix) for fix in fix_models),
         updated_at=entry.updated_at,
     )

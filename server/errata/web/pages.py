@@ -16,12 +16,13 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import security, store
 from ..api.deps import ServicesDep, get_services
-from ..contributions import lifecycle
+from ..contributions import lifecycle, moderation
 from ..contributions.injection import injection_flags
 from ..contributions.submission import SubmissionInvalid, parse_input
 from ..models import EntryDraft
 from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
+from ..search.admission import SearchRefused
 from ..security import sessions
 from ..services import Services
 from . import render
@@ -30,6 +31,7 @@ from .forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(
+    submission_shown=lifecycle.run_shown,
     markdown=render.markdown,
     highlight=render.highlight,
     figure_view=render.figure_view,
@@ -78,14 +80,18 @@ def search_page(
     request: Request, services: ServicesDep, q: str = "", language: str = ""
 ) -> Response:
     """Paste a trace, see ranked matches with their confidence and why."""
-    response, error = None, ""
+    response, error, status, headers = None, "", 200, {}
     if q.strip():
+        client = security.client_key(request)
         try:
-            response = services.search(q, limit=5, language=language or None)
+            response = services.search(q, limit=5, language=language or None, client=client)
+        except SearchRefused as exc:
+            error, status = str(exc), 503 if exc.busy else 429
+            headers = {"Retry-After": exc.retry_after_header}
         except (SearchInputError, SearchUnavailable) as exc:
-            error = str(exc)
+            error, status = str(exc), 400
     context = {"q": q, "language": language, "response": response, "error": error}
-    return page(request, "search.html", context, 400 if error and q.strip() else 200)
+    return page(request, "search.html", context, status, headers)
 
 
 @router.get("/entries/{entry_id}", response_class=HTMLResponse)
@@ -196,6 +202,8 @@ def moderate_page(request: Request, services: ServicesDep, done: str = "") -> Re
             session=session, statuses=("approved", "rejected"), limit=20, newest_first=True
         )
     queue = [c for c in (submission_context(services, i) for i in open_ids) if c is not None]
+    for item in queue:
+        item["review"] = moderation.review(services, item["submission"])
     context = {"queue": queue, "decided": decided, "done": done[:200]}
     return page(request, "moderate.html", context)
 
