@@ -35,6 +35,7 @@ class Settings:
     heavy_search_concurrency: int = 1  # ... and at most this many run at once per process
     submission_rate_per_minute: int = 5
     outcome_rate_per_minute: int = 20  # outcome reports per client per minute (REST and MCP)
+    outcome_min_clients: int = 3  # distinct clients before outcome reports move ranking
     verify_rate_per_minute: int = 20  # public POST /api/entries/{id}/verify per client per minute
     verify_concurrency: int = 2
     verify_queue_size: int = 100
@@ -73,6 +74,8 @@ class Settings:
             raise SettingsError(
                 "ERRATA_SEARCH_BURST and ERRATA_HEAVY_SEARCH_CONCURRENCY must be at least 1"
             )
+        if self.outcome_min_clients < 1:
+            raise SettingsError("ERRATA_OUTCOME_MIN_CLIENTS must be at least 1")
         if self.metrics not in ("off", "local", "public"):
             raise SettingsError(
                 f"ERRATA_METRICS must be off, local or public, not {self.metrics!r}"
@@ -150,6 +153,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         outcome_rate_per_minute=_int(
             env, "ERRATA_OUTCOME_RATE_PER_MINUTE", defaults.outcome_rate_per_minute
         ),
+        outcome_min_clients=_int(env, "ERRATA_OUTCOME_MIN_CLIENTS", defaults.outcome_min_clients),
         verify_rate_per_minute=_int(
             env, "ERRATA_VERIFY_RATE_PER_MINUTE", defaults.verify_rate_per_minute
         ),

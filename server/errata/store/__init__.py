@@ -20,6 +20,7 @@ from .entry_view import get_entry
 from .gaps import list_gaps, prune_gaps, prune_gaps_days, record_gap
 from .limits import hit_rate_limit
 from .outcomes import (
+    MIN_CLIENTS,
     add_outcome,
     bump_outcome_revision,
     outcome_clients,
@@ -58,6 +59,7 @@ from .verification import (
 )
 
 __all__ = [  # noqa: RUF022 (verification names kept together for merges)
+    "MIN_CLIENTS",
     "list_gaps",
     "outcome_clients",
     "prune_gaps",
