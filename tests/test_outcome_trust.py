@@ -3,6 +3,7 @@ entry over a curated one."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,8 @@ from .conftest import TEST_HOSTS
 
 SEED = "agent-holds-lock-too-long"
 COPY = "zz-pool-timeout-contributed"  # sorts after the seed: a tie keeps the seed first
+TOKEN = "t" * 40
+MAINTAINER = {"Authorization": f"Bearer {TOKEN}"}
 POOL_ERROR = (
     "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection"
     " timed out, timeout 30.00"
@@ -57,12 +60,13 @@ def pool_settings(tmp_path: Path) -> Settings:
         verify_on_start=False,
         allowed_hosts=TEST_HOSTS,
         trusted_proxies=("testclient",),
+        maintainer_token=TOKEN,
     )
 
 
 @pytest.fixture
 def pool_client(pool_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(pool_settings)) as client:
+    with TestClient(create_app(pool_settings), base_url="http://127.0.0.1") as client:
         yield client
 
 
@@ -134,3 +138,65 @@ def test_a_client_counts_once_per_fix_with_its_latest_report(pool_settings: Sett
             assert store.outcome_scores(session=session, min_clients=4) == {}
     finally:
         database.dispose()
+
+
+def fail_the_seed(client: TestClient) -> None:
+    """Three clients say the seed's fix failed: the contributed copy now ranks first."""
+    for n in range(3):
+        report(client, SEED, "did_not_work", address=f"198.51.100.{n + 1}")
+    assert first_result(client) == COPY
+
+
+def test_a_maintainer_resets_an_entrys_outcomes_over_rest_and_ranking_forgets_them(
+    pool_client: TestClient,
+) -> None:
+    fail_the_seed(pool_client)
+    url = f"/api/entries/{SEED}/outcomes"
+    assert pool_client.delete(url).status_code == 401
+    assert pool_client.delete(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    answer = pool_client.delete(url, headers=MAINTAINER)
+    assert answer.status_code == 200
+    assert answer.json() == {"entry_id": SEED, "fix_id": None, "deleted": 3}
+    assert first_result(pool_client) == SEED
+    assert pool_client.get(f"/api/entries/{SEED}").json()["fixes"][0]["outcomes"] == {}
+
+
+def test_a_reset_of_one_fix_keeps_the_other_fixes_reports(pool_client: TestClient) -> None:
+    fixes = [f["id"] for f in pool_client.get(f"/api/entries/{SEED}").json()["fixes"][:2]]
+    for fix_id in fixes:
+        body = {"fix_id": fix_id, "outcome": "worked"}
+        assert pool_client.post(f"/api/entries/{SEED}/outcomes", json=body).status_code == 201
+    url = f"/api/entries/{SEED}/outcomes?fix_id={fixes[0]}"
+    assert pool_client.delete(url, headers=MAINTAINER).json()["deleted"] == 1
+    counts = [f["outcomes"] for f in pool_client.get(f"/api/entries/{SEED}").json()["fixes"][:2]]
+    assert counts == [{}, {"worked": 1}]
+
+
+def test_resetting_an_unknown_entry_gets_404(pool_client: TestClient) -> None:
+    answer = pool_client.delete("/api/entries/no-such/outcomes", headers=MAINTAINER)
+    assert answer.status_code == 404 and "no entry" in answer.json()["detail"]
+
+
+def test_the_outcomes_page_resets_a_fix_with_a_csrf_protected_form(
+    pool_client: TestClient,
+) -> None:
+    fail_the_seed(pool_client)
+    login = pool_client.get("/moderate").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login)
+    assert token is not None
+    signed_in = pool_client.post(
+        "/moderate/login", data={"csrf_token": token.group(1), "token": TOKEN}
+    )
+    assert signed_in.status_code == 200
+    page = pool_client.get("/moderate/outcomes").text
+    assert 'action="/moderate/outcomes"' in page and "This fix" in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf is not None
+    fix_id = pool_client.get(f"/api/entries/{SEED}").json()["fixes"][0]["id"]
+    form = {"entry_id": SEED, "fix_id": fix_id, "scope": "fix"}
+    forged = pool_client.post("/moderate/outcomes", data=form)
+    assert forged.status_code == 403
+    assert first_result(pool_client) == COPY
+    done = pool_client.post("/moderate/outcomes", data={**form, "csrf_token": csrf.group(1)})
+    assert done.status_code == 200 and "No reports yet" in done.text  # after the redirect
+    assert first_result(pool_client) == SEED

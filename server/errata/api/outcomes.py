@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 
 from .. import security
-from ..outcomes import OutcomeIn, UnknownTargetError, record_outcome
-from ..public import OutcomePublic
+from ..outcomes import OutcomeIn, UnknownTargetError, record_outcome, reset_outcomes
+from ..public import OutcomePublic, OutcomesResetPublic
 from .deps import ServicesDep
 
 router = APIRouter(prefix="/entries", tags=["entries"])
@@ -30,5 +30,26 @@ def report_outcome(
     """
     try:
         return record_outcome(services, entry_id, report, client_key=security.client_key(request))
+    except UnknownTargetError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.delete(
+    "/{entry_id}/outcomes",
+    responses={
+        401: {"description": "No maintainer token"},
+        404: {"description": "No entry has this id"},
+    },
+)
+def delete_outcomes(
+    entry_id: str, request: Request, services: ServicesDep, fix_id: str | None = None
+) -> OutcomesResetPublic:
+    """Delete an entry's outcome reports, or one fix's with `?fix_id=` (maintainer token).
+
+    Ranking forgets them at once; use it when reports were forged or the fix changed.
+    """
+    security.require_maintainer(request, services, csrf_checked=False)
+    try:
+        return reset_outcomes(services, entry_id, fix_id)
     except UnknownTargetError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, delete, func, select
 
 from ..models import Entry, OutcomeReport
 from .meta import bump_counter
@@ -37,6 +37,14 @@ def add_outcome(
     session.add(report)
     session.flush()
     return report
+
+
+def delete_outcomes(*, session: Session, entry_id: str, fix_slug: str | None = None) -> int:
+    """Delete an entry's reports (one fix's when fix_slug is given); how many went."""
+    query = delete(OutcomeReport).where(col(OutcomeReport.entry_id) == entry_id)
+    if fix_slug is not None:
+        query = query.where(col(OutcomeReport.fix_slug) == fix_slug)
+    return int(session.exec(query).rowcount)
 
 
 def outcome_counts(
