@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from .. import security
 from ..outcomes import OutcomeIn, UnknownTargetError, record_outcome, reset_outcomes
 from ..public import OutcomePublic, OutcomesResetPublic
+from ..security.writers import writer_key
 from .deps import ServicesDep
 
 router = APIRouter(prefix="/entries", tags=["entries"])
@@ -16,6 +17,7 @@ router = APIRouter(prefix="/entries", tags=["entries"])
     "/{entry_id}/outcomes",
     status_code=201,
     responses={
+        401: {"description": "Unknown or revoked API key, or none where writes need one"},
         404: {"description": "No entry has this id, or the entry has no such fix"},
         429: {"description": "Too many reports from this client (see Retry-After)"},
     },
@@ -27,9 +29,11 @@ def report_outcome(
 
     `outcome` is `worked`, `worked_with_changes` or `did_not_work`. Reports are counted on
     the fix and used by search ranking; each client may send a few a minute (429 beyond).
+    An API key (`Authorization: Bearer errata_...` or `X-API-Key`) makes a report weigh more.
     """
+    client_key = writer_key(request, services)
     try:
-        return record_outcome(services, entry_id, report, client_key=security.client_key(request))
+        return record_outcome(services, entry_id, report, client_key=client_key)
     except UnknownTargetError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
 

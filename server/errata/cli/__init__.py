@@ -15,7 +15,7 @@ from ..entry_files import EntryError, parse_entry, write_entry
 from ..migrations import migrate
 from ..models import EntryDraft
 from ..sync import prepare_database, sync_entries
-from . import gaps
+from . import gaps, keys
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -220,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     found.set_defaults(func=cmd_search)
     gaps.add_parser(sub, _about(gaps.cmd_gaps))
+    keys.add_parser(sub, _about(keys.cmd_keys))
     return parser
 
 

@@ -18,6 +18,7 @@ from .entries import (
 )
 from .entry_view import get_entry
 from .gaps import list_gaps, prune_gaps, prune_gaps_days, record_gap
+from .keys import KEYED_CLIENT, active_key, add_key, list_keys, revoke_key
 from .limits import hit_rate_limit
 from .outcomes import (
     MIN_CLIENTS,
@@ -60,7 +61,12 @@ from .verification import (
 )
 
 __all__ = [  # noqa: RUF022 (verification names kept together for merges)
+    "KEYED_CLIENT",
     "MIN_CLIENTS",
+    "active_key",
+    "add_key",
+    "list_keys",
+    "revoke_key",
     "list_gaps",
     "outcome_clients",
     "prune_gaps",

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, delete, func, select
 
 from ..models import Entry, OutcomeReport
+from .keys import KEYED_CLIENT
 from .meta import bump_counter
 
 OUTCOME_REVISION_KEY = "outcome_revision"
 MIN_CLIENTS = 3  # distinct clients before reports move ranking (ERRATA_OUTCOME_MIN_CLIENTS)
 GOOD = ("worked", "worked_with_changes")
+KEYED_WEIGHT = 2.0  # a keyed client's reports weigh as much as two anonymous clients'
 
 
 def add_outcome(
@@ -104,8 +106,9 @@ def outcome_scores(*, session: Session, min_clients: int = MIN_CLIENTS) -> dict[
 
 
 def client_weight(client_key: str | None) -> float:
-    """How much one client's reports weigh."""
-    return 1.0
+    """How much one client's reports weigh: a keyed writer (issued by a maintainer) counts
+    as two clients toward the floor and in the score."""
+    return KEYED_WEIGHT if client_key is not None and client_key.startswith(KEYED_CLIENT) else 1.0
 
 
 @dataclass
