@@ -190,6 +190,7 @@ def test_the_outcomes_page_resets_a_fix_with_a_csrf_protected_form(
     assert signed_in.status_code == 200
     page = pool_client.get("/moderate/outcomes").text
     assert 'action="/moderate/outcomes"' in page and "This fix" in page
+    assert "only once 3 distinct clients reported" in page
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert csrf is not None
     fix_id = pool_client.get(f"/api/entries/{SEED}").json()["fixes"][0]["id"]

@@ -52,7 +52,8 @@ def outcomes_page(request: Request, services: ServicesDep) -> Response:
     """Outcome reports per entry and fix, by distinct clients (maintainers)."""
     if not security.is_maintainer(request, services):
         return page(request, "login.html", {"error": ""})
-    return page(request, "outcomes.html", {"rows": outcome_rows(services)})
+    context = {"rows": outcome_rows(services), "min_clients": services.settings.outcome_min_clients}
+    return page(request, "outcomes.html", context)
 
 
 @router.post("/moderate/outcomes", response_class=HTMLResponse)
