@@ -236,7 +236,8 @@ def test_outcome_reports_reorder_equals_at_once_without_a_rebuild(own_settings: 
         response = client.post(url, json={"fix_id": "fix", "outcome": outcome})
         assert response.status_code == 201
 
-    with TestClient(create_app(own_settings)) as client:
+    one_client = own_settings.with_changes(outcome_min_clients=1)  # this test's client alone
+    with TestClient(create_app(one_client)) as client:
         index = client.app.state.services.index  # type: ignore[attr-defined]
         bm25, revision = index.state.main.bm25, index.describe()["revision"]
         assert order(client) == ["go-widget", "python-widget"]  # a tie: by id
@@ -253,9 +254,15 @@ def test_outcome_reports_reorder_equals_at_once_without_a_rebuild(own_settings: 
 
 def test_outcome_scores_come_from_one_grouped_query(own_database: Database) -> None:
     with own_database.write() as session:
-        for outcome in ("worked", "worked_with_changes", "did_not_work", "worked"):
+        for client, outcome in enumerate(
+            ("worked", "worked_with_changes", "did_not_work", "worked")
+        ):
             store.add_outcome(
-                session=session, entry_id="go-widget", fix_slug="fix", outcome=outcome
+                session=session,
+                entry_id="go-widget",
+                fix_slug="fix",
+                outcome=outcome,
+                client_key=str(client),
             )
         before = store.get_revisions(session=session)
         store.bump_outcome_revision(session=session)

@@ -50,7 +50,11 @@ def create_app(settings: Settings) -> FastAPI:
         async with AsyncExitStack() as stack:
             stack.callback(services.database.dispose)
             await asyncio.to_thread(prepare_database, settings, services.database)
-            services.index = await asyncio.to_thread(SearchIndex.build, services.database)
+            services.index = await asyncio.to_thread(
+                SearchIndex.build,
+                services.database,
+                outcome_min_clients=settings.outcome_min_clients,
+            )
             poll = settings.index_poll_seconds
             await stack.enter_async_context(keep_fresh(services.index, services.database, poll))
             services.harness = make_harness(settings, services.database)

@@ -65,12 +65,17 @@ def _outcome_clients(connection: Connection) -> None:
         connection.execute(text("ALTER TABLE outcomereport ADD COLUMN client_key VARCHAR(16)"))
 
 
+def _api_keys(connection: Connection) -> None:
+    SQLModel.metadata.create_all(connection, tables=[models.ApiKey.__table__])  # type: ignore[attr-defined]
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
     (2, "static review flags on verification runs", _run_flags),
     (3, "entry changed_revision", _entry_changed_revision),
     (4, "gaps: masked questions errata could not answer", _gaps),
     (5, "outcome reports: the hashed client, to count distinct clients", _outcome_clients),
+    (6, "API keys for writers (hashed)", _api_keys),
 ]
 
 

@@ -315,3 +315,15 @@ class Gap(SQLModel, table=True):
     count: int = 0
     first_seen: datetime = _time_column()
     last_seen: datetime = _time_column()
+
+
+class ApiKey(SQLModel, table=True):
+    """A writer's API key, issued by a maintainer; only its SHA-256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _time_column()
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )

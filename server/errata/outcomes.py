@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from . import store
 from .models import Outcome
 from .observe import gaps
-from .public import OutcomePublic
+from .public import OutcomePublic, OutcomesResetPublic
 from .rate_limits import check_rate
 from .services import Services
 
@@ -96,3 +96,18 @@ def record_outcome(
         counts=counts.get(entry_id, {}).get(report.fix_id, {}),
         created_at=row.created_at,
     )
+
+
+def reset_outcomes(
+    services: Services, entry_id: str, fix_id: str | None = None
+) -> OutcomesResetPublic:
+    """Delete an entry's reports (or one fix's) for a maintainer; ranking forgets them at once."""
+    with services.database.read() as session:
+        entry = store.get_entry(session=session, entry_id=entry_id)
+    if entry is None:
+        raise UnknownTargetError(f"no entry with id {entry_id!r}")
+    with services.database.write() as session:
+        deleted = store.delete_outcomes(session=session, entry_id=entry_id, fix_slug=fix_id)
+        store.bump_outcome_revision(session=session)
+    services.refresh_index()
+    return OutcomesResetPublic(entry_id=entry_id, fix_id=fix_id, deleted=deleted)

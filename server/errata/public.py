@@ -295,6 +295,16 @@ class OutcomePublic(BaseModel):
     created_at: UtcDatetime
 
 
+class OutcomesResetPublic(BaseModel):
+    """What a maintainer's reset of outcome reports deleted."""
+
+    entry_id: str
+    fix_id: str | None = PydanticField(
+        description="The fix whose reports went; null: the whole entry's."
+    )
+    deleted: int = PydanticField(description="How many reports were deleted.")
+
+
 class GapPublic(BaseModel):
     """A kind of error errata could not answer, in masked form (see README, privacy)."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 
 from .. import security
-from ..outcomes import OutcomeIn, UnknownTargetError, record_outcome
-from ..public import OutcomePublic
+from ..outcomes import OutcomeIn, UnknownTargetError, record_outcome, reset_outcomes
+from ..public import OutcomePublic, OutcomesResetPublic
+from ..security.writers import writer_key
 from .deps import ServicesDep
 
 router = APIRouter(prefix="/entries", tags=["entries"])
@@ -16,6 +17,7 @@ router = APIRouter(prefix="/entries", tags=["entries"])
     "/{entry_id}/outcomes",
     status_code=201,
     responses={
+        401: {"description": "Unknown or revoked API key, or none where writes need one"},
         404: {"description": "No entry has this id, or the entry has no such fix"},
         429: {"description": "Too many reports from this client (see Retry-After)"},
     },
@@ -27,8 +29,31 @@ def report_outcome(
 
     `outcome` is `worked`, `worked_with_changes` or `did_not_work`. Reports are counted on
     the fix and used by search ranking; each client may send a few a minute (429 beyond).
+    An API key (`Authorization: Bearer errata_...` or `X-API-Key`) makes a report weigh more.
     """
+    client_key = writer_key(request, services)
     try:
-        return record_outcome(services, entry_id, report, client_key=security.client_key(request))
+        return record_outcome(services, entry_id, report, client_key=client_key)
+    except UnknownTargetError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.delete(
+    "/{entry_id}/outcomes",
+    responses={
+        401: {"description": "No maintainer token"},
+        404: {"description": "No entry has this id"},
+    },
+)
+def delete_outcomes(
+    entry_id: str, request: Request, services: ServicesDep, fix_id: str | None = None
+) -> OutcomesResetPublic:
+    """Delete an entry's outcome reports, or one fix's with `?fix_id=` (maintainer token).
+
+    Ranking forgets them at once; use it when reports were forged or the fix changed.
+    """
+    security.require_maintainer(request, services, csrf_checked=False)
+    try:
+        return reset_outcomes(services, entry_id, fix_id)
     except UnknownTargetError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc

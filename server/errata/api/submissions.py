@@ -13,6 +13,7 @@ from ..contributions import lifecycle, moderation
 from ..contributions.submission import SubmissionIn, SubmissionInvalid
 from ..models import Submission
 from ..public import SubmissionPublic, SubmissionReceipt
+from ..security.writers import writer_key
 from .deps import ServicesDep
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
@@ -67,6 +68,7 @@ MaintainerDep = Annotated[None, Depends(_maintainer)]
     status_code=202,
     response_model=SubmissionReceipt,
     responses={
+        401: {"description": "Unknown or revoked API key, or none where writes need one"},
         422: {"description": "Field errors"},
         429: {"description": "Too many submissions"},
     },
@@ -77,9 +79,12 @@ def submit_entry(
     """Submit an entry: it is verified in the sandbox, then reviewed by a maintainer.
 
     Returns 202 with the submission id and its status page; 422 lists every field error.
+    An API key (`Authorization: Bearer errata_...` or `X-API-Key`) is optional unless the
+    server turned anonymous writes off.
     """
+    client_key = writer_key(request, services)
     try:
-        return lifecycle.submit(services, data, client_key=security.client_key(request))
+        return lifecycle.submit(services, data, client_key=client_key)
     except SubmissionInvalid as exc:
         return field_errors(exc)
 

@@ -15,7 +15,7 @@ from ..entry_files import EntryError, parse_entry, write_entry
 from ..migrations import migrate
 from ..models import EntryDraft
 from ..sync import prepare_database, sync_entries
-from . import gaps
+from . import gaps, keys
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -54,7 +54,8 @@ def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
     from ..services import Services
 
     database = prepare_database(settings)
-    services = Services.with_admission(settings, database, SearchIndex.build(database))
+    index = SearchIndex.build(database, outcome_min_clients=settings.outcome_min_clients)
+    services = Services.with_admission(settings, database, index)
     try:
         build_mcp(services, keep_index_fresh=True).run("stdio")
     finally:
@@ -142,7 +143,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     query = sys.stdin.read() if args.text == "-" else args.text
     database = prepare_database(settings)
     try:
-        services = Services(settings, database, index=SearchIndex.build(database))
+        index = SearchIndex.build(database, outcome_min_clients=settings.outcome_min_clients)
+        services = Services(settings, database, index=index)
         response = services.search(query, limit=args.limit, language=args.language)
     except SearchInputError as exc:
         print(f"errata: {exc}", file=sys.stderr)
@@ -218,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     found.set_defaults(func=cmd_search)
     gaps.add_parser(sub, _about(gaps.cmd_gaps))
+    keys.add_parser(sub, _about(keys.cmd_keys))
     return parser
 
 

@@ -25,7 +25,9 @@ from ..public import EntryPublic, OutcomePublic, SearchResponse, SubmissionRecei
 from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
 from ..search.admission import SearchRefused
+from ..security.writers import presented_key
 from ..services import Services
+from ..writer_keys import KeyRefused, writer_client_key
 from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, fit_brief, fit_budget
 from .results import (
     EntryResult,
@@ -89,10 +91,22 @@ def _text(answer: BaseModel, fmt: Format) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=as_text(answer, fmt))])
 
 
-def _client_key(ctx: Context | None) -> str:
-    """The rate-limit key of the client calling a tool (its address over HTTP)."""
+def _reader_key(ctx: Context | None) -> str:
+    """The rate-limit key of a searching caller: its address over HTTP; stdio is the local user."""
     request = getattr(ctx.request_context, "request", None) if ctx is not None else None
     return security.client_key(request) if request is not None else "mcp-stdio"
+
+
+def _client_key(services: Services, ctx: Context | None) -> str:
+    """The client key of a writing tool's caller: its API key's or its address over HTTP
+    (ToolError for a bad key, or none when writes need one); stdio is the local user."""
+    request = getattr(ctx.request_context, "request", None) if ctx is not None else None
+    if request is None:
+        return "mcp-stdio"
+    try:
+        return writer_client_key(services, presented_key(request), security.client_key(request))
+    except KeyRefused as exc:
+        raise ToolError(str(exc)) from exc
 
 
 def register_tools(mcp: MCPServer, services: Services) -> None:
@@ -114,7 +128,7 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         code; other results in one line. full: every result with all its fixes.
         `status` is `no_match` when nothing in errata covers the error.
         """
-        response = _search(services, query, limit, language, _client_key(ctx))
+        response = _search(services, query, limit, language, _reader_key(ctx))
         if detail == "brief":
             return _text(fit_brief(brief_answer(response, query), max_chars), format)
         answer = full_answer(response, query)
@@ -164,7 +178,8 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
             report = OutcomeIn(
                 fix_id=fix_id, outcome=outcome, details=details, environment=environment
             )
-            return record_outcome(services, entry_id, report, client_key=_client_key(ctx))
+            client_key = _client_key(services, ctx)
+            return record_outcome(services, entry_id, report, client_key=client_key)
         except (UnknownTargetError, RateLimited, ValueError) as exc:
             raise ToolError(str(exc)) from exc
 
@@ -184,7 +199,7 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         check script), languages, tags, environment, source. Its code runs in errata's sandbox,
         then a maintainer reviews it; follow it at the returned status_url."""
         try:
-            return lifecycle.submit(services, submission, client_key=_client_key(ctx))
+            return lifecycle.submit(services, submission, client_key=_client_key(services, ctx))
         except SubmissionInvalid as exc:
             raise ToolError(f"invalid submission: {exc}") from exc
         except RateLimited as exc:

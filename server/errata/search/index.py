@@ -34,7 +34,8 @@ MAX_CHANGES = 5_000  # more changed entries than this at once: a full rebuild is
 class SearchIndex:
     """The index of every active entry: a main segment plus a delta of recent changes."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, outcome_min_clients: int = store.MIN_CLIENTS) -> None:
+        self.outcome_min_clients = outcome_min_clients  # see store.outcome_scores
         self._state = Snapshot.of(_State())
         self._build_lock = threading.Lock()  # one writer: delta updates and swaps
         self._rebuilding: threading.Thread | None = None
@@ -42,9 +43,11 @@ class SearchIndex:
         self.full_builds = 0  # how many full builds this process ran (for tests and health)
 
     @classmethod
-    def build(cls, database: Database) -> SearchIndex:
+    def build(
+        cls, database: Database, *, outcome_min_clients: int = store.MIN_CLIENTS
+    ) -> SearchIndex:
         """An index of the database's active entries."""
-        index = cls()
+        index = cls(outcome_min_clients=outcome_min_clients)
         index.rebuild(database)
         return index
 
@@ -65,7 +68,7 @@ class SearchIndex:
     def _full_state(self, database: Database) -> Snapshot:
         with database.read() as session:
             revision, outcome_revision = store.get_revisions(session=session)
-            docs = store.index_documents(session=session)
+            docs = store.index_documents(session=session, min_clients=self.outcome_min_clients)
         main = build_state(docs, revision)
         main.outcome_revision = outcome_revision
         self.full_builds += 1
@@ -98,7 +101,10 @@ class SearchIndex:
             if revision == state.revision or state.revision is None:
                 return True
             changes = store.changed_entries(
-                session=session, since=state.revision, limit=MAX_CHANGES
+                session=session,
+                since=state.revision,
+                limit=MAX_CHANGES,
+                min_clients=self.outcome_min_clients,
             )
         if changes is None:
             return False
@@ -111,7 +117,7 @@ class SearchIndex:
         with self._build_lock:
             with database.read() as session:
                 _, outcome_revision = store.get_revisions(session=session)
-                scores = store.outcome_scores(session=session)
+                scores = store.outcome_scores(session=session, min_clients=self.outcome_min_clients)
             state = self._state
             main = dataclasses.replace(state.main, outcome=_scores(state.main, scores))
             delta = state.delta

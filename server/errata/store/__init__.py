@@ -18,10 +18,13 @@ from .entries import (
 )
 from .entry_view import get_entry
 from .gaps import list_gaps, prune_gaps, prune_gaps_days, record_gap
+from .keys import KEYED_CLIENT, active_key, add_key, list_keys, revoke_key
 from .limits import hit_rate_limit
 from .outcomes import (
+    MIN_CLIENTS,
     add_outcome,
     bump_outcome_revision,
+    delete_outcomes,
     outcome_clients,
     outcome_counts,
     outcome_scores,
@@ -58,6 +61,12 @@ from .verification import (
 )
 
 __all__ = [  # noqa: RUF022 (verification names kept together for merges)
+    "KEYED_CLIENT",
+    "MIN_CLIENTS",
+    "active_key",
+    "add_key",
+    "list_keys",
+    "revoke_key",
     "list_gaps",
     "outcome_clients",
     "prune_gaps",
@@ -83,6 +92,7 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "snippets_to_verify",
     "add_outcome",
     "bump_outcome_revision",
+    "delete_outcomes",
     "get_revisions",
     "outcome_scores",
     "attach_runs_to_entry",

@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..public import EntryPage, EntrySummary
 from .meta import bump_counter
-from .outcomes import OUTCOME_REVISION_KEY, outcome_scores
+from .outcomes import MIN_CLIENTS, OUTCOME_REVISION_KEY, outcome_scores
 
 REVISION_KEY = "index_revision"
 # `changed_revision` (migration 2) is not on the Entry model: only these statements use it.
@@ -46,7 +46,7 @@ def bump_revision(*, session: Session) -> int:
 
 
 def changed_entries(
-    *, session: Session, since: int, limit: int
+    *, session: Session, since: int, limit: int, min_clients: int = MIN_CLIENTS
 ) -> tuple[list[IndexDocument], list[str]] | None:
     """Entries changed after revision `since`: (documents of the active ones, ids of the
     retired ones); None when more than `limit` changed (a full rebuild is cheaper)."""
@@ -55,7 +55,7 @@ def changed_entries(
         return None
     active = [entry_id for entry_id, status in rows if status == "active"]
     retired = [entry_id for entry_id, status in rows if status != "active"]
-    return (_documents(session, active) if active else []), retired
+    return (_documents(session, active, min_clients) if active else []), retired
 
 
 def get_revision(*, session: Session) -> int:
@@ -263,12 +263,14 @@ def _counts(session: Session, table: type[Symptom] | type[Fix], ids: list[str]) 
     return {entry_id: int(count) for entry_id, count in rows}
 
 
-def index_documents(*, session: Session) -> list[IndexDocument]:
+def index_documents(*, session: Session, min_clients: int = MIN_CLIENTS) -> list[IndexDocument]:
     """Everything the search index needs of every active entry, in a few queries."""
-    return _documents(session, None)
+    return _documents(session, None, min_clients)
 
 
-def _documents(session: Session, entry_ids: list[str] | None) -> list[IndexDocument]:
+def _documents(
+    session: Session, entry_ids: list[str] | None, min_clients: int
+) -> list[IndexDocument]:
     """Index documents of the given active entries (None: all), by id."""
     query = select(Entry).where(Entry.status == "active")
     symptom_query = (
@@ -284,7 +286,7 @@ def _documents(session: Session, entry_ids: list[str] | None) -> list[IndexDocum
     rows = session.exec(symptom_query.order_by(col(Symptom.entry_id), col(Symptom.position)))
     for entry_id, text_ in rows:
         symptoms[entry_id].append(text_)
-    scores = outcome_scores(session=session)
+    scores = outcome_scores(session=session, min_clients=min_clients)
     verified = _verified_entries(session) if entry_ids is None else set()
     return [
         IndexDocument(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from .. import security, store
-from ..api.deps import ServicesDep
+from ..api.deps import ServicesDep, get_services
 from ..observe import gaps
-from .pages import page
+from ..outcomes import UnknownTargetError, reset_outcomes
+from .pages import error_page, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,4 +52,29 @@ def outcomes_page(request: Request, services: ServicesDep) -> Response:
     """Outcome reports per entry and fix, by distinct clients (maintainers)."""
     if not security.is_maintainer(request, services):
         return page(request, "login.html", {"error": ""})
-    return page(request, "outcomes.html", {"rows": outcome_rows(services)})
+    context = {"rows": outcome_rows(services), "min_clients": services.settings.outcome_min_clients}
+    return page(request, "outcomes.html", context)
+
+
+@router.post("/moderate/outcomes", response_class=HTMLResponse)
+async def reset_outcomes_form(request: Request) -> Response:
+    """Delete one fix's reports (or the whole entry's) from the outcomes page."""
+    services = get_services(request)
+    form = await request.form()
+    try:
+        security.check_csrf(request, services, _field(form, security.CSRF_FIELD))
+        security.require_maintainer(request, services, csrf_checked=True)
+    except HTTPException as exc:
+        return error_page(request, exc.status_code, str(exc.detail))
+    entry_id = _field(form, "entry_id")[:80]
+    fix_id = _field(form, "fix_id")[:80] if _field(form, "scope") == "fix" else None
+    try:
+        await run_in_threadpool(reset_outcomes, services, entry_id, fix_id)
+    except UnknownTargetError as exc:
+        return error_page(request, 404, str(exc))
+    return RedirectResponse("/moderate/outcomes", status_code=303)
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""

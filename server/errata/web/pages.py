@@ -24,6 +24,7 @@ from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
 from ..search.admission import SearchRefused
 from ..security import sessions
+from ..security.writers import writer_key
 from ..services import Services
 from . import render
 from .forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_data
@@ -143,10 +144,12 @@ async def submit_form(request: Request) -> Response:
     if _field(form, HONEYPOT_FIELD):
         return error_page(request, 400, "This submission was refused.")
     try:
+        client_key = await run_in_threadpool(writer_key, request, services)
+    except HTTPException as exc:  # anonymous writes are off on this server
+        return error_page(request, exc.status_code, str(exc.detail))
+    try:
         data = parse_input(to_input_data(state))
-        receipt = await run_in_threadpool(
-            lifecycle.submit, services, data, client_key=security.client_key(request)
-        )
+        receipt = await run_in_threadpool(lifecycle.submit, services, data, client_key=client_key)
     except SubmissionInvalid as exc:
         return _form_page(request, state, exc.errors, 422)
     except RateLimited as exc:
