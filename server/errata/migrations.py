@@ -55,10 +55,23 @@ def _entry_changed_revision(connection: Connection) -> None:
     connection.execute(text("CREATE INDEX ix_entry_changed_revision ON entry (changed_revision)"))
 
 
+def _run_source(connection: Connection) -> None:
+    """Runs say where they come from: `harness` (run here) or `record` (a shipped record)."""
+    columns = {c["name"] for c in inspect(connection).get_columns("verificationrun")}
+    if "source" not in columns:
+        connection.execute(
+            text(
+                "ALTER TABLE verificationrun ADD COLUMN source VARCHAR(20)"
+                " NOT NULL DEFAULT 'harness'"
+            )
+        )
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
     (2, "static review flags on verification runs", _run_flags),
     (3, "entry changed_revision", _entry_changed_revision),
+    (4, "verification run source", _run_source),
 ]
 
 

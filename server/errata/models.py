@@ -203,6 +203,7 @@ class VerificationRun(SQLModel, table=True):
     python_version: str = Field(default="", max_length=40)
     sandbox_version: str = Field(default="", max_length=120)
     flags: list[dict[str, Any]] = _json_column()
+    source: str = Field(default="harness", max_length=20)  # "record": a shipped record's run
     created_at: datetime = _time_column()
 
 

@@ -45,6 +45,8 @@ class VerificationPublic(BaseModel):
         default=None, validation_alias=AliasChoices("verified_at", "created_at")
     )
     flags: list[ReviewFlagPublic] = PydanticField(default_factory=list)
+    # "harness": run by this server's harness; "record": a record shipped with the entries.
+    source: Literal["harness", "record"] = "harness"
 
 
 class SnippetPublic(BaseModel):

@@ -81,6 +81,8 @@ class FullAnswer(SearchResponse):
 def verification_line(fix: FixBrief) -> str:
     """How the code shown fared, in one line: status, Python version, date."""
     v = fix.verification
+    if v.label.startswith("verified by errata's harness"):  # names its date and Python already
+        return v.label
     parts = [v.label or v.status]
     if v.python_version:
         parts.append(f"Python {v.python_version}")

@@ -121,11 +121,23 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     database = prepare_database(settings)
     try:
         harness = make_harness(settings, database)
-        return run_verify_command(
+        code = run_verify_command(
             database, harness, args.ids, all_=args.all, stale=args.stale, as_json=args.json
         )
+        if args.record and code in (0, 1):
+            _write_records(database, settings, args.ids)
+        return code
     finally:
         database.dispose()
+
+
+def _write_records(database: Database, settings: Settings, ids: list[str]) -> None:
+    from ..records import write_records
+
+    with database.read() as session:
+        chosen = ids or store.active_entry_ids(session=session)
+    paths = write_records(database, settings.entries_dir, chosen)
+    print(f"wrote {len(paths)} verification records under {settings.entries_dir}", file=sys.stderr)
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
@@ -199,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="print the results as JSON")
     verify.add_argument("--file", help="run this one Python file in the sandbox instead")
     verify.add_argument("--check", help="with --file: the check to run against it")
+    verify.add_argument(
+        "--record",
+        action="store_true",
+        help="write each entry's verification.json from the runs (the shipped records)",
+    )
     verify.set_defaults(func=cmd_verify)
     found = sub.add_parser("search", **_about(cmd_search))
     found.add_argument("text", metavar="TEXT", help="the error text, or - to read it from stdin")

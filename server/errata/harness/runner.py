@@ -103,8 +103,9 @@ class Harness:
         """Start the workers (and queue stale snippets when `verify_on_start`)."""
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        await self._in_thread(self.ensure_sandbox)
-        if self.settings.verify_on_start:
+        sandbox = await self._in_thread(self.ensure_sandbox)
+        # Without a sandbox nothing can run: shipped records stay what snippets show.
+        if self.settings.verify_on_start and sandbox is not None and sandbox.available:
             queued = await self._in_thread(self.enqueue_stale)
             log.info("verify on start: %d jobs queued", len(queued))
         self._workers = [

@@ -45,7 +45,10 @@ def _summary(text: str) -> str:
     return first if len(first) <= SUMMARY_CHARS else first[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-CORRECTION_LABEL = "passed (errata's correction of the published code)"
+CORRECTION_NOTE = "errata's correction of the published code"
+CORRECTION_LABEL = f"passed ({CORRECTION_NOTE})"
+# A run imported from the records shipped with the entries (records.py), not run here.
+RECORD_LABEL = "verified by errata's harness on {date} (Python {python})"
 
 
 def shown_snippet(snippets: list[SnippetRow]) -> SnippetRow | None:
@@ -60,6 +63,9 @@ def snippet_label(snippet: SnippetRow | None) -> tuple[RunStatus, str]:
     if snippet is None:
         return "unverified", "unverified (no code)"
     status: RunStatus = "unverified" if snippet.stale else snippet.status  # type: ignore[assignment]
+    if status == "passed" and snippet.source == "record":
+        label = RECORD_LABEL.format(date=snippet.verified_on, python=snippet.python_version)
+        return status, label + ("; " + CORRECTION_NOTE if snippet.kind == "correction" else "")
     if status == "passed" and snippet.kind == "correction":
         return status, CORRECTION_LABEL
     return status, status

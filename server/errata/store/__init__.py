@@ -16,7 +16,7 @@ from .entries import (
     retire_entry,
     upsert_entry,
 )
-from .entry_view import get_entry
+from .entry_view import get_entry, latest_runs
 from .limits import hit_rate_limit
 from .outcomes import (
     add_outcome,
@@ -38,6 +38,7 @@ from .submissions import (
 )
 from .verification import (
     active_entry_ids,
+    all_snippets,
     claim_job,
     enqueue_job,
     entries_needing_verification,
@@ -45,6 +46,7 @@ from .verification import (
     finish_job,
     get_job,
     has_claimable_job,
+    has_run_for_code,
     job_runs,
     queue_depth,
     record_run,
@@ -57,6 +59,8 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "BriefRow",
     "search_briefs",
     "active_entry_ids",
+    "all_snippets",
+    "has_run_for_code",
     "claim_job",
     "enqueue_job",
     "entries_needing_verification",
@@ -88,6 +92,7 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "changed_entries",
     "entry_hashes",
     "get_entry",
+    "latest_runs",
     "get_entry_draft",
     "get_revision",
     "index_documents",

@@ -234,7 +234,8 @@ def snippets_to_verify(
     """An active entry's snippets in order; with `only_stale`, those with no current record.
 
     A snippet needs verifying when it has no run, its newest run is for other code or check
-    (stale), or its newest run is `unverified` (the sandbox was unavailable then).
+    (stale), its newest run is `unverified` (the sandbox was unavailable then), or it comes
+    from a shipped record (records.py) rather than a run here.
     """
     if not entry_exists(session=session, entry_id=entry_id):
         return []
@@ -255,7 +256,10 @@ def snippets_to_verify(
 
 
 def _needs_run(snippet: Snippet, run: VerificationRun | None) -> bool:
-    return run is None or run.code_hash != snippet.code_hash or run.status == "unverified"
+    # A shipped record is proof enough to show, not a run here: a sandbox re-verifies it.
+    if run is None or run.code_hash != snippet.code_hash:
+        return True
+    return run.status == "unverified" or run.source == "record"
 
 
 def entries_needing_verification(*, session: Session) -> list[str]:
@@ -278,3 +282,21 @@ def active_entry_ids(*, session: Session) -> list[str]:
     return list(
         session.exec(select(Entry.id).where(Entry.status == "active").order_by(col(Entry.id)))
     )
+
+
+def all_snippets(*, session: Session, entry_id: str | None = None) -> list[Snippet]:
+    """Every stored snippet (of one entry when given), by entry and slug."""
+    query = select(Snippet).order_by(col(Snippet.entry_id), col(Snippet.slug))
+    if entry_id is not None:
+        query = query.where(Snippet.entry_id == entry_id)
+    return list(session.exec(query))
+
+
+def has_run_for_code(*, session: Session, snippet: Snippet) -> bool:
+    """True when some run was recorded for exactly this snippet's code and check."""
+    query = select(VerificationRun.id).where(
+        VerificationRun.entry_id == snippet.entry_id,
+        VerificationRun.snippet_slug == snippet.slug,
+        VerificationRun.code_hash == snippet.code_hash,
+    )
+    return session.exec(query.limit(1)).first() is not None
