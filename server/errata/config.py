@@ -8,6 +8,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]  # server/errata/config.py -> the checkout
+PACKAGE_DATA = Path(__file__).resolve().parent / "_data"  # entries/ and skill/ in a wheel
+
+
+def shipped(name: str) -> Path:
+    """The curated `entries` or `skill` folder: in the installed wheel, else in the checkout."""
+    packaged = PACKAGE_DATA / name
+    return packaged if packaged.is_dir() else REPO_ROOT / name
+
+
+def default_data_dir() -> Path:
+    """The user's data folder (~/.local/share/errata on Linux): never the working directory,
+    so a client that starts `errata mcp` in a project writes nothing into it."""
+    from platformdirs import user_data_path
+
+    return user_data_path("errata", appauthor=False)
 
 
 class SettingsError(ValueError):
@@ -18,8 +33,8 @@ class SettingsError(ValueError):
 class Settings:
     """Everything errata can be configured with; see the README's configuration table."""
 
-    data_dir: Path = REPO_ROOT / "data"
-    entries_dir: Path = REPO_ROOT / "entries"
+    data_dir: Path = field(default_factory=default_data_dir)
+    entries_dir: Path = field(default_factory=lambda: shipped("entries"))
     database_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -43,7 +58,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = field(default=("127.0.0.1:*", "localhost:*", "[::1]:*"))
     index_poll_seconds: float = 1.0
     public_url: str = ""
-    skill_dir: Path = REPO_ROOT / "skill"
+    skill_dir: Path = field(default_factory=lambda: shipped("skill"))
 
     def __post_init__(self) -> None:
         if not self.database_url:
