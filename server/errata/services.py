@@ -7,6 +7,7 @@ validated once, with one set of messages, and the configured limits always apply
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from .config import Settings
@@ -44,9 +45,18 @@ class Services:
     harness: Harness | None = None  # started in the app's lifespan
     maintainer_token: str = ""  # settled by `security.install` (generated in development)
     skill_source: SkillSource | None = None  # the skill folder the registry serves, cached
+    # Set once a start-up finishing in the background (`errata mcp`) has loaded the database
+    # and built the index; None when the caller prepared everything before serving.
+    ready: threading.Event | None = None
+
+    def wait_until_ready(self, timeout: float = 60.0) -> None:
+        """Wait for a background start-up to finish (SearchUnavailable when it does not)."""
+        if self.ready is not None and not self.ready.wait(timeout):
+            raise SearchUnavailable("errata is still loading its entries; try again in a moment")
 
     def search(self, query: str, *, limit: int = 5, language: str | None = None) -> SearchResponse:
         """Match a trace, log excerpt or sentence (SearchInputError, SearchUnavailable)."""
+        self.wait_until_ready()
         if self.index is None:
             raise SearchUnavailable("the search index is not ready yet; try again in a moment")
         return search_index(

@@ -51,15 +51,23 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the MCP tools over stdio, as a local MCP client launches it.  Example: errata mcp"""
+    import threading
+
+    from ..db import Database
     from ..mcp_server import build_mcp
     from ..search import SearchIndex
     from ..services import Services
     from ..sync import prepare_database
 
-    database = prepare_database(settings)
-    services = Services(settings=settings, database=database, index=SearchIndex.build(database))
+    database = Database.from_settings(settings)
+    services = Services(settings=settings, database=database, ready=threading.Event())
+
+    def start_up() -> None:  # after the handshake: the client is not kept waiting for it
+        prepare_database(settings, database)
+        services.index = SearchIndex.build(database)
+
     try:
-        build_mcp(services, keep_index_fresh=True).run("stdio")
+        build_mcp(services, keep_index_fresh=True, start_up=start_up).run("stdio")
     finally:
         database.dispose()
     return 0
