@@ -22,7 +22,7 @@ from ..models import EntryDraft
 from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
 from ..services import Services
-from . import render
+from . import landing, render
 from .forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_data
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +38,7 @@ router = APIRouter(include_in_schema=False)
 def install(app: FastAPI) -> None:
     """Add the pages and the static files to an app."""
     app.include_router(router)
+    app.router.routes.append(landing.ROUTE)  # before the MCP route: browsers get the page
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
 
