@@ -103,9 +103,8 @@ class Harness:
         """Start the workers (and queue stale snippets when `verify_on_start`)."""
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        sandbox = await self._in_thread(self.ensure_sandbox)
-        # Without a sandbox nothing can run: shipped records stay what snippets show.
-        if self.settings.verify_on_start and sandbox is not None and sandbox.available:
+        await self._in_thread(self.ensure_sandbox)
+        if self.settings.verify_on_start:
             queued = await self._in_thread(self.enqueue_stale)
             log.info("verify on start: %d jobs queued", len(queued))
         self._workers = [
@@ -258,15 +257,19 @@ class Harness:
 
     def enqueue_stale(self) -> list[Job]:
         """Queue a job for every entry with stale or unverified snippets (until the queue fills)."""
+        # Shipped records are re-run only where a sandbox can: elsewhere they stay shown.
+        rerun = bool(self.sandbox is not None and self.sandbox.available)
         with self.database.read() as session:
             wanted = {
                 entry_id: [
                     s.slug
                     for s in store.snippets_to_verify(
-                        session=session, entry_id=entry_id, only_stale=True
+                        session=session, entry_id=entry_id, only_stale=True, rerun_records=rerun
                     )
                 ]
-                for entry_id in store.entries_needing_verification(session=session)
+                for entry_id in store.entries_needing_verification(
+                    session=session, rerun_records=rerun
+                )
             }
         jobs: list[Job] = []
         for entry_id, slugs in wanted.items():

@@ -229,7 +229,7 @@ def entry_exists(*, session: Session, entry_id: str) -> bool:
 
 
 def snippets_to_verify(
-    *, session: Session, entry_id: str, only_stale: bool = False
+    *, session: Session, entry_id: str, only_stale: bool = False, rerun_records: bool = True
 ) -> list[Snippet]:
     """An active entry's snippets in order; with `only_stale`, those with no current record.
 
@@ -252,17 +252,17 @@ def snippets_to_verify(
     if not only_stale:
         return snippets
     runs = latest_runs(session=session, entry_ids=[entry_id])
-    return [s for s in snippets if _needs_run(s, runs.get((entry_id, s.slug)))]
+    return [s for s in snippets if _needs_run(s, runs.get((entry_id, s.slug)), rerun_records)]
 
 
-def _needs_run(snippet: Snippet, run: VerificationRun | None) -> bool:
+def _needs_run(snippet: Snippet, run: VerificationRun | None, rerun_records: bool) -> bool:
     # A shipped record is proof enough to show, not a run here: a sandbox re-verifies it.
     if run is None or run.code_hash != snippet.code_hash:
         return True
-    return run.status == "unverified" or run.source == "record"
+    return run.status == "unverified" or (rerun_records and run.source == "record")
 
 
-def entries_needing_verification(*, session: Session) -> list[str]:
+def entries_needing_verification(*, session: Session, rerun_records: bool = True) -> list[str]:
     """Ids of active entries with at least one snippet that has no current record."""
     ids = list(
         session.exec(select(Entry.id).where(Entry.status == "active").order_by(col(Entry.id)))
@@ -273,7 +273,9 @@ def entries_needing_verification(*, session: Session) -> list[str]:
         .join(Entry, col(Entry.id) == col(Snippet.entry_id))
         .where(Entry.status == "active")
     )
-    needing = {s.entry_id for s in snippets if _needs_run(s, runs.get((s.entry_id, s.slug)))}
+    needing = {
+        s.entry_id for s in snippets if _needs_run(s, runs.get((s.entry_id, s.slug)), rerun_records)
+    }
     return [i for i in ids if i in needing]
 
 
