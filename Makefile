@@ -5,12 +5,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 TOOLS  := tools/node_modules/.installed-stamp
 PORT   ?= 8000
+# `make run` serves this checkout's entries and keeps its database in data/ (an installed
+# errata uses the packaged entries and the user's data folder instead).
+CHECKOUT_ENV := ERRATA_DATA_DIR=$(CURDIR)/data ERRATA_ENTRIES_DIR=$(CURDIR)/entries ERRATA_SKILL_DIR=$(CURDIR)/skill
 
-.PHONY: run test lint bench system-deps sandbox-deps tools clean
+.PHONY: run test lint bench dist system-deps sandbox-deps tools clean
 
 run: $(STAMP) sandbox-deps $(TOOLS)
-	$(BIN)/errata load
-	$(BIN)/errata serve --host 127.0.0.1 --port $(PORT)
+	$(CHECKOUT_ENV) $(BIN)/errata load
+	$(CHECKOUT_ENV) $(BIN)/errata serve --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP) system-deps $(TOOLS) lint
 	$(BIN)/pytest
@@ -44,5 +47,10 @@ $(TOOLS): tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund
 	touch $(TOOLS)
 
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build
+	$(BIN)/twine check dist/*
+
 clean:
-	rm -rf $(VENV) tools/node_modules data
+	rm -rf $(VENV) tools/node_modules data build dist

@@ -47,16 +47,22 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], deadline_s: f
 
 @contextmanager
 def run_server(
-    env: Mapping[str, str], log: Path, extra_args: tuple[str, ...] = ()
+    env: Mapping[str, str],
+    log: Path,
+    extra_args: tuple[str, ...] = (),
+    *,
+    python: str = sys.executable,
+    cwd: Path | None = None,
 ) -> Iterator[LiveServer]:
-    """Start `errata serve` with the given environment; stop it afterwards."""
+    """Start `errata serve` (of `python`'s environment) with the given environment; stop it
+    afterwards."""
     port = free_port()
     # Tests queue verifications themselves when they want them.
     full_env = {**os.environ, "ERRATA_VERIFY_ON_START": "0", **env}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
-                sys.executable,
+                python,
                 "-m",
                 "errata.cli",
                 "serve",
@@ -67,6 +73,7 @@ def run_server(
                 *extra_args,
             ],
             env=full_env,
+            cwd=cwd,
             stdout=out,
             stderr=subprocess.STDOUT,
         )

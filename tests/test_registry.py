@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -12,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from errata.app import create_app
@@ -249,6 +251,48 @@ def test_installed_script_finds_the_seed_entry_for_a_raw_traceback(
     assert result.returncode == 0, result.stdout + result.stderr
     first = next(line for line in result.stdout.splitlines() if line.startswith("1. "))
     assert first.split()[1] == SEED
+
+
+@pytest.mark.node
+def test_installed_script_searches_the_server_it_came_from_without_errata_url(
+    installed: Path,
+) -> None:
+    script = installed / "skills" / "errata" / "scripts" / "errata.py"
+    result = run_script("search", url=None, stdin=SEED_TRACE, script=script)
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = next(line for line in result.stdout.splitlines() if line.startswith("1. "))
+    assert first.split()[1] == SEED
+
+
+def _skill_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "errata_skill_script", SKILL / "scripts" / "errata.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_script_reads_its_server_from_the_install_record_only_for_an_errata_server(
+    tmp_path: Path,
+) -> None:
+    script = _skill_script()
+    record = tmp_path / ".clawhub" / "origin.json"
+    assert script.installed_from(tmp_path) is None  # installed from elsewhere: no record
+    record.parent.mkdir()
+    record.write_text(json.dumps({"registry": "http://10.0.0.7:8000"}), encoding="utf-8")
+    assert script.installed_from(tmp_path) == "http://10.0.0.7:8000"
+    record.write_text(json.dumps({"registry": "https://clawhub.ai"}), encoding="utf-8")
+    assert script.installed_from(tmp_path) is None  # the public registry is no errata server
+
+
+def test_a_script_with_no_server_says_it_needs_a_running_errata_and_how_to_start_one() -> None:
+    nothing_there = "http://127.0.0.1:9"  # the discard port: nothing answers there
+    result = run_script("search", "--url", nothing_there, url=None, stdin=SEED_TRACE)
+    assert result.returncode == 3
+    assert "errata needs a running errata server: start one with `errata serve`" in result.stderr
+    assert "pipx install errata" in result.stderr
 
 
 @pytest.mark.node

@@ -9,6 +9,21 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]  # server/errata/config.py -> the checkout
 MIN_TOKEN_CHARS = 32  # a production maintainer token shorter than this is refused
+PACKAGE_DATA = Path(__file__).resolve().parent / "_data"  # entries/ and skill/ in a wheel
+
+
+def shipped(name: str) -> Path:
+    """The curated `entries` or `skill` folder: in the installed wheel, else in the checkout."""
+    packaged = PACKAGE_DATA / name
+    return packaged if packaged.is_dir() else REPO_ROOT / name
+
+
+def default_data_dir() -> Path:
+    """The user's data folder (~/.local/share/errata on Linux): never the working directory,
+    so a client that starts `errata mcp` in a project writes nothing into it."""
+    from platformdirs import user_data_path
+
+    return user_data_path("errata", appauthor=False)
 
 
 class SettingsError(ValueError):
@@ -19,8 +34,8 @@ class SettingsError(ValueError):
 class Settings:
     """Everything errata can be configured with; see the README's configuration table."""
 
-    data_dir: Path = REPO_ROOT / "data"
-    entries_dir: Path = REPO_ROOT / "entries"
+    data_dir: Path = field(default_factory=default_data_dir)
+    entries_dir: Path = field(default_factory=lambda: shipped("entries"))
     database_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -47,7 +62,7 @@ class Settings:
     index_poll_seconds: float = 1.0
     public_url: str = ""
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
-    skill_dir: Path = REPO_ROOT / "skill"
+    skill_dir: Path = field(default_factory=lambda: shipped("skill"))
     metrics: str = "local"  # who may read /metrics: off, local (loopback or token), public
     collect_gaps: bool = True  # keep masked no-match queries for maintainers (see README)
     gaps_retention_days: int = 30

@@ -69,6 +69,18 @@ def _api_keys(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection, tables=[models.ApiKey.__table__])  # type: ignore[attr-defined]
 
 
+def _run_source(connection: Connection) -> None:
+    """Runs say where they come from: `harness` (run here) or `record` (a shipped record)."""
+    columns = {c["name"] for c in inspect(connection).get_columns("verificationrun")}
+    if "source" not in columns:
+        connection.execute(
+            text(
+                "ALTER TABLE verificationrun ADD COLUMN source VARCHAR(20)"
+                " NOT NULL DEFAULT 'harness'"
+            )
+        )
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
     (2, "static review flags on verification runs", _run_flags),
@@ -76,6 +88,7 @@ MIGRATIONS: list[Migration] = [
     (4, "gaps: masked questions errata could not answer", _gaps),
     (5, "outcome reports: the hashed client, to count distinct clients", _outcome_clients),
     (6, "API keys for writers (hashed)", _api_keys),
+    (7, "verification run source", _run_source),
 ]
 
 

@@ -203,6 +203,9 @@ class VerificationRun(SQLModel, table=True):
     python_version: str = Field(default="", max_length=40)
     sandbox_version: str = Field(default="", max_length=120)
     flags: list[dict[str, Any]] = _json_column()
+    source: str = Field(  # "record": imported from a shipped record (records.py), not run here
+        default="harness", max_length=20, sa_column_kwargs={"server_default": "harness"}
+    )
     created_at: datetime = _time_column()
 
 

@@ -60,6 +60,8 @@ class VerificationPublic(BaseModel):
     )
     flags: list[ReviewFlagPublic] = PydanticField(default_factory=list)
     shown: Shown | None = shown_field()
+    # "harness": run by this server's harness; "record": a record shipped with the entries.
+    source: Literal["harness", "record"] = "harness"
 
 
 class SnippetPublic(BaseModel):

@@ -16,6 +16,7 @@ from .db import Database
 from .entry_files import parse_entries
 from .migrations import migrate
 from .models import EntryDraft, draft_hash
+from .records import import_records
 
 log = logging.getLogger("errata")
 
@@ -29,6 +30,7 @@ class SyncReport:
     retired: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     revision: int | None = None
+    records: int = 0  # verification records imported (records.py)
 
     @property
     def changed(self) -> bool:
@@ -39,7 +41,8 @@ class SyncReport:
         """One line for people."""
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, "
-            f"{len(self.retired)} retired, {len(self.unchanged)} unchanged"
+            f"{len(self.retired)} retired, {len(self.unchanged)} unchanged, "
+            f"{self.records} verification records imported"
         )
 
 
@@ -79,6 +82,7 @@ def sync_entries(database: Database, entries_dir: Path) -> SyncReport:
             store.retire_entry(session=session, entry_id=entry_id)
         if report.changed:
             report.revision = store.bump_revision(session=session)
+    report.records = import_records(database, entries_dir)
     return report
 
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """errata from the command line: search a trace, read an entry, report an outcome, submit.
 
-Python standard library only. Talks to the errata server at ERRATA_URL
-(default http://127.0.0.1:8000), the only environment variable it reads.
+Python standard library only. Talks to the errata server at ERRATA_URL (the only
+environment variable it reads); without it, to the errata server this skill was installed
+from (ClawHub's install record, .clawhub/origin.json beside SKILL.md); otherwise to a local
+`errata serve` at http://127.0.0.1:8000.
 
 Exit codes: 0 done (search: a confident match), 1 search found no confident match,
 2 bad input, 3 server unreachable, 4 server too slow (timeout), 5 the server refused the
@@ -20,12 +22,21 @@ import textwrap
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 DEFAULT_TIMEOUT = 15.0
 MAX_QUERY_CHARS = 200_000
 OUTCOMES = ("worked", "worked_with_changes", "did_not_work")
+SKILL_DIR = Path(__file__).resolve().parent.parent
+# Registries that serve skills but are not errata servers: their URL is no place to search.
+PUBLIC_REGISTRIES = ("clawhub.ai", "www.clawhub.ai", "clawhub.com", "clawdhub.com")
+START_HINT = (
+    "errata needs a running errata server: start one with `errata serve` "
+    "(install it with `pipx install errata` or `uv tool install errata`), "
+    "or set ERRATA_URL to a running server"
+)
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_UNREACHABLE, EXIT_TIMEOUT, EXIT_REFUSED, EXIT_SERVER = 3, 4, 5, 6
@@ -42,9 +53,26 @@ class Failure(Exception):
 # --- HTTP ----------------------------------------------------------------------------------
 
 
+def installed_from(skill_dir: Path = SKILL_DIR) -> str | None:
+    """The errata server this skill was installed from, read from ClawHub's install record."""
+    for dot in (".clawhub", ".clawdhub"):
+        try:
+            record = json.loads((skill_dir / dot / "origin.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        registry = record.get("registry") if isinstance(record, dict) else None
+        if not isinstance(registry, str):
+            continue
+        parsed = urllib.parse.urlsplit(registry)
+        if parsed.scheme in ("http", "https") and parsed.hostname not in PUBLIC_REGISTRIES:
+            return registry
+    return None
+
+
 def base_url(override: str | None) -> str:
-    """The server's base URL: --url, else ERRATA_URL, else the default."""
-    url = (override or os.environ.get("ERRATA_URL") or DEFAULT_URL).strip().rstrip("/")
+    """The server's base URL: --url, else ERRATA_URL, else the install record, else local."""
+    chosen = override or os.environ.get("ERRATA_URL") or installed_from() or DEFAULT_URL
+    url = chosen.strip().rstrip("/")
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise Failure(
@@ -86,11 +114,7 @@ def network_failure(reason: object, url: str, timeout: float) -> Failure:
         return Failure(
             f"errata at {url} did not answer within {timeout:g}s (--timeout)", EXIT_TIMEOUT
         )
-    return Failure(
-        f"cannot reach errata at {url} ({reason}); start it (`errata serve`) "
-        "or set ERRATA_URL to a running server",
-        EXIT_UNREACHABLE,
-    )
+    return Failure(f"cannot reach errata at {url} ({reason}); {START_HINT}", EXIT_UNREACHABLE)
 
 
 def http_failure(exc: urllib.error.HTTPError) -> Failure:
@@ -341,7 +365,10 @@ def parser() -> argparse.ArgumentParser:
     """The command line."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print the server's raw JSON")
-    common.add_argument("--url", help=f"errata server (default: $ERRATA_URL or {DEFAULT_URL})")
+    common.add_argument(
+        "--url",
+        help=f"errata server (default: $ERRATA_URL, the server installed from, or {DEFAULT_URL})",
+    )
     common.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds")
     top = argparse.ArgumentParser(prog="errata.py", description=__doc__.split("\n\n")[0])
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 
-from .. import store
+from .. import __version__, store
 from ..public import EntryPage, EntryPublic
 from .deps import ReadSession, ServicesDep
 
@@ -16,8 +16,8 @@ router = APIRouter()
 
 @router.get("/health", tags=["health"])
 def health(services: ServicesDep) -> JSONResponse:
-    """Whether errata is up: database, index revision, verification availability, queue depth."""
-    body: dict[str, Any] = {"status": "ok", "database": "ok"}
+    """Whether errata is up: version, database, index revision, verification, queue depth."""
+    body: dict[str, Any] = {"status": "ok", "version": __version__, "database": "ok"}
     try:
         with services.database.read() as session:
             body["index_revision"] = store.get_revision(session=session)

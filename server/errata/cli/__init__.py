@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+# Imports are lazy in this module: `errata --help` and `errata mcp` are started by people and
+# MCP clients that wait for them, and importing the whole stack (SQLModel, the search index,
+# FastAPI, the MCP SDK) costs over a second. Each command imports what it needs when it runs.
 import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import store
-from ..config import Settings, SettingsError, load_settings
-from ..db import Database
-from ..entry_files import EntryError, parse_entry, write_entry
-from ..migrations import migrate
-from ..models import EntryDraft
-from ..sync import prepare_database, sync_entries
+from .. import __version__
 from . import gaps, keys
 
-Command = Callable[[argparse.Namespace, Settings], int]
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..db import Database
+    from ..models import EntryDraft
+
+Command = Callable[[argparse.Namespace, "Settings"], int]
 
 
 def _open(settings: Settings) -> Database:
+    from ..db import Database
+    from ..migrations import migrate
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database.from_settings(settings)
     migrate(database)
@@ -30,6 +35,8 @@ def _open(settings: Settings) -> Database:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve REST, web and MCP over HTTP.  Example: errata serve --port 8000"""
     import uvicorn
+
+    from ..sync import prepare_database
 
     prepare_database(settings)  # fail here, loudly, on a bad entry file
     uvicorn.run(
@@ -49,15 +56,25 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the MCP tools over stdio, as a local MCP client launches it.  Example: errata mcp"""
+    import threading
+
+    from ..db import Database
     from ..mcp_server import build_mcp
     from ..search import SearchIndex
     from ..services import Services
+    from ..sync import prepare_database
 
-    database = prepare_database(settings)
-    index = SearchIndex.build(database, outcome_min_clients=settings.outcome_min_clients)
-    services = Services.with_admission(settings, database, index)
+    database = Database.from_settings(settings)
+    services = Services.with_admission(settings, database)
+    services.ready = threading.Event()
+
+    def start_up() -> None:  # after the handshake: the client is not kept waiting for it
+        prepare_database(settings, database)
+        min_clients = settings.outcome_min_clients
+        services.index = SearchIndex.build(database, outcome_min_clients=min_clients)
+
     try:
-        build_mcp(services, keep_index_fresh=True).run("stdio")
+        build_mcp(services, keep_index_fresh=True, start_up=start_up).run("stdio")
     finally:
         database.dispose()
     return 0
@@ -65,6 +82,8 @@ def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     """Load entries/ into the database; a second run changes nothing.  Example: errata load"""
+    from ..sync import sync_entries
+
     report = sync_entries(_open(settings), settings.entries_dir)
     print(f"loaded {settings.entries_dir}: {report.summary()}")
     return 0
@@ -72,6 +91,8 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     """Print one entry as JSON.  Example: errata show agent-holds-lock-too-long"""
+    from .. import store
+
     with _open(settings).read() as session:
         entry = store.get_entry(session=session, entry_id=args.id)
     if entry is None:
@@ -83,6 +104,9 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write entries from the database back as files.  Example: errata export --out entries/"""
+    from .. import store
+    from ..entry_files import write_entry
+
     out = Path(args.out) if args.out else settings.entries_dir
     database = _open(settings)
     with database.read() as session:
@@ -103,6 +127,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _already_written(draft: EntryDraft, out: Path) -> bool:
     """True when `out/<id>/` already holds exactly this entry (keeps git diffs to real changes)."""
+    from ..entry_files import EntryError, parse_entry
+
     try:
         return parse_entry(out / draft.id) == draft
     except EntryError:
@@ -122,16 +148,30 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
         return verify_file(args, settings)
     from ..services import make_harness
+    from ..sync import prepare_database
     from .verify_entries import run_verify_command
 
     database = prepare_database(settings)
     try:
         harness = make_harness(settings, database)
-        return run_verify_command(
+        code = run_verify_command(
             database, harness, args.ids, all_=args.all, stale=args.stale, as_json=args.json
         )
+        if args.record and code in (0, 1):
+            _write_records(database, settings, args.ids)
+        return code
     finally:
         database.dispose()
+
+
+def _write_records(database: Database, settings: Settings, ids: list[str]) -> None:
+    from .. import store
+    from ..records import write_records
+
+    with database.read() as session:
+        chosen = ids or store.active_entry_ids(session=session)
+    paths = write_records(database, settings.entries_dir, chosen)
+    print(f"wrote {len(paths)} verification records under {settings.entries_dir}", file=sys.stderr)
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
@@ -139,6 +179,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from ..answers import as_text, shape
     from ..search import SearchIndex, SearchInputError
     from ..services import Services
+    from ..sync import prepare_database
 
     query = sys.stdin.read() if args.text == "-" else args.text
     database = prepare_database(settings)
@@ -184,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"errata {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", **_about(cmd_serve))
     serve.add_argument("--host", help="address to listen on (default: ERRATA_HOST, 127.0.0.1)")
@@ -206,6 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="print the results as JSON")
     verify.add_argument("--file", help="run this one file (.py .js .mjs .ts .mts) in the sandbox")
     verify.add_argument("--check", help="with --file: the check to run against it")
+    verify.add_argument(
+        "--record",
+        action="store_true",
+        help="write each entry's verification.json from the runs (the shipped records)",
+    )
     verify.set_defaults(func=cmd_verify)
     found = sub.add_parser("search", **_about(cmd_search))
     found.add_argument("text", metavar="TEXT", help="the error text, or - to read it from stdin")
@@ -226,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `errata` script."""
+    from ..config import SettingsError, load_settings
+
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -233,6 +282,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `errata search ... | head`: the reader left, nothing to report
         sys.stderr.close()
         return 0
-    except (EntryError, SettingsError) as exc:
+    except SettingsError as exc:
         print(f"errata: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if not _is_entry_error(exc):
+            raise
+        print(f"errata: {exc}", file=sys.stderr)
+        return 2
+
+
+def _is_entry_error(exc: Exception) -> bool:
+    """A bad entry file (imported here, not at start: the module is loaded if it raised)."""
+    from ..entry_files import EntryError
+
+    return isinstance(exc, EntryError)

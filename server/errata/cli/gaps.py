@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config import Settings
-from ..db import Database
-from ..migrations import migrate
-from ..observe import gaps
-from ..services import Services
+if TYPE_CHECKING:  # imported when the command runs: `errata --help` stays fast
+    from ..config import Settings
 
 
 def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     """List unanswered errors with a link that starts an entry.  Example: errata gaps --limit 20"""
+    from ..db import Database
+    from ..migrations import migrate
+    from ..observe import gaps
+    from ..services import Services
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database.from_settings(settings)
     try:

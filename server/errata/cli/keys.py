@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import store
-from ..config import Settings
-from ..db import Database
-from ..migrations import migrate
-from ..writer_keys import create_key
+if TYPE_CHECKING:  # imported when the command runs: `errata --help` stays fast
+    from ..config import Settings
+    from ..db import Database
 
 MAX_NAME_CHARS = 80
 
 
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
     """Issue, list or revoke writers' API keys.  Example: errata keys create ci-bot"""
+    from ..db import Database
+    from ..migrations import migrate
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database.from_settings(settings)
     try:
@@ -30,6 +31,8 @@ def _create(args: argparse.Namespace, database: Database) -> int:
     if not 1 <= len(args.name.strip()) <= MAX_NAME_CHARS:
         print(f"errata: a key's name is 1 to {MAX_NAME_CHARS} characters", file=sys.stderr)
         return 2
+    from ..writer_keys import create_key
+
     row, key = create_key(database, args.name.strip())
     print(key)
     print(f"key {row.id} ({row.name}) issued: it is shown this once, only its hash is stored")
@@ -37,6 +40,8 @@ def _create(args: argparse.Namespace, database: Database) -> int:
 
 
 def _list(args: argparse.Namespace, database: Database) -> int:
+    from .. import store
+
     with database.read() as session:
         rows = store.list_keys(session=session)
     if not rows:
@@ -48,6 +53,8 @@ def _list(args: argparse.Namespace, database: Database) -> int:
 
 
 def _revoke(args: argparse.Namespace, database: Database) -> int:
+    from .. import store
+
     with database.write() as session:
         revoked = store.revoke_key(session=session, key_id=args.id)
     print(f"key {args.id} revoked" if revoked else f"errata: no active key with id {args.id}")

@@ -257,15 +257,19 @@ class Harness:
 
     def enqueue_stale(self) -> list[Job]:
         """Queue a job for every entry with stale or unverified snippets (until the queue fills)."""
+        # Shipped records are re-run only where a sandbox can: elsewhere they stay shown.
+        rerun = bool(self.sandbox is not None and self.sandbox.available)
         with self.database.read() as session:
             wanted = {
                 entry_id: [
                     s.slug
                     for s in store.snippets_to_verify(
-                        session=session, entry_id=entry_id, only_stale=True
+                        session=session, entry_id=entry_id, only_stale=True, rerun_records=rerun
                     )
                 ]
-                for entry_id in store.entries_needing_verification(session=session)
+                for entry_id in store.entries_needing_verification(
+                    session=session, rerun_records=rerun
+                )
             }
         jobs: list[Job] = []
         for entry_id, slugs in wanted.items():

@@ -6,7 +6,9 @@ it at `/mcp` on the HTTP app. A new tool is one more `@mcp.tool()` function in `
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from mcp.server.mcpserver import MCPServer
@@ -21,6 +23,8 @@ from ..verdicts import Shown
 from .resources import register_resources_and_prompt
 from .tools import register_tools
 
+log = logging.getLogger("errata")
+
 INSTRUCTIONS = (
     "errata is a knowledge base of errors and their fixes, each fix labelled with what "
     "errata's sandbox showed of its code. When you hit an error, call search_errors with the "
@@ -32,22 +36,28 @@ INSTRUCTIONS = (
 )
 
 
-def build_mcp(services: Services, *, keep_index_fresh: bool = False) -> MCPServer:
+def build_mcp(
+    services: Services,
+    *,
+    keep_index_fresh: bool = False,
+    start_up: Callable[[], None] | None = None,
+) -> MCPServer:
     """The errata MCP server over the given services.
 
     `keep_index_fresh` polls the index revision while the server runs (for `errata mcp`; the
-    HTTP app keeps its index fresh in its own lifespan).
+    HTTP app keeps its index fresh in its own lifespan). `start_up` (loading the database and
+    building the index) runs in a thread once the server runs, so a client's `initialize` and
+    `tools/list` are answered at once; tools wait for it (`Services.ready`).
     """
 
     @asynccontextmanager
-    async def fresh_index(_server: MCPServer) -> AsyncIterator[None]:
-        if services.index is None:  # built by the caller; without one there is nothing to poll
+    async def lifespan(_server: MCPServer) -> AsyncIterator[None]:
+        task = asyncio.create_task(_start_then_poll(services, start_up, keep_index_fresh))
+        try:
             yield
-            return
-        async with keep_fresh(
-            services.index, services.database, services.settings.index_poll_seconds
-        ):
-            yield
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     mcp: MCPServer = MCPServer(
         "errata",
@@ -55,11 +65,29 @@ def build_mcp(services: Services, *, keep_index_fresh: bool = False) -> MCPServe
         instructions=INSTRUCTIONS,
         version=__version__,
         log_level="WARNING",
-        lifespan=fresh_index if keep_index_fresh else None,
+        lifespan=lifespan if keep_index_fresh or start_up is not None else None,
     )
     register_tools(mcp, services)
     register_resources_and_prompt(mcp, services)
     return mcp
+
+
+async def _start_then_poll(
+    services: Services, start_up: Callable[[], None] | None, poll: bool
+) -> None:
+    if start_up is not None:
+        try:
+            await asyncio.to_thread(start_up)
+        except Exception:  # tools then answer "not ready" instead of hanging
+            log.exception("errata could not load its entries")
+        finally:
+            if services.ready is not None:
+                services.ready.set()
+    if poll and services.index is not None:
+        async with keep_fresh(
+            services.index, services.database, services.settings.index_poll_seconds
+        ):
+            await asyncio.Event().wait()  # until the server stops and cancels this task
 
 
 def _security(allowed_hosts: tuple[str, ...]) -> TransportSecuritySettings:

@@ -23,6 +23,7 @@ def register_resources_and_prompt(mcp: MCPServer, services: Services) -> None:
         mime_type="text/markdown",
     )
     def entry_resource(id: str) -> str:
+        services.wait_until_ready()
         with services.database.read() as session:
             entry = store.get_entry(session=session, entry_id=id)
         if entry is None:

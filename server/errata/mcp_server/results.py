@@ -103,6 +103,7 @@ class SnippetStatus(BaseModel):
     figures: dict[str, Any]
     python_version: str
     verified_at: UtcDatetime | None
+    source: str = "harness"  # "record": errata's shipped record, not a run on this server
 
 
 class VerificationStatusResult(BaseModel):
@@ -128,7 +129,8 @@ def verification_result(services: Services, entry: EntryPublic) -> VerificationS
     else:
         reason = described.get("reason") or "the sandboxed harness is not running"
         message = f"verification is not available on this server ({reason}); "
-        message += "records below are from earlier runs, if any"
+        message += "records below are errata's shipped verification records (source: record) "
+        message += "or earlier runs, if any"
     snippets = [
         SnippetStatus(
             fix_id=fix.id,
@@ -143,6 +145,7 @@ def verification_result(services: Services, entry: EntryPublic) -> VerificationS
             figures=s.verification.figures,
             python_version=s.verification.python_version,
             verified_at=s.verification.verified_at,
+            source=s.verification.source,
         )
         for fix in entry.fixes
         for s in fix.snippets

@@ -9,7 +9,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from .. import security, store
+from .. import store
 from ..answers import Detail, Format, as_text, brief_answer, full_answer
 from ..contributions import lifecycle
 from ..contributions.submission import SubmissionIn, SubmissionInvalid
@@ -73,11 +73,19 @@ def _search(
 
 
 def _entry(services: Services, entry_id: str) -> EntryPublic:
+    _ready(services)
     with services.database.read() as session:
         entry = store.get_entry(session=session, entry_id=entry_id)
     if entry is None:
         raise ToolError(f"no entry with id {entry_id!r}; search_errors finds entries by symptom")
     return entry
+
+
+def _ready(services: Services) -> None:
+    try:
+        services.wait_until_ready()
+    except SearchUnavailable as exc:
+        raise ToolError(str(exc)) from exc
 
 
 def _hint(entry_id: str | None = None) -> str:
@@ -94,7 +102,11 @@ def _text(answer: BaseModel, fmt: Format) -> CallToolResult:
 def _reader_key(ctx: Context | None) -> str:
     """The rate-limit key of a searching caller: its address over HTTP; stdio is the local user."""
     request = getattr(ctx.request_context, "request", None) if ctx is not None else None
-    return security.client_key(request) if request is not None else "mcp-stdio"
+    if request is None:
+        return "mcp-stdio"
+    from .. import security  # over HTTP only: stdio (`errata mcp`) never loads FastAPI
+
+    return security.client_key(request)
 
 
 def _client_key(services: Services, ctx: Context | None) -> str:
@@ -174,6 +186,7 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
     ) -> OutcomePublic:
         """Tell errata whether a fix worked for you: outcome is worked, worked_with_changes
         or did_not_work. Reports are counted on the fix and improve search ranking."""
+        _ready(services)
         try:
             report = OutcomeIn(
                 fix_id=fix_id, outcome=outcome, details=details, environment=environment
@@ -198,6 +211,7 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         """Contribute an entry: title, symptoms, root cause, fixes (each with code and an optional
         check script), languages, tags, environment, source. Its code runs in errata's sandbox,
         then a maintainer reviews it; follow it at the returned status_url."""
+        _ready(services)
         try:
             return lifecycle.submit(services, submission, client_key=_client_key(services, ctx))
         except SubmissionInvalid as exc:

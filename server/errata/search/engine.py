@@ -48,6 +48,8 @@ def _summary(text: str) -> str:
 
 CORRECTION_NOTE = "errata's correction of the published code"
 CORRECTION_LABEL = f"{Shown.ERRATA_CHECK_PASSED} ({CORRECTION_NOTE})"
+# A run imported from the records shipped with the entries (records.py), not run here.
+RECORD_LABEL = "verified by errata's harness on {date} (Python {python})"
 
 
 def shown_snippet(snippets: list[SnippetRow]) -> SnippetRow | None:
@@ -64,6 +66,10 @@ def snippet_label(snippet: SnippetRow | None, origin: str) -> tuple[RunStatus, S
         return "unverified", None, "unverified (no code)"
     status: RunStatus = "unverified" if snippet.stale else snippet.status  # type: ignore[assignment]
     what = verdicts.shown(status, origin)
+    if what is not None and snippet.source == "record":
+        words = RECORD_LABEL.format(date=snippet.verified_on, python=snippet.python_version)
+        note = f"; {CORRECTION_NOTE}" if snippet.kind == "correction" else ""
+        return status, what, words + note
     words = verdicts.label(status, what)
     if what is not None and snippet.kind == "correction":
         words = f"{words} ({CORRECTION_NOTE})"

@@ -16,7 +16,7 @@ from .entries import (
     retire_entry,
     upsert_entry,
 )
-from .entry_view import get_entry
+from .entry_view import get_entry, latest_runs
 from .gaps import list_gaps, prune_gaps, prune_gaps_days, record_gap
 from .keys import KEYED_CLIENT, active_key, add_key, list_keys, revoke_key
 from .limits import hit_rate_limit
@@ -45,6 +45,7 @@ from .submissions import (
 )
 from .verification import (
     active_entry_ids,
+    all_snippets,
     claim_job,
     enqueue_job,
     entries_needing_verification,
@@ -52,6 +53,7 @@ from .verification import (
     finish_job,
     get_job,
     has_claimable_job,
+    has_run_for_code,
     job_runs,
     queue_depth,
     record_run,
@@ -77,6 +79,8 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "BriefRow",
     "search_briefs",
     "active_entry_ids",
+    "all_snippets",
+    "has_run_for_code",
     "claim_job",
     "enqueue_job",
     "entries_needing_verification",
@@ -112,6 +116,7 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "changed_entries",
     "entry_hashes",
     "get_entry",
+    "latest_runs",
     "get_entry_draft",
     "get_revision",
     "index_documents",

@@ -25,6 +25,7 @@ class SnippetRow:
     corrects: str | None = None
     python_version: str = ""
     verified_on: str = ""  # the newest run's date, YYYY-MM-DD
+    source: str = "harness"  # "record": the run is a shipped verification record
 
 
 @dataclass
@@ -93,6 +94,7 @@ def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefR
             corrects=snippet.corrects,
             python_version=run.python_version if run else "",
             verified_on=run.created_at.date().isoformat() if run and run.created_at else "",
+            source=run.source if run else "harness",
         )
         fix_row = fixes.get((snippet.entry_id, snippet.fix_slug))
         if fix_row is not None:

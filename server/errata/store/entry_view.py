@@ -50,6 +50,7 @@ def run_fields(run: VerificationRun) -> dict[str, Any]:
         "code_hash": run.code_hash,
         "verified_at": run.created_at,
         "flags": run.flags,
+        "source": run.source,
     }
 
 

@@ -229,12 +229,13 @@ def entry_exists(*, session: Session, entry_id: str) -> bool:
 
 
 def snippets_to_verify(
-    *, session: Session, entry_id: str, only_stale: bool = False
+    *, session: Session, entry_id: str, only_stale: bool = False, rerun_records: bool = True
 ) -> list[Snippet]:
     """An active entry's snippets in order; with `only_stale`, those with no current record.
 
     A snippet needs verifying when it has no run, its newest run is for other code or check
-    (stale), or its newest run is `unverified` (the sandbox was unavailable then).
+    (stale), its newest run is `unverified` (the sandbox was unavailable then), or it comes
+    from a shipped record (records.py) rather than a run here.
     """
     if not entry_exists(session=session, entry_id=entry_id):
         return []
@@ -251,14 +252,17 @@ def snippets_to_verify(
     if not only_stale:
         return snippets
     runs = latest_runs(session=session, entry_ids=[entry_id])
-    return [s for s in snippets if _needs_run(s, runs.get((entry_id, s.slug)))]
+    return [s for s in snippets if _needs_run(s, runs.get((entry_id, s.slug)), rerun_records)]
 
 
-def _needs_run(snippet: Snippet, run: VerificationRun | None) -> bool:
-    return run is None or run.code_hash != snippet.code_hash or run.status == "unverified"
+def _needs_run(snippet: Snippet, run: VerificationRun | None, rerun_records: bool) -> bool:
+    # A shipped record is proof enough to show, not a run here: a sandbox re-verifies it.
+    if run is None or run.code_hash != snippet.code_hash:
+        return True
+    return run.status == "unverified" or (rerun_records and run.source == "record")
 
 
-def entries_needing_verification(*, session: Session) -> list[str]:
+def entries_needing_verification(*, session: Session, rerun_records: bool = True) -> list[str]:
     """Ids of active entries with at least one snippet that has no current record."""
     ids = list(
         session.exec(select(Entry.id).where(Entry.status == "active").order_by(col(Entry.id)))
@@ -269,7 +273,9 @@ def entries_needing_verification(*, session: Session) -> list[str]:
         .join(Entry, col(Entry.id) == col(Snippet.entry_id))
         .where(Entry.status == "active")
     )
-    needing = {s.entry_id for s in snippets if _needs_run(s, runs.get((s.entry_id, s.slug)))}
+    needing = {
+        s.entry_id for s in snippets if _needs_run(s, runs.get((s.entry_id, s.slug)), rerun_records)
+    }
     return [i for i in ids if i in needing]
 
 
@@ -278,3 +284,21 @@ def active_entry_ids(*, session: Session) -> list[str]:
     return list(
         session.exec(select(Entry.id).where(Entry.status == "active").order_by(col(Entry.id)))
     )
+
+
+def all_snippets(*, session: Session, entry_id: str | None = None) -> list[Snippet]:
+    """Every stored snippet (of one entry when given), by entry and slug."""
+    query = select(Snippet).order_by(col(Snippet.entry_id), col(Snippet.slug))
+    if entry_id is not None:
+        query = query.where(Snippet.entry_id == entry_id)
+    return list(session.exec(query))
+
+
+def has_run_for_code(*, session: Session, snippet: Snippet) -> bool:
+    """True when some run was recorded for exactly this snippet's code and check."""
+    query = select(VerificationRun.id).where(
+        VerificationRun.entry_id == snippet.entry_id,
+        VerificationRun.snippet_slug == snippet.slug,
+        VerificationRun.code_hash == snippet.code_hash,
+    )
+    return session.exec(query.limit(1)).first() is not None

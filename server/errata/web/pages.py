@@ -26,7 +26,7 @@ from ..search.admission import SearchRefused
 from ..security import sessions
 from ..security.writers import writer_key
 from ..services import Services
-from . import render
+from . import landing, render
 from .forms import HONEYPOT_FIELD, FormState, apply_action, read_form, to_input_data
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +45,7 @@ def install(app: FastAPI) -> None:
     from . import ops_pages  # maintainers: unanswered errors, outcomes in the field
 
     app.include_router(router)
+    app.router.routes.append(landing.ROUTE)  # before the MCP route: browsers get the page
     app.include_router(ops_pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
