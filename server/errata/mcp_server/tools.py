@@ -25,7 +25,6 @@ from ..public import EntryPublic, OutcomePublic, SearchResponse, SubmissionRecei
 from ..rate_limits import RateLimited
 from ..search import SearchInputError, SearchUnavailable
 from ..search.admission import SearchRefused
-from ..security.writers import presented_key
 from ..services import Services
 from ..writer_keys import KeyRefused, writer_client_key
 from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, fit_brief, fit_budget
@@ -115,6 +114,9 @@ def _client_key(services: Services, ctx: Context | None) -> str:
     request = getattr(ctx.request_context, "request", None) if ctx is not None else None
     if request is None:
         return "mcp-stdio"
+    from .. import security  # over HTTP only: stdio never loads FastAPI
+    from ..security.writers import presented_key
+
     try:
         return writer_client_key(services, presented_key(request), security.client_key(request))
     except KeyRefused as exc:
