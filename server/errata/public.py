@@ -67,6 +67,8 @@ class FixPublic(BaseModel):
     id: str
     title: str
     explanation: str
+    applies_when: str = ""
+    for_symptoms: list[str] = PydanticField(default_factory=list)
     snippets: list[SnippetPublic]
     outcomes: dict[str, int] = PydanticField(default_factory=dict)
 
@@ -95,6 +97,9 @@ class EntryPublic(BaseModel):
     source: str
     expected_savings: str
     origin: Origin
+    preference: list[str] = PydanticField(default_factory=list)
+    preference_reason: str = ""
+    distinguish: str = ""
     verified: bool
     updated_at: UtcDatetime
 
@@ -144,6 +149,7 @@ class FixBrief(BaseModel):
     code: str
     language: str = "python"
     language_note: str = ""
+    applies_when: str = ""
     verification: VerificationSummary
 
 
@@ -159,7 +165,10 @@ class SearchResult(BaseModel):
     root_cause: str
     origin: Origin
     verified: bool
-    fixes: list[FixBrief]
+    fixes: list[FixBrief]  # best first for this match (search/preference.py)
+    preference_reason: str = ""
+    distinguish: str = ""  # the one observation that confirms this cause over its look-alikes
+    shared: bool = False  # another result lists the same message: the trace cannot choose
 
 
 class SearchResponse(BaseModel):

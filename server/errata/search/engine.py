@@ -9,7 +9,8 @@ from ..public import FixBrief, SearchResponse, SearchResult, VerificationSummary
 from ..store.briefs import BriefRow, FixRow, SnippetRow
 from .index import SearchIndex
 from .normalize import normalize
-from .rank import rank
+from .preference import in_preference
+from .rank import Ranked, rank
 
 MAX_QUERY_CHARS = 1_000_000
 MAX_LIMIT = 50
@@ -75,6 +76,7 @@ def fix_brief(fix: FixRow) -> FixBrief:
         summary=_summary(fix.explanation),
         code=shown.code if shown is not None else "",
         language=shown.language if shown is not None else "python",
+        applies_when=fix.applies_when,
         verification=VerificationSummary(
             status=status,
             label=label,
@@ -87,18 +89,22 @@ def fix_brief(fix: FixRow) -> FixBrief:
     )
 
 
-def _result(entry: BriefRow, score: float, confident: bool, matched: str, why: str) -> SearchResult:
+def _result(entry: BriefRow, r: Ranked) -> SearchResult:
+    fixes = in_preference(entry.fixes, entry.preference, r.matched_symptom)
     return SearchResult(
         id=entry.id,
         title=entry.title,
-        score=score,
-        confident=confident,
-        matched_symptom=matched,
-        why=why,
+        score=r.score,
+        confident=r.confident,
+        matched_symptom=r.matched_symptom,
+        why=r.why,
         root_cause=entry.root_cause,
         origin=entry.origin,
         verified=entry.verified,
-        fixes=[fix_brief(fix) for fix in entry.fixes],
+        fixes=[fix_brief(fix) for fix in fixes],
+        preference_reason=entry.preference_reason,
+        distinguish=entry.distinguish,
+        shared=r.shared,
     )
 
 
@@ -122,7 +128,7 @@ def search(
         for r in ranked:
             entry = entries.get(r.id)
             if entry is not None:  # retired since the index was built
-                results.append(_result(entry, r.score, r.confident, r.matched_symptom, r.why))
+                results.append(_result(entry, r))
     matched = bool(results) and results[0].confident
     return SearchResponse(
         status="matched" if matched else "no_match",
