@@ -97,6 +97,30 @@ def _assert_no_failed_label_beside_passing_code(answer: dict[str, Any], codes: s
             assert not label.startswith("failed"), (fix["id"], label)
 
 
+def _fix_section(html: str, fix_id: str) -> str:
+    section = html.split(f'id="fix-{fix_id}"', 1)[1]
+    return section.split('<div class="fix" id=', 1)[0]
+
+
+def _assert_the_page_shows_corrections_first(html: str) -> None:
+    """Each corrected fix shows its passing correction; the published code and its failed
+    badge sit only inside a <details> one level down."""
+    for fix_id in CORRECTED:
+        section = _fix_section(html, fix_id)
+        main, _, below = section.partition('<details class="published">')
+        assert "badge-failed" not in main and "badge-passed" in main, fix_id
+        assert "errata's correction of the published code" in main, fix_id
+        assert "badge-failed" in below and "<summary>The published code, and why it failed" in below
+
+
+def _assert_the_resource_shows_corrections_first(markdown: str) -> None:
+    for fix_id in CORRECTED:
+        section = markdown.split(f"## Fix `{fix_id}`", 1)[1].split("\n## ", 1)[0]
+        main, _, below = section.partition("### The published code, and why it failed")
+        assert f"verification: {CORRECTION_LABEL}" in main and "verification: failed" not in main
+        assert "verification: failed" in below and "Failure: ` NameError: name" in below
+
+
 def _passing_codes(services: Services) -> set[str]:
     with services.database.read() as session:
         entry = store.get_entry(session=session, entry_id=SEED)
@@ -130,6 +154,10 @@ async def test_no_surface_shows_a_failed_label_beside_code_that_passed(
         for detail in ("brief", "full"):
             body = rest.post("/api/search", json={"query": POOL, "detail": detail}).json()
             _assert_no_failed_label_beside_passing_code(body, passing)
+        _assert_the_page_shows_corrections_first(rest.get(f"/entries/{SEED}").text)
+    async with Client(build_mcp(services)) as client:
+        resource = await client.read_resource(f"errata://entries/{SEED}")
+    _assert_the_resource_shows_corrections_first(resource.contents[0].text)  # type: ignore[union-attr]
     markdown = as_text(full_answer(services.search(POOL, limit=5), POOL), "markdown")
     for fix_id in CORRECTED:
         section = markdown.split(f"### Fix `{fix_id}`", 1)[1].split("### Fix", 1)[0]

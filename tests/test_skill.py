@@ -183,6 +183,8 @@ def test_search_on_stdin_prints_the_seed_entry_first(server: LiveServer) -> None
     first = next(line for line in lines if re.match(r"^1\. ", line))
     assert first.split()[1] == SEED and "confident" in first and "curated" in first
     assert f"entry {SEED}" in result.stdout
+    differential = result.stdout.split("differential:", 1)[1]  # a leak prints the same message
+    assert "db-connection-leak-pool-exhausted: checked-out count grows" in differential
 
 
 def test_search_json_prints_the_raw_search_response(server: LiveServer) -> None:

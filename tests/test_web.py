@@ -484,3 +484,21 @@ def test_wrong_token_guesses_are_throttled_even_for_the_right_token(web: TestCli
     assert right.status_code == 429 and "Sign in" in right.text
     bearer = web.post("/api/submissions/x/verify", headers={"Authorization": f"Bearer {TOKEN}"})
     assert bearer.status_code == 429
+
+
+def test_the_form_asks_when_each_fix_applies_why_this_order_and_what_confirms_the_cause(
+    web: TestClient,
+) -> None:
+    token = csrf(web)
+    data = form_data(
+        token,
+        root_cause="",
+        fix_applies_when=["the pool never shuts down at exit"],
+        preference_reason="the first fix needs no redesign",
+        distinguish="workers alive after main returns -> shutdown",
+    )
+    answer = web.post("/submit", data=data)
+    assert answer.status_code == 422
+    assert 'name="fix_applies_when" value="the pool never shuts down at exit"' in answer.text
+    assert ">the first fix needs no redesign</textarea>" in answer.text
+    assert 'value="workers alive after main returns -&gt; shutdown"' in answer.text

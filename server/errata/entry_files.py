@@ -129,6 +129,21 @@ def _check_consistency(draft: EntryDraft, folder: Path, toml_path: Path) -> None
                 raise EntryError(toml_path, f"{where}.corrects", "only corrections correct")
 
 
+def _check_choice(draft: EntryDraft, toml_path: Path) -> None:
+    """The order of preference names each fix once; for_symptoms quote the entry's symptoms."""
+    fix_ids = {fix.id for fix in draft.fixes}
+    for i, fix_id in enumerate(draft.preference):
+        if fix_id not in fix_ids or draft.preference.index(fix_id) != i:
+            raise EntryError(toml_path, f"preference[{i}]", f"{fix_id!r} is not a fix id, or twice")
+    symptoms = [s.lower() for s in draft.symptoms]
+    for i, fix in enumerate(draft.fixes):
+        for j, part in enumerate(fix.for_symptoms):
+            if not part.strip() or not any(part.lower() in s for s in symptoms):
+                raise EntryError(
+                    toml_path, f"fixes[{i}].for_symptoms[{j}]", "must quote part of a symptom"
+                )
+
+
 def parse_entry(folder: Path) -> EntryDraft:
     """Read and validate one entry folder; raise EntryError on the first problem."""
     toml_path = folder / ENTRY_FILE
@@ -149,6 +164,7 @@ def parse_entry(folder: Path) -> EntryDraft:
             toml_path, _field_path(tuple(first["loc"])), _explain(dict(first))
         ) from exc
     _check_consistency(draft, folder, toml_path)
+    _check_choice(draft, toml_path)
     return draft
 
 
@@ -164,6 +180,8 @@ def draft_to_toml(draft: EntryDraft) -> str:
     """The `entry.toml` text of a draft (snippet code stays in its own files)."""
     data = draft.model_dump(exclude_defaults=False)
     for fix in data["fixes"]:
+        if not fix["for_symptoms"]:
+            fix.pop("for_symptoms")
         for snippet in fix["snippets"]:
             snippet.pop("code")
             check_code = snippet.pop("check_code")

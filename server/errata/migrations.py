@@ -81,6 +81,28 @@ def _run_source(connection: Connection) -> None:
         )
 
 
+_CHOICE_COLUMNS = {
+    "entry": [
+        ("preference", "JSON NOT NULL DEFAULT '[]'"),
+        ("preference_reason", "TEXT NOT NULL DEFAULT ''"),
+        ("distinguish", "TEXT NOT NULL DEFAULT ''"),
+    ],
+    "fix": [
+        ("applies_when", "TEXT NOT NULL DEFAULT ''"),
+        ("for_symptoms", "JSON NOT NULL DEFAULT '[]'"),
+    ],
+}
+
+
+def _fix_choice(connection: Connection) -> None:
+    """When each fix applies, the entry's order of preference, and what confirms its cause."""
+    for table, wanted in _CHOICE_COLUMNS.items():
+        columns = {c["name"] for c in inspect(connection).get_columns(table)}
+        for name, kind in wanted:
+            if name not in columns:  # databases made from the models already have it
+                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
     (2, "static review flags on verification runs", _run_flags),
@@ -89,6 +111,7 @@ MIGRATIONS: list[Migration] = [
     (5, "outcome reports: the hashed client, to count distinct clients", _outcome_clients),
     (6, "API keys for writers (hashed)", _api_keys),
     (7, "verification run source", _run_source),
+    (8, "fixes: applies_when, for_symptoms; entries: preference, distinguish", _fix_choice),
 ]
 
 

@@ -84,6 +84,8 @@ class FixDraft(Draft):
     id: str = PydanticField(pattern=SLUG_PATTERN, max_length=80)
     title: str = PydanticField(min_length=1, max_length=300)
     explanation: str = PydanticField(default="", max_length=20_000)
+    applies_when: str = PydanticField(default="", max_length=300)  # one line: the situation
+    for_symptoms: list[str] = PydanticField(default_factory=list)  # first choice for these
     snippets: list[SnippetDraft] = PydanticField(default_factory=list)
 
 
@@ -111,6 +113,9 @@ class EntryDraft(Draft):
     source: str = PydanticField(min_length=1, max_length=2_000)
     expected_savings: str = PydanticField(default="", max_length=4_000)
     origin: Origin = "curated"
+    preference: list[str] = PydanticField(default_factory=list)  # fix ids, best first
+    preference_reason: str = PydanticField(default="", max_length=1_000)
+    distinguish: str = PydanticField(default="", max_length=300)  # what confirms this cause
 
 
 # --- Tables ------------------------------------------------------------------------------------
@@ -130,6 +135,9 @@ class Entry(SQLModel, table=True):
     source: str = _text_column()
     expected_savings: str = _text_column()
     origin: str = Field(default="curated", max_length=20)
+    preference: list[str] = _json_column()
+    preference_reason: str = _text_column()
+    distinguish: str = _text_column()
     status: str = Field(default="active", max_length=20, index=True)
     from_files: bool = Field(default=False)
     content_hash: str = Field(max_length=64)
@@ -156,6 +164,8 @@ class Fix(SQLModel, table=True):
     position: int
     title: str = Field(max_length=300)
     explanation: str = _text_column()
+    applies_when: str = _text_column()
+    for_symptoms: list[str] = _json_column()
 
 
 class Snippet(SQLModel, table=True):

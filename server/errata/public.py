@@ -84,6 +84,8 @@ class FixPublic(BaseModel):
     id: str
     title: str
     explanation: str
+    applies_when: str = ""
+    for_symptoms: list[str] = PydanticField(default_factory=list)
     snippets: list[SnippetPublic]
     outcomes: dict[str, int] = PydanticField(default_factory=dict)
 
@@ -112,6 +114,9 @@ class EntryPublic(BaseModel):
     source: str
     expected_savings: str
     origin: Origin
+    preference: list[str] = PydanticField(default_factory=list)
+    preference_reason: str = ""
+    distinguish: str = ""
     verified: bool
     shown: Shown | None = shown_field()  # the least any of its fixes shows
     updated_at: UtcDatetime
@@ -163,6 +168,7 @@ class FixBrief(BaseModel):
     code: str
     language: str = "python"
     language_note: str = ""
+    applies_when: str = ""
     verification: VerificationSummary
 
 
@@ -179,7 +185,10 @@ class SearchResult(BaseModel):
     origin: Origin
     verified: bool
     shown: Shown | None = shown_field()  # the least any of its fixes shows
-    fixes: list[FixBrief]
+    fixes: list[FixBrief]  # best first for this match (search/preference.py)
+    preference_reason: str = ""
+    distinguish: str = ""  # the one observation that confirms this cause over its look-alikes
+    shared: bool = False  # another result lists the same message: the trace cannot choose
 
 
 class SearchResponse(BaseModel):

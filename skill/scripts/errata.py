@@ -208,6 +208,10 @@ def print_recommended(match: dict[str, Any]) -> None:
     if fix:
         print(f"\nrecommended fix {fix['id']}: {fix.get('title', '')}")
         print(f"   verification: {fix.get('verification', '')}")
+        if fix.get("applies_when"):
+            print(f"   applies when: {fix['applies_when']}")
+        if match.get("preference_reason"):
+            print(f"   why first: {clip(match['preference_reason'], 200)}")
         if fix.get("language_note"):
             print(f"   note: {fix['language_note']}")
         if fix.get("summary"):
@@ -215,6 +219,15 @@ def print_recommended(match: dict[str, Any]) -> None:
         print(textwrap.indent(fix.get("code", "").rstrip(), "    "))
     for other in match.get("other_fixes", []):
         print(f"   other fix {clip(other, 110)}")
+
+
+def print_differential(answer: dict[str, Any]) -> None:
+    """The causes the message fits and what confirms each, when the trace cannot choose."""
+    candidates = answer.get("differential") or []
+    if candidates:
+        print("\ndifferential: the message fits several causes; what confirms each:")
+    for c in candidates:
+        print(f"   {c['entry']}: {clip(c.get('confirm', ''), 200)}")
 
 
 def print_search(answer: dict[str, Any]) -> None:
@@ -239,6 +252,7 @@ def print_search(answer: dict[str, Any]) -> None:
             print(f"   fix {fix['id']}: {clip(fix.get('title', ''), 90)} ({fix_status(fix)})")
             if fix.get("language_note"):
                 print(f"      note: {fix['language_note']}")
+    print_differential(answer)
     if match:
         print_recommended(match)
     if results:

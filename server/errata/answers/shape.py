@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..public import FixBrief, SearchResponse, SearchResult
 from ..search.language import canonical, detect_language, language_note
@@ -29,6 +29,7 @@ class RecommendedFix(BaseModel):
 
     id: str
     title: str
+    applies_when: str = ""
     summary: str
     language: str
     code: str
@@ -56,7 +57,16 @@ class BriefMatch(BaseModel):
     shown: Shown | None = None
     root_cause: str
     recommended_fix: RecommendedFix | None
+    preference_reason: str = ""
     other_fixes: list[str]
+
+
+class Candidate(BaseModel):
+    """One cause the message fits, and the observation that confirms it."""
+
+    entry: str
+    title: str
+    confirm: str
 
 
 class BriefAnswer(BaseModel):
@@ -67,6 +77,7 @@ class BriefAnswer(BaseModel):
     trace_language: str | None
     notice: str = NOTICE
     answer: BriefMatch | None
+    differential: list[Candidate] = Field(default_factory=list)
     results: list[ResultLine]
     next_step: str
 
@@ -77,7 +88,20 @@ class FullAnswer(SearchResponse):
     detail: Literal["full"] = "full"
     trace_language: str | None
     notice: str = NOTICE
+    differential: list[Candidate] = Field(default_factory=list)
     next_step: str
+
+
+def differential(response: SearchResponse) -> list[Candidate]:
+    """The causes the trace cannot separate (two or more results list its message), each
+    with the one observation that confirms it; empty when the evidence decides."""
+    shared = [r for r in response.results if r.shared]
+    if len(shared) < 2:
+        return []
+    return [
+        Candidate(entry=r.id, title=r.title, confirm=r.distinguish or _short(r.root_cause, 200))
+        for r in shared
+    ]
 
 
 def verification_line(fix: FixBrief) -> str:
@@ -94,7 +118,8 @@ def verification_line(fix: FixBrief) -> str:
 
 
 def recommended(result: SearchResult, trace_language: str | None) -> FixBrief | None:
-    """The first fix whose shown code passed, one in the trace's language first."""
+    """The first fix in the result's order of preference whose shown code passed, one in the
+    trace's language first."""
     passed = [f for f in result.fixes if f.verification.status == "passed"]
     same = [f for f in passed if canonical(f.language) == trace_language]
     ordered = same or passed or result.fixes
@@ -123,6 +148,7 @@ def _recommended_fix(fix: FixBrief, trace_language: str | None) -> RecommendedFi
     return RecommendedFix(
         id=fix.id,
         title=fix.title,
+        applies_when=fix.applies_when,
         summary=fix.summary,
         language=fix.language,
         code=fix.code,
@@ -141,6 +167,7 @@ def _match(result: SearchResult, trace_language: str | None) -> BriefMatch:
         shown=result.shown,
         root_cause=result.root_cause,
         recommended_fix=_recommended_fix(fix, trace_language) if fix else None,
+        preference_reason=result.preference_reason if len(result.fixes) > 1 else "",
         other_fixes=[
             f"{f.id}: {f.title} [{f.verification.label or f.verification.status}]"
             for f in result.fixes
@@ -157,6 +184,7 @@ def brief_answer(response: SearchResponse, query: str) -> BriefAnswer:
         status=response.status,
         trace_language=language,
         answer=_match(response.results[0], language) if matched else None,
+        differential=differential(response),
         results=[
             ResultLine(
                 id=r.id,
@@ -175,7 +203,12 @@ def full_answer(response: SearchResponse, query: str) -> FullAnswer:
     """Today's whole answer, each fix with its language note, and the next step."""
     language = detect_language(query)
     data = response.model_dump()
-    answer = FullAnswer(**data, trace_language=language, next_step=_step(response, language))
+    answer = FullAnswer(
+        **data,
+        trace_language=language,
+        differential=differential(response),
+        next_step=_step(response, language),
+    )
     for result in answer.results:
         for fix in result.fixes:
             fix.language_note = language_note(fix.language, language)

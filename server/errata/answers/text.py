@@ -28,6 +28,10 @@ def _brief_match(match: BriefMatch) -> list[str]:
         lines += [f"### Recommended fix `{fix.id}`: {fix.title}", ""]
         if fix.language_note:
             lines += [f"> Note: {fix.language_note}.", ""]
+        if fix.applies_when:
+            lines += [f"Applies when: {fix.applies_when}", ""]
+        if match.preference_reason:
+            lines += [f"Why first: {match.preference_reason}", ""]
         lines += [fix.summary, "", f"Verification: {fix.verification}", ""]
         lines += [*_fence(fix.code, fix.language), ""]
     if match.other_fixes:
@@ -45,9 +49,19 @@ def _full_results(answer: FullAnswer) -> list[str]:
             lines += [f"### Fix `{fix.id}`: {fix.title}", ""]
             if fix.language_note:
                 lines += [f"> Note: {fix.language_note}.", ""]
+            if fix.applies_when:
+                lines += [f"Applies when: {fix.applies_when}", ""]
             lines += [fix.summary, "", f"Verification: {verification_line(fix)}", ""]
             lines += [*_fence(fix.code, fix.language), ""]
     return lines
+
+
+def _differential(answer: BriefAnswer | FullAnswer) -> list[str]:
+    if not answer.differential:
+        return []
+    lines = ["Differential: the message fits several causes; what confirms each:"]
+    lines += [f"- `{c.entry}` {c.title}: {c.confirm}" for c in answer.differential]
+    return [*lines, ""]
 
 
 def markdown(answer: BriefAnswer | FullAnswer) -> str:
@@ -55,6 +69,7 @@ def markdown(answer: BriefAnswer | FullAnswer) -> str:
     lines = [f"# errata: {answer.status}", "", f"_{answer.notice}_", ""]
     if answer.trace_language:
         lines += [f"Trace language: {answer.trace_language}", ""]
+    lines += _differential(answer)
     if isinstance(answer, BriefAnswer):
         if answer.answer is not None:
             lines += _brief_match(answer.answer)

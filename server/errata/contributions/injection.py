@@ -39,12 +39,14 @@ def _texts(draft: EntryDraft) -> Iterator[tuple[str, str]]:
     yield "title", draft.title
     yield "root cause", draft.root_cause
     yield "source", draft.source
+    yield "preference reason", draft.preference_reason
+    yield "distinguish", draft.distinguish
     for symptom in draft.symptoms:
         yield "symptom", symptom
     for item in draft.environment:
         yield "environment", item
     for fix in draft.fixes:
-        yield f"fix {fix.id}", f"{fix.title}\n{fix.explanation}"
+        yield f"fix {fix.id}", f"{fix.title}\n{fix.applies_when}\n{fix.explanation}"
         for snippet in fix.snippets:
             yield f"snippet {snippet.id}", f"{snippet.code}\n{snippet.check_code or ''}"
 

@@ -21,24 +21,35 @@ _SLUG_CLEAN = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
 
 
+def _untitled(schema: dict[str, Any]) -> None:
+    """Drop the titles pydantic derives from field names: they repeat the name in every tool
+    listing an MCP client loads."""
+    for spec in schema.get("properties", {}).values():
+        spec.pop("title", None)
+
+
 class FixIn(BaseModel):
     """One fix as a contributor gives it: a title, why it works, its code and an optional check."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_untitled)
     title: str = Field(default="", max_length=300)
+    applies_when: str = Field(default="", max_length=300)  # one line: the situation it is for
     explanation: str = Field(default="", max_length=20_000)
     code: str = Field(default="", max_length=100_000)
     check: str = Field(default="", max_length=100_000)
 
 
 class SubmissionIn(BaseModel):
-    """A contributed entry: symptoms, root cause, fixes with code, and where it comes from."""
+    """A contributed entry: symptoms, root cause, fixes (best first) with code, and where it
+    comes from."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_untitled)
     title: str = Field(default="", max_length=300)
     symptoms: list[str] = Field(default_factory=list, max_length=MAX_SYMPTOMS)
     root_cause: str = Field(default="", max_length=20_000)
-    fixes: list[FixIn] = Field(default_factory=list, max_length=MAX_FIXES)
+    fixes: list[FixIn] = Field(default_factory=list, max_length=MAX_FIXES)  # best first
+    preference_reason: str = Field(default="", max_length=1_000)  # why the first comes first
+    distinguish: str = Field(default="", max_length=300)  # what confirms this cause
     languages: list[str] = Field(default_factory=list, max_length=20)
     tags: list[str] = Field(default_factory=list, max_length=20)
     environment: list[str] = Field(default_factory=list, max_length=20)
@@ -166,6 +177,7 @@ def _fix_draft(i: int, fix: FixIn) -> FixDraft:
     return FixDraft(
         id=f"fix-{i + 1}",
         title=fix.title.strip() or f"Fix {i + 1}",
+        applies_when=" ".join(fix.applies_when.split()),
         explanation=fix.explanation.strip(),
         snippets=[snippet],
     )
@@ -190,6 +202,9 @@ def to_draft(sub: SubmissionIn, entry_id: str | None = None) -> EntryDraft:
             symptoms=[s.strip() for s in sub.symptoms if s.strip()],
             root_cause=sub.root_cause.strip(),
             fixes=[_fix_draft(i, fix) for i, fix in enumerate(sub.fixes)],
+            preference=[f"fix-{i + 1}" for i in range(len(sub.fixes))],
+            preference_reason=sub.preference_reason.strip(),
+            distinguish=" ".join(sub.distinguish.split()),
             environment=[line.strip() for line in sub.environment if line.strip()],
             source=sub.source.strip(),
             origin="contributed",

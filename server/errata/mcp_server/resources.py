@@ -9,7 +9,9 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 
 from .. import store
-from ..public import EntryPublic
+from ..answers.layout import shown_first
+from ..public import EntryPublic, FixPublic, SnippetPublic
+from ..search.engine import CORRECTION_NOTE
 from ..services import Services
 from ..verdicts import Shown, label
 from .results import NOTICE, provenance
@@ -101,19 +103,52 @@ def entry_markdown(entry: EntryPublic) -> str:
         *_prose(entry, entry.root_cause),
         "",
     ]
+    if entry.distinguish:
+        lines += [f"What confirms this cause: {_line(entry, entry.distinguish)}", ""]
+    if entry.preference_reason and len(entry.fixes) > 1:
+        order = ", ".join(f"`{fix_id}`" for fix_id in entry.preference)
+        lines += [f"Order of preference: {order}. {_line(entry, entry.preference_reason)}", ""]
     for fix in entry.fixes:
-        title = " ".join(fix.title.split())
-        lines += [f"## Fix `{fix.id}`: {title}", "", *_prose(entry, fix.explanation), ""]
-        for snippet in fix.snippets:
-            v = snippet.verification
-            state = f"{label(v.status, v.shown)}{' (stale: code changed since)' if v.stale else ''}"
-            lines += [f"`{snippet.file}` ({snippet.kind}), verification: {state}", ""]
-            lines += [*fence(snippet.code, snippet.language), ""]
+        lines += _fix_lines(entry, fix)
     lines += _tables(entry)
     if entry.environment:
         lines += ["## Environment", "", *(f"- {_inline(item)}" for item in entry.environment), ""]
     lines += ["## Source", "", *_prose(entry, entry.source), ""]
     return "\n".join(lines)
+
+
+def _line(entry: EntryPublic, text: str) -> str:
+    """One line of an entry's prose: curated as written, contributed as inline code."""
+    return " ".join(text.split()) if entry.origin == "curated" else _inline(text)
+
+
+def _snippet_lines(snippet: SnippetPublic, failure: bool = False) -> list[str]:
+    v = snippet.verification
+    state = f"{label(v.status, v.shown)}{' (stale: code changed since)' if v.stale else ''}"
+    if snippet.kind == "correction" and v.shown is not None and not v.stale:
+        state = f"{state} ({CORRECTION_NOTE})"
+    lines = [f"`{snippet.file}` ({snippet.kind}), verification: {state}", ""]
+    if failure and v.error:
+        lines += [f"Failure: {_inline(v.error)}", ""]
+    return [*lines, *fence(snippet.code, snippet.language), ""]
+
+
+def _fix_lines(entry: EntryPublic, fix: FixPublic) -> list[str]:
+    """A fix: when it applies, its prose, the code to use; published code that a passing
+    correction replaces comes one level down, with its failure."""
+    title = " ".join(fix.title.split())
+    lines = [f"## Fix `{fix.id}`: {title}", ""]
+    if fix.applies_when:
+        lines += [f"Applies when: {_line(entry, fix.applies_when)}", ""]
+    lines += [*_prose(entry, fix.explanation), ""]
+    shown, replaced = shown_first(fix)
+    for snippet in shown:
+        lines += _snippet_lines(snippet)
+    if replaced:
+        lines += ["### The published code, and why it failed", ""]
+    for snippet in replaced:
+        lines += _snippet_lines(snippet, failure=True)
+    return lines
 
 
 def _cell(text: str) -> str:

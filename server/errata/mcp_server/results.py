@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from ..answers import FullAnswer
+from ..answers import Candidate, FullAnswer
 from ..models import RunStatus, UtcDatetime
 from ..public import EntryPublic, SearchResult, shown_field
 from ..services import Services
@@ -51,6 +51,7 @@ class SearchErrorsResult(BaseModel):
     query_normalized: str
     trace_language: str | None = None
     notice: str = NOTICE
+    differential: list[Candidate] = Field(default_factory=list)
     results: list[SearchHit]
     next_step: str = ""
     truncated: bool = False

@@ -154,6 +154,7 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
             status=answer.status,
             query_normalized=answer.query_normalized,
             trace_language=answer.trace_language,
+            differential=answer.differential,
             results=hits,
             next_step=answer.next_step,
         )

@@ -10,7 +10,8 @@ from ..store.briefs import BriefRow, FixRow, SnippetRow
 from ..verdicts import Shown
 from .index import SearchIndex
 from .normalize import normalize
-from .rank import rank
+from .preference import in_preference
+from .rank import Ranked, rank
 
 MAX_QUERY_CHARS = 1_000_000
 MAX_LIMIT = 50
@@ -86,6 +87,7 @@ def fix_brief(fix: FixRow, origin: str) -> FixBrief:
         summary=_summary(fix.explanation),
         code=shown.code if shown is not None else "",
         language=shown.language if shown is not None else "python",
+        applies_when=fix.applies_when,
         verification=VerificationSummary(
             status=status,
             label=label,
@@ -99,20 +101,23 @@ def fix_brief(fix: FixRow, origin: str) -> FixBrief:
     )
 
 
-def _result(entry: BriefRow, score: float, confident: bool, matched: str, why: str) -> SearchResult:
-    fixes = [fix_brief(fix, entry.origin) for fix in entry.fixes]
+def _result(entry: BriefRow, r: Ranked) -> SearchResult:
+    fixes = in_preference(entry.fixes, entry.preference, r.matched_symptom)
     return SearchResult(
         id=entry.id,
         title=entry.title,
-        score=score,
-        confident=confident,
-        matched_symptom=matched,
-        why=why,
+        score=r.score,
+        confident=r.confident,
+        matched_symptom=r.matched_symptom,
+        why=r.why,
         root_cause=entry.root_cause,
         origin=entry.origin,
         verified=entry.verified,
         shown=verdicts.entry_shown(_fix_shown(fix, entry.origin) for fix in entry.fixes),
-        fixes=fixes,
+        fixes=[fix_brief(fix, entry.origin) for fix in fixes],
+        preference_reason=entry.preference_reason,
+        distinguish=entry.distinguish,
+        shared=r.shared,
     )
 
 
@@ -142,7 +147,7 @@ def search(
         for r in ranked:
             entry = entries.get(r.id)
             if entry is not None:  # retired since the index was built
-                results.append(_result(entry, r.score, r.confident, r.matched_symptom, r.why))
+                results.append(_result(entry, r))
     matched = bool(results) and results[0].confident
     return SearchResponse(
         status="matched" if matched else "no_match",

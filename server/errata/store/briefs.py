@@ -35,6 +35,8 @@ class FixRow:
     slug: str
     title: str
     explanation: str
+    applies_when: str = ""
+    for_symptoms: list[str] = field(default_factory=list)
     snippets: list[SnippetRow] = field(default_factory=list)
 
 
@@ -46,6 +48,9 @@ class BriefRow:
     title: str
     root_cause: str
     origin: str
+    preference: list[str] = field(default_factory=list)
+    preference_reason: str = ""
+    distinguish: str = ""
     fixes: list[FixRow] = field(default_factory=list)
 
     @property
@@ -64,18 +69,25 @@ def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefR
     # status index (every active entry) instead of looking the few ids up by primary key.
     entries = session.exec(select(Entry).where(col(Entry.id).in_(entry_ids))).all()
     briefs = {
-        e.id: BriefRow(e.id, e.title, e.root_cause, e.origin)
+        e.id: BriefRow(
+            e.id, e.title, e.root_cause, e.origin, e.preference, e.preference_reason, e.distinguish
+        )
         for e in entries
         if e.status == "active"
     }
     fixes: dict[tuple[str, str], FixRow] = {}
-    for entry_id, slug, title, explanation in session.exec(
-        select(Fix.entry_id, Fix.slug, Fix.title, Fix.explanation)
-        .where(col(Fix.entry_id).in_(list(briefs)))
-        .order_by(col(Fix.position))
+    for fix_row in session.exec(
+        select(Fix).where(col(Fix.entry_id).in_(list(briefs))).order_by(col(Fix.position))
     ):
-        fixes[(entry_id, slug)] = fix = FixRow(slug, title, explanation)
-        briefs[entry_id].fixes.append(fix)
+        fix = FixRow(
+            fix_row.slug,
+            fix_row.title,
+            fix_row.explanation,
+            fix_row.applies_when,
+            fix_row.for_symptoms,
+        )
+        fixes[(fix_row.entry_id, fix_row.slug)] = fix
+        briefs[fix_row.entry_id].fixes.append(fix)
     runs = latest_runs(session=session, entry_ids=list(briefs))
     for snippet in session.exec(
         select(Snippet)
@@ -96,7 +108,7 @@ def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefR
             verified_on=run.created_at.date().isoformat() if run and run.created_at else "",
             source=run.source if run else "harness",
         )
-        fix_row = fixes.get((snippet.entry_id, snippet.fix_slug))
-        if fix_row is not None:
-            fix_row.snippets.append(row)
+        owner = fixes.get((snippet.entry_id, snippet.fix_slug))
+        if owner is not None:
+            owner.snippets.append(row)
     return briefs

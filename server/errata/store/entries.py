@@ -101,6 +101,8 @@ def upsert_entry(*, session: Session, draft: EntryDraft, from_files: bool) -> No
     entry.tables = [table.model_dump() for table in draft.tables]
     entry.environment, entry.expected_savings = draft.environment, draft.expected_savings
     entry.origin, entry.status, entry.from_files = draft.origin, "active", from_files
+    entry.preference, entry.preference_reason = draft.preference, draft.preference_reason
+    entry.distinguish = draft.distinguish
     entry.content_hash, entry.updated_at = draft_hash(draft), now
     session.add(entry)
     _delete_children(session, draft.id)
@@ -117,6 +119,8 @@ def upsert_entry(*, session: Session, draft: EntryDraft, from_files: bool) -> No
                 position=i,
                 title=fix.title,
                 explanation=fix.explanation,
+                applies_when=fix.applies_when,
+                for_symptoms=fix.for_symptoms,
             )
         )
         session.add_all(_snippet_row(draft.id, fix.id, j, s) for j, s in enumerate(fix.snippets))
@@ -183,6 +187,9 @@ def entry_fields(entry: Entry, symptoms: list[Symptom]) -> dict[str, Any]:
         "source": entry.source,
         "expected_savings": entry.expected_savings,
         "origin": entry.origin,
+        "preference": entry.preference,
+        "preference_reason": entry.preference_reason,
+        "distinguish": entry.distinguish,
     }
 
 
@@ -197,6 +204,8 @@ def get_entry_draft(*, session: Session, entry_id: str) -> EntryDraft | None:
             id=fix.slug,
             title=fix.title,
             explanation=fix.explanation,
+            applies_when=fix.applies_when,
+            for_symptoms=fix.for_symptoms,
             snippets=[_snippet_draft(s) for s in snippets if s.fix_slug == fix.slug],
         )
         for fix in fixes

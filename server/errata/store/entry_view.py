@@ -107,6 +107,8 @@ def get_entry(*, session: Session, entry_id: str) -> EntryPublic | None:
             id=fix.slug,
             title=fix.title,
             explanation=fix.explanation,
+            applies_when=fix.applies_when,
+            for_symptoms=fix.for_symptoms,
             outcomes=outcomes.get(fix.slug, {}),
             snippets=[
                 _snippet_public(s, runs, entry.origin) for s in snippets if s.fix_slug == fix.slug

@@ -12,6 +12,7 @@ from typing import Any
 
 HONEYPOT_FIELD = "website"
 MIN_SYMPTOM_ROWS = 2
+FIX_PARTS = ("title", "applies_when", "explanation", "code", "check")
 
 
 @dataclass
@@ -22,6 +23,8 @@ class FormState:
     symptoms: list[str] = field(default_factory=lambda: [""] * MIN_SYMPTOM_ROWS)
     root_cause: str = ""
     fixes: list[dict[str, str]] = field(default_factory=lambda: [_blank_fix()])
+    preference_reason: str = ""
+    distinguish: str = ""
     languages: str = "python"
     tags: str = ""
     environment: str = ""
@@ -30,7 +33,7 @@ class FormState:
 
 
 def _blank_fix() -> dict[str, str]:
-    return {"title": "", "explanation": "", "code": "", "check": ""}
+    return {key: "" for key in FIX_PARTS}
 
 
 def _text(form: Any, name: str) -> str:
@@ -44,16 +47,15 @@ def _texts(form: Any, name: str) -> list[str]:
 
 def read_form(form: Any) -> FormState:
     """The form state a POST carries (a Starlette FormData; rows zipped back in order)."""
-    columns = [_texts(form, f"fix_{part}") for part in ("title", "explanation", "code", "check")]
-    fixes = [
-        dict(zip(("title", "explanation", "code", "check"), row, strict=True))
-        for row in zip_longest(*columns, fillvalue="")
-    ]
+    columns = [_texts(form, f"fix_{part}") for part in FIX_PARTS]
+    fixes = [dict(zip(FIX_PARTS, row, strict=True)) for row in zip_longest(*columns, fillvalue="")]
     return FormState(
         title=_text(form, "title"),
         symptoms=_texts(form, "symptoms"),
         root_cause=_text(form, "root_cause"),
         fixes=fixes,
+        preference_reason=_text(form, "preference_reason"),
+        distinguish=_text(form, "distinguish"),
         languages=_text(form, "languages"),
         tags=_text(form, "tags"),
         environment=_text(form, "environment"),
@@ -89,6 +91,8 @@ def to_input_data(state: FormState) -> dict[str, Any]:
         "symptoms": state.symptoms,
         "root_cause": state.root_cause,
         "fixes": state.fixes,
+        "preference_reason": state.preference_reason,
+        "distinguish": state.distinguish,
         "languages": [state.languages],
         "tags": [state.tags],
         "environment": [line for line in state.environment.splitlines() if line.strip()],

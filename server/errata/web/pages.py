@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from .. import security, store
+from ..answers.layout import shown_first
 from ..api.deps import ServicesDep, get_services
 from ..contributions import lifecycle, moderation
 from ..contributions.injection import injection_flags
@@ -36,6 +37,7 @@ templates.env.globals.update(
     markdown=render.markdown,
     highlight=render.highlight,
     figure_view=render.figure_view,
+    shown_first=shown_first,
 )
 router = APIRouter(include_in_schema=False)
 

@@ -1,0 +1,94 @@
+"""A differential when entries share a message: the candidate causes, and for each the one
+observation that confirms it, on every surface, brief and full."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from errata.answers import as_text, brief_answer, full_answer
+from errata.app import create_app
+from errata.cli import main
+from errata.config import Settings
+from errata.entry_files import parse_entries
+from errata.mcp_server import build_mcp
+from errata.search import SearchIndex
+from errata.services import Services
+from errata.sync import prepare_database
+from fastapi.testclient import TestClient
+from mcp import Client
+
+from .conftest import REPO_ENTRIES
+from .test_answers import SEED, _record_runs
+from .test_skill import SEED_TRACE as QUEUEPOOL_TRACE
+
+LEAK = "db-connection-leak-pool-exhausted"
+ONE_CAUSE = "asyncio.Lock acquired but never released — deadlock after one agent crashes"
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    database = prepare_database(settings)
+    built = Services(settings=settings, database=database, index=SearchIndex.build(database))
+    _record_runs(built)
+    yield built
+    database.dispose()
+
+
+def _confirmations() -> dict[str, str]:
+    return {d.id: d.distinguish for d in parse_entries(REPO_ENTRIES) if d.distinguish}
+
+
+def _assert_differential(answer: dict[str, Any]) -> None:
+    confirm = _confirmations()
+    candidates = {c["entry"]: c for c in answer["differential"]}
+    assert set(candidates) >= {SEED, LEAK}, answer["differential"]
+    for entry_id in (SEED, LEAK):
+        assert candidates[entry_id]["confirm"] == confirm[entry_id]
+        assert candidates[entry_id]["title"]
+
+
+def test_a_queuepool_trace_gets_a_differential_between_hold_time_and_leak(
+    services: Services,
+) -> None:
+    response = services.search(QUEUEPOOL_TRACE, limit=5)
+    for shaped in (brief_answer(response, QUEUEPOOL_TRACE), full_answer(response, QUEUEPOOL_TRACE)):
+        _assert_differential(json.loads(as_text(shaped)))
+        markdown = as_text(shaped, "markdown")
+        assert "Differential: the message fits several causes" in markdown
+        assert f"- `{LEAK}` " in markdown
+
+
+def test_a_trace_that_fits_one_cause_gets_no_differential(services: Services) -> None:
+    answer = brief_answer(services.search(ONE_CAUSE, limit=5), ONE_CAUSE)
+    assert answer.status == "matched" and answer.differential == []
+    assert "Differential" not in as_text(answer, "markdown")
+
+
+@pytest.mark.anyio
+async def test_mcp_and_rest_carry_the_differential_brief_and_full(services: Services) -> None:
+    async with Client(build_mcp(services)) as client:
+        for detail in ("brief", "full"):
+            args = {"query": QUEUEPOOL_TRACE, "detail": detail}
+            result = await client.call_tool("search_errors", args)
+            _assert_differential(json.loads(result.content[0].text))  # type: ignore[union-attr]
+    with TestClient(create_app(services.settings)) as rest:
+        for detail in ("brief", "full"):
+            body = {"query": QUEUEPOOL_TRACE, "detail": detail}
+            _assert_differential(rest.post("/api/search", json=body).json())
+
+
+def test_the_cli_prints_the_differential(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ERRATA_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ERRATA_ENTRIES_DIR", str(settings.entries_dir))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert main(["search", QUEUEPOOL_TRACE]) == 0
+    out = capsys.readouterr().out
+    assert "Differential: the message fits several causes" in out
+    assert _confirmations()[LEAK] in out
+    assert main(["search", QUEUEPOOL_TRACE, "--json", "--detail", "full"]) == 0
+    _assert_differential(json.loads(capsys.readouterr().out))
