@@ -108,7 +108,7 @@ def _assert_the_page_shows_corrections_first(html: str) -> None:
     for fix_id in CORRECTED:
         section = _fix_section(html, fix_id)
         main, _, below = section.partition('<details class="published">')
-        assert "badge-failed" not in main and "badge-passed" in main, fix_id
+        assert "badge-failed" not in main and "badge-shown" in main, fix_id
         assert "errata's correction of the published code" in main, fix_id
         assert "badge-failed" in below and "<summary>The published code, and why it failed" in below
 

@@ -66,7 +66,13 @@ def test_entries_that_share_a_message_say_what_confirms_each_cause() -> None:
 def test_the_recommended_fix_depends_on_the_matched_symptom(
     services: Services, query: str, first: str
 ) -> None:
-    answer = brief_answer(services.search(query, limit=3), query)
+    response = services.search(query, limit=3)
+    top = response.results[0]
+    assert top.id == SEED and top.fixes[0].id == first  # the fixes, best first for this symptom
+    answer = brief_answer(response, query)
+    if not top.confident:  # a pool timeout has several causes: a differential, no one answer
+        assert answer.answer is None and answer.differential
+        return
     assert answer.answer is not None and answer.answer.id == SEED
     fix = answer.answer.recommended_fix
     assert fix is not None and fix.id == first
@@ -149,8 +155,8 @@ def test_a_database_from_before_the_choice_fields_gains_them_and_loads_the_entri
             ("fix", "for_symptoms"),
         ]:
             connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
-        connection.execute(text("DELETE FROM schema_migrations WHERE version = 6"))
-    assert migrate(database) == [6]
+        connection.execute(text("DELETE FROM schema_migrations WHERE version = 8"))
+    assert migrate(database) == [8]
     columns = {c["name"] for c in inspect(database.engine).get_columns("fix")}
     assert {"applies_when", "for_symptoms"} <= columns
     assert SEED in sync_entries(database, REPO_ENTRIES).added

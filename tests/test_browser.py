@@ -32,12 +32,11 @@ FLAGS = [
 SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 TOKEN = "browser-maintainer-token"
 SEED = "agent-holds-lock-too-long"
-SEED_TRACE = (
+SEED_TRACE = (  # a lock held too long, timed out: one cause, a confident answer
     "Traceback (most recent call last):\n"
     '  File "/srv/app/workers.py", line 88, in handle\n'
-    "    conn = engine.connect()\n"
-    "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, "
-    "connection timed out, timeout 30.00"
+    "    async with acquire_with_timeout(state_lock, 5.0):\n"
+    "RuntimeError: Could not acquire lock within 5.0s — possible deadlock"
 )
 NEW_SYMPTOM = "shared counter ends lower than expected when four threads increment it"
 CODE = """import threading

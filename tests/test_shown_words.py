@@ -158,7 +158,8 @@ def test_the_web_pages_say_what_the_run_showed(rest: TestClient) -> None:
         page = rest.get(f"/entries/{entry_id}").text
         assert page.count(f'">{words}</span>') == 2  # the entry's badge and its snippet's
         found = rest.get("/", params={"q": _symptom(entry_id)}).text
-        assert found.count(f'">{words}</span>') == 2  # the result's badge and its fix's
+        # the result's badge and its fix's (other results may show the same words)
+        assert found.count(f'">{words}</span>') >= 2
 
 
 def test_the_skill_says_what_the_run_showed(rest: TestClient) -> None:

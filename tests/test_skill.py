@@ -26,21 +26,18 @@ SEED = "agent-holds-lock-too-long"
 # The rules of anthropics/skills: skills/skill-creator/scripts/quick_validate.py.
 ALLOWED_KEYS = {"name", "description", "license", "allowed-tools", "metadata", "compatibility"}
 
+# A lock held too long, timed out: one cause, so errata answers it confidently (a pool
+# timeout alone has several causes and gets a differential).
 SEED_TRACE = """\
 2025-03-14 10:22:01,118 WARNING agents.worker worker-7 waited 58.9s for state_lock
 Traceback (most recent call last):
   File "/srv/agents/worker.py", line 57, in run_worker
     await process_item(item_id, state_lock)
   File "/srv/agents/worker.py", line 43, in process_item
-    data = await fetch_from_database(session_factory, item_id)
-  File "/srv/agents/db.py", line 19, in fetch_from_database
-    async with session_factory() as session:
-  File "/srv/.venv/lib/python3.11/site-packages/sqlalchemy/pool/base.py", line 711, in checkout
-    rec = pool._do_get()
-  File "/srv/.venv/lib/python3.11/site-packages/sqlalchemy/pool/impl.py", line 168, in _do_get
-    raise exc.TimeoutError(
-sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed \
-out, timeout 30.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)
+    async with acquire_with_timeout(state_lock, 5.0):
+  File "/srv/agents/locks.py", line 12, in acquire_with_timeout
+    raise RuntimeError(f"Could not acquire lock within {timeout}s — possible deadlock")
+RuntimeError: Could not acquire lock within 5.0s — possible deadlock
 """
 
 
@@ -183,6 +180,12 @@ def test_search_on_stdin_prints_the_seed_entry_first(server: LiveServer) -> None
     first = next(line for line in lines if re.match(r"^1\. ", line))
     assert first.split()[1] == SEED and "confident" in first and "curated" in first
     assert f"entry {SEED}" in result.stdout
+
+
+def test_a_pool_timeout_prints_the_differential_of_its_causes(server: LiveServer) -> None:
+    pool = "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, "
+    pool += "connection timed out, timeout 30.00"
+    result = run_script("search", url=server.url, stdin=pool)
     differential = result.stdout.split("differential:", 1)[1]  # a leak prints the same message
     assert "db-connection-leak-pool-exhausted: checked-out count grows" in differential
 

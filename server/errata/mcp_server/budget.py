@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from ..answers import BriefAnswer
 
-DEFAULT_MAX_CHARS = 32_000  # compact JSON: ~8-11k tokens; the indented text copy is ~1.2x
+DEFAULT_MAX_CHARS = 40_000  # compact JSON, about 10k tokens: the seed entry whole, every record included
 MIN_MAX_CHARS = 4_000
 MAX_MAX_CHARS = 100_000
 _FLOOR = 240  # a cut string keeps at least this much
