@@ -45,7 +45,7 @@ def test_built_state_keeps_every_row_and_its_tokens_in_order() -> None:
         for i in range(5)
     ]
     state = build_state(docs, revision=7)
-    assert state.ids == [d.id for d in docs]
+    assert list(state.ids) == [d.id for d in docs]
     assert state.row_start.tolist() == [0, 4, 8, 12, 16, 20]  # three symptoms and a title each
     first = state.row_tokens[state.token_start[0] : state.token_start[1]].tolist()
     expected = list(dict.fromkeys(analyze.analyse(TEXTS[:1])[0][0]))

@@ -49,7 +49,9 @@ def create_app(settings: Settings) -> FastAPI:
         async with AsyncExitStack() as stack:
             stack.callback(services.database.dispose)
             await asyncio.to_thread(prepare_database, settings, services.database)
-            services.index = await asyncio.to_thread(SearchIndex.build, services.database)
+            services.index = await asyncio.to_thread(
+                SearchIndex.build, services.database, settings.data_dir
+            )
             poll = settings.index_poll_seconds
             await stack.enter_async_context(keep_fresh(services.index, services.database, poll))
             services.harness = make_harness(settings, services.database)

@@ -49,7 +49,9 @@ def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
     from ..services import Services
 
     database = prepare_database(settings)
-    services = Services(settings=settings, database=database, index=SearchIndex.build(database))
+    services = Services(
+        settings=settings, database=database, index=SearchIndex.build(database, settings.data_dir)
+    )
     try:
         build_mcp(services, keep_index_fresh=True).run("stdio")
     finally:
@@ -137,7 +139,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     query = sys.stdin.read() if args.text == "-" else args.text
     database = prepare_database(settings)
     try:
-        services = Services(settings, database, index=SearchIndex.build(database))
+        services = Services(
+            settings, database, index=SearchIndex.build(database, settings.data_dir)
+        )
         response = services.search(query, limit=args.limit, language=args.language)
     except SearchInputError as exc:
         print(f"errata: {exc}", file=sys.stderr)

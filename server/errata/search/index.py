@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from bisect import bisect_left
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ import numpy as np
 from .. import store
 from ..db import Database
 from ..models import IndexDocument
+from . import persist
 from .bm25 import top_k_scored
 from .build import _State, build_state
 from .normalize import Normalized
@@ -34,19 +37,36 @@ MAX_CHANGES = 5_000  # more changed entries than this at once: a full rebuild is
 class SearchIndex:
     """The index of every active entry: a main segment plus a delta of recent changes."""
 
-    def __init__(self) -> None:
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self._data_dir = data_dir  # where the index file lives (None: never persisted)
         self._state = Snapshot.of(_State())
         self._build_lock = threading.Lock()  # one writer: delta updates and swaps
         self._rebuilding: threading.Thread | None = None
         self._last_check = 0.0
         self.full_builds = 0  # how many full builds this process ran (for tests and health)
+        self.loaded_from: Path | None = None  # the index file this process started from
 
     @classmethod
-    def build(cls, database: Database) -> SearchIndex:
-        """An index of the database's active entries."""
-        index = cls()
-        index.rebuild(database)
+    def build(cls, database: Database, data_dir: Path | None = None) -> SearchIndex:
+        """An index of the database's active entries: from the newest valid index file in
+        `data_dir` plus the changes since its revision, else built (and saved there)."""
+        index = cls(data_dir)
+        if not index._load(database):
+            index.rebuild(database)
         return index
+
+    def _load(self, database: Database) -> bool:
+        if self._data_dir is None:
+            return False
+        with database.read() as session:
+            revision, _ = store.get_revisions(session=session)
+        main = persist.load(self._data_dir, revision)
+        if main is None:
+            return False
+        self._state = Snapshot.of(main)
+        self.loaded_from = persist.path_for(self._data_dir, main.revision or 0)
+        self.refresh_if_changed(database)
+        return True
 
     @classmethod
     def from_documents(
@@ -72,8 +92,13 @@ class SearchIndex:
         return Snapshot.of(main)
 
     def rebuild(self, database: Database) -> None:
-        """Build everything now (in this thread) and swap it in."""
+        """Build everything now (in this thread), save it, and swap in the saved file's
+        mapping (pages shared with other processes) or, unsaved, the build itself."""
         state = self._full_state(database)
+        if self._data_dir is not None:
+            saved = persist.save(state.main, self._data_dir)
+            main = persist.read(saved) if saved else None
+            state = Snapshot.of(main) if main else state
         with self._build_lock:
             self._state = state
             self._catch_up(database)
@@ -154,6 +179,7 @@ class SearchIndex:
             **state.describe(),
             "built_seconds": round(state.main.built_seconds, 3),
             "full_builds": self.full_builds,
+            "loaded_from": self.loaded_from.name if self.loaded_from else None,
         }
 
     def candidates(
@@ -204,8 +230,13 @@ def _allowed(segment: _State, alive: Any, language: str | None) -> Any:
 
 
 def _scores(segment: _State, scores: dict[str, float]) -> Any:
-    """The outcome score of each of a segment's entries."""
-    return np.asarray([scores.get(i, 0.0) for i in segment.ids], dtype=np.float32)
+    """The outcome score of each of a segment's entries (its ids are sorted)."""
+    outcome = np.zeros(len(segment.ids), dtype=np.float32)
+    for entry_id, score in scores.items():
+        at = bisect_left(segment.ids, entry_id)
+        if at < len(segment.ids) and segment.ids[at] == entry_id:
+            outcome[at] = score
+    return outcome
 
 
 def _rows(prints: Any, rows: Any, wanted: list[int], k: int) -> set[int]:
