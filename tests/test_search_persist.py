@@ -92,3 +92,15 @@ def test_a_file_from_a_later_revision_than_the_database_is_stale_and_rebuilt(
     assert later is not None and persist.read(later) is not None
     index = SearchIndex.build(database, settings.data_dir)
     assert index.full_builds == 1 and not later.exists()
+
+
+def test_an_index_that_cannot_be_saved_still_serves_from_memory(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the index folder would go", encoding="utf-8")
+    index = SearchIndex.build(database, blocked)
+    assert index.full_builds == 1 and index.loaded_from is None
+    fresh = SearchIndex.build(database)
+    for query in _queries(database)[:5]:
+        assert _results(index, database, query) == _results(fresh, database, query)

@@ -11,6 +11,7 @@ the current snapshot, then swaps the new one in whole, so searches never see hal
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from bisect import bisect_left
@@ -29,6 +30,7 @@ from .build import _State, build_state
 from .normalize import Normalized
 from .snapshot import Snapshot, apply_changes
 
+log = logging.getLogger(__name__)
 MERGE_SHARE = 0.02  # rebuild in the background once delta + masked entries pass this share
 MERGE_MIN = 200  # ... and this many (a small base rebuilds in well under a second anyway)
 MAX_CHANGES = 5_000  # more changed entries than this at once: a full rebuild is cheaper
@@ -94,14 +96,22 @@ class SearchIndex:
     def rebuild(self, database: Database) -> None:
         """Build everything now (in this thread), save it, and swap in the saved file's
         mapping (pages shared with other processes) or, unsaved, the build itself."""
-        state = self._full_state(database)
-        if self._data_dir is not None:
-            saved = persist.save(state.main, self._data_dir)
-            main = persist.read(saved) if saved else None
-            state = Snapshot.of(main) if main else state
+        state = self._saved(self._full_state(database))
         with self._build_lock:
             self._state = state
             self._catch_up(database)
+
+    def _saved(self, state: Snapshot) -> Snapshot:
+        """The build saved to the data folder and mapped back (or, unsaved, as it is)."""
+        if self._data_dir is None:
+            return state
+        try:
+            saved = persist.save(state.main, self._data_dir)
+        except OSError as exc:  # a full disk costs the next start a build, not this one
+            log.warning("search index not saved: %s", exc)
+            return state
+        main = persist.read(saved) if saved else None
+        return Snapshot.of(main) if main else state
 
     def rebuild_in_background(self, database: Database) -> threading.Thread:
         """Start a full rebuild in a thread (one at a time); searches keep the current state."""
