@@ -104,3 +104,18 @@ def test_an_index_that_cannot_be_saved_still_serves_from_memory(
     fresh = SearchIndex.build(database)
     for query in _queries(database)[:5]:
         assert _results(index, database, query) == _results(fresh, database, query)
+
+
+def test_a_rebuild_maps_a_newer_file_another_process_saved_instead_of_building(
+    settings: Settings, database: Database
+) -> None:
+    a = SearchIndex.build(database, settings.data_dir)
+    b = SearchIndex.build(database, settings.data_dir)
+    with database.write() as session:
+        store.upsert_entry(session=session, draft=draft("glorp", [GLORP], []), from_files=False)
+        store.bump_revision(session=session)
+    a.rebuild(database)  # process A merges its delta and saves the new revision's file
+    b.rebuild(database)
+    assert (a.full_builds, b.full_builds) == (2, 0)
+    assert b.loaded_from == _index_file(settings.data_dir) and b.describe()["delta_entries"] == 0
+    assert search(b, database, GLORP).results[0].id == "glorp"

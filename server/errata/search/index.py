@@ -58,17 +58,25 @@ class SearchIndex:
         return index
 
     def _load(self, database: Database) -> bool:
-        if self._data_dir is None:
-            return False
-        with database.read() as session:
-            revision, _ = store.get_revisions(session=session)
-        main = persist.load(self._data_dir, revision)
+        main = self._newer_file(database)
         if main is None:
             return False
         self._state = Snapshot.of(main)
-        self.loaded_from = persist.path_for(self._data_dir, main.revision or 0)
         self.refresh_if_changed(database)
         return True
+
+    def _newer_file(self, database: Database) -> _State | None:
+        """The data folder's newest valid file when it is newer than this index's main
+        segment (another process on this host built it), else None."""
+        if self._data_dir is None:
+            return None
+        with database.read() as session:
+            revision, _ = store.get_revisions(session=session)
+        main = persist.load(self._data_dir, revision)
+        if main is None or (main.revision or 0) <= (self._state.main.revision or 0):
+            return None
+        self.loaded_from = persist.path_for(self._data_dir, main.revision or 0)
+        return main
 
     @classmethod
     def from_documents(
@@ -94,9 +102,11 @@ class SearchIndex:
         return Snapshot.of(main)
 
     def rebuild(self, database: Database) -> None:
-        """Build everything now (in this thread), save it, and swap in the saved file's
-        mapping (pages shared with other processes) or, unsaved, the build itself."""
-        state = self._saved(self._full_state(database))
+        """Map a newer file another process saved, else build everything now (in this
+        thread), save it, and swap in the saved file's mapping (pages shared with other
+        processes) or, unsaved, the build itself; then take in the changes since."""
+        newer = self._newer_file(database)
+        state = Snapshot.of(newer) if newer else self._saved(self._full_state(database))
         with self._build_lock:
             self._state = state
             self._catch_up(database)
