@@ -8,8 +8,9 @@ second process, on bench/search.py's synthetic corpus (fixed seed).
 Per size and database, one JSON line with exactly the keys of `KEYS`. A serving process (a
 child) builds its index from the database and answers queries; this process then approves a
 new entry (one committed transaction) and the child, polling as the server's refresh loop
-does, reports when a search finds it and the CPU it spent taking it in. cold_start_s is
-process start to first answered search (a full build: the index is not persisted yet).
+does, reports when a search finds it and the CPU it spent taking it in. A first child builds
+the index and saves its file (build_s); the serving child starts from that file, so
+cold_start_s is process start to first answered search from a persisted index.
 Every loop is bounded (queries, polling deadline).
 """
 
@@ -34,6 +35,7 @@ KEYS = (
 )  # fmt: skip
 QUERY = "ZorblaxScaleError: the scale bench approval {n} stalled the quux pipeline"
 POLL_DEADLINE_S = 60.0
+COMPARE_UP_TO = 10**9  # above this size, skip the fresh build delta_equals_rebuild compares with
 
 
 def _rss_mb() -> float:
@@ -43,19 +45,30 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(url: str, size: int, queries: int, started: float) -> dict:
-    """Serve: build, search, then wait for the approval and compare with a fresh build."""
-    import search as corpus_bench
+def builder(url: str, data_dir: str) -> dict:
+    """Build the index in full and save its file, as the first process on a machine does."""
+    from errata.db import Database
+    from errata.search import SearchIndex
+
+    database = Database(url)
+    t0 = time.perf_counter()
+    index = SearchIndex.build(database, Path(data_dir))
+    assert index.full_builds == 1
+    database.dispose()
+    return {"build_s": time.perf_counter() - t0}
+
+
+def child(url: str, data_dir: str, size: int, queries: int, started: float) -> dict:
+    """Serve: start from the file, search, then wait for the approval and compare with a
+    fresh build."""
     from errata.db import Database
     from errata.search import SearchIndex, search
 
-    qs = corpus_bench.queries(corpus_bench.corpus(size), queries)
     database = Database(url)
-    t0 = time.perf_counter()
-    index = SearchIndex.build(database)
-    out: dict = {"build_s": time.perf_counter() - t0}
-    search(index, database, qs[0][0])
-    out["cold_start_s"] = time.time() - started
+    index = SearchIndex.build(database, Path(data_dir))
+    search(index, database, QUERY.format(n=1))
+    out: dict = {"cold_start_s": time.time() - started, "loaded": index.full_builds == 0}
+    qs = _queries(size, queries)
     times = []
     for text, _ in qs:
         t1 = time.perf_counter()
@@ -67,6 +80,10 @@ def child(url: str, size: int, queries: int, started: float) -> dict:
     print("ready", flush=True)
     sys.stdin.readline()  # the parent has committed the approval
     out |= _take_in(index, database, search)
+    if size > COMPARE_UP_TO:
+        out["delta_equals_rebuild"] = None  # not measured: a second full build at this size
+        database.dispose()
+        return out
     fresh = SearchIndex.build(database)
     probes = [text for text, _ in qs[:50]] + [QUERY.format(n=0)]
     out["delta_equals_rebuild"] = all(
@@ -74,6 +91,12 @@ def child(url: str, size: int, queries: int, started: float) -> dict:
     )
     database.dispose()
     return out
+
+
+def _queries(size: int, count: int) -> list[tuple[str, str]]:
+    import search as corpus_bench
+
+    return corpus_bench.queries(corpus_bench.corpus(size), count)
 
 
 def _ids(response: object) -> list[tuple[str, float]]:
@@ -140,9 +163,30 @@ def run(size: int, db: str, url: str, queries: int) -> dict:
 
     corpus_bench._fill_database(url, corpus_bench.corpus(size))
     _stamp(url)
-    args = [sys.executable, __file__, "--child", url, "--size", str(size), "--queries"]
+    with tempfile.TemporaryDirectory() as data_dir:
+        built = subprocess.run(
+            [sys.executable, __file__, "--build", url, "--data-dir", data_dir],
+            stdout=subprocess.PIPE, text=True, check=True,
+        )  # fmt: skip
+        out = _serve(url, data_dir, size, queries)
+    out |= json.loads(built.stdout.strip().splitlines()[-1])
+    out |= {"size": size, "db": db}
+    return {key: out[key] for key in KEYS}
+
+
+def _serve(url: str, data_dir: str, size: int, queries: int) -> dict:
+    """Start the serving child from the saved file, approve, and read its figures."""
+    args = [sys.executable, __file__, "--child", url, "--data-dir", data_dir, "--size", str(size)]
     with subprocess.Popen(
-        [*args, str(queries), "--started", repr(time.time())],
+        [
+            *args,
+            "--queries",
+            str(queries),
+            "--compare-up-to",
+            str(COMPARE_UP_TO),
+            "--started",
+            repr(time.time()),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -150,14 +194,15 @@ def run(size: int, db: str, url: str, queries: int) -> dict:
         assert proc.stdin is not None and proc.stdout is not None
         line = proc.stdout.readline()
         if line.strip() != "ready":
-            raise SystemExit(f"the serving process failed at {size:,} on {db}")
+            raise SystemExit(f"the serving process failed at {size:,} entries")
         committed = _approve(url)
         proc.stdin.write("go\n")
         proc.stdin.flush()
         out = json.loads(proc.stdout.read().strip().splitlines()[-1])
+    if not out.pop("loaded"):
+        raise SystemExit(f"the serving process did not start from the index file at {size:,}")
     out["approve_to_searchable_ms"] = (out.pop("found_at") - committed) * 1000
-    out |= {"size": size, "db": db}
-    return {key: out[key] for key in KEYS}
+    return out
 
 
 def main() -> int:
@@ -167,12 +212,19 @@ def main() -> int:
     parser.add_argument("--postgres-url", default="", help="also run on this (emptied) database")
     parser.add_argument("--json", action="store_true", help="print only the JSON lines")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--compare-up-to", type=int, default=COMPARE_UP_TO)
     parser.add_argument("--child")
+    parser.add_argument("--build")
+    parser.add_argument("--data-dir")
     parser.add_argument("--size", type=int)
     parser.add_argument("--started", type=float)
     args = parser.parse_args()
+    globals()["COMPARE_UP_TO"] = args.compare_up_to
+    if args.build:
+        print(json.dumps(builder(args.build, args.data_dir)))
+        return 0
     if args.child:
-        print(json.dumps(child(args.child, args.size, args.queries, args.started)))
+        print(json.dumps(child(args.child, args.data_dir, args.size, args.queries, args.started)))
         return 0
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:

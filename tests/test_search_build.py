@@ -45,7 +45,7 @@ def test_built_state_keeps_every_row_and_its_tokens_in_order() -> None:
         for i in range(5)
     ]
     state = build_state(docs, revision=7)
-    assert state.ids == [d.id for d in docs]
+    assert list(state.ids) == [d.id for d in docs]
     assert state.row_start.tolist() == [0, 4, 8, 12, 16, 20]  # three symptoms and a title each
     first = state.row_tokens[state.token_start[0] : state.token_start[1]].tolist()
     expected = list(dict.fromkeys(analyze.analyse(TEXTS[:1])[0][0]))
@@ -92,3 +92,25 @@ def test_a_parallel_build_records_the_helpers_own_peak_memory() -> None:
     analysis = analyze.Analysis(TEXTS, min_parallel=1)
     assert [analysis.next() for _ in TEXTS] == analyze.analyse(TEXTS)
     assert 10 < analysis.helper_peak_mb < 1024
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_top_k_finds_the_best_entries_a_full_sort_finds(seed: int) -> None:
+    import numpy as np
+    from errata.search.bm25 import bm25_matrix, idf, top_k_scored
+
+    rng = np.random.default_rng(seed)
+    docs = [rng.zipf(1.6, size=rng.integers(1, 30)) % 300 for _ in range(2_000)]
+    flat = np.concatenate(docs).astype(np.int32)
+    matrix = bm25_matrix(flat, np.cumsum([len(d) for d in docs]), 300)
+    idfs = idf(np.diff(matrix["indptr"]), len(docs))
+    allowed = rng.random(len(docs)) < 0.7
+    for tokens in (sorted({int(t) for t in rng.integers(0, 40, size=9)}), [0, 1, 2]):
+        found, scores = top_k_scored(matrix, tokens, 12, allowed, idfs)
+        summed = np.zeros(len(docs))
+        for t in tokens:
+            lo, hi = matrix["indptr"][t], matrix["indptr"][t + 1]
+            summed[matrix["indices"][lo:hi]] += matrix["data"][lo:hi] * idfs[t]
+        summed[~allowed] = 0.0
+        expected = sorted(np.flatnonzero(summed).tolist(), key=lambda d: (-summed[d], d))[:12]
+        assert found == expected and np.allclose(scores, summed[found], rtol=1e-5)

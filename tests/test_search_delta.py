@@ -93,4 +93,4 @@ def test_retiring_an_entry_removes_it_from_the_next_search_at_once() -> None:
 def test_the_main_segment_of_a_build_keeps_entries_sorted_by_id() -> None:
     rng = random.Random(SEED)
     state = build_state([_doc(rng, f"e{i:04d}") for i in range(20)], revision=1)
-    assert state.ids == sorted(state.ids)
+    assert list(state.ids) == sorted(state.ids)

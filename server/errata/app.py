@@ -53,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
             services.index = await asyncio.to_thread(
                 SearchIndex.build,
                 services.database,
+                settings.data_dir,
                 outcome_min_clients=settings.outcome_min_clients,
             )
             poll = settings.index_poll_seconds

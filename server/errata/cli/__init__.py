@@ -71,7 +71,9 @@ def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
     def start_up() -> None:  # after the handshake: the client is not kept waiting for it
         prepare_database(settings, database)
         min_clients = settings.outcome_min_clients
-        services.index = SearchIndex.build(database, outcome_min_clients=min_clients)
+        services.index = SearchIndex.build(
+            database, settings.data_dir, outcome_min_clients=min_clients
+        )
 
     try:
         build_mcp(services, keep_index_fresh=True, start_up=start_up).run("stdio")
@@ -184,7 +186,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     query = sys.stdin.read() if args.text == "-" else args.text
     database = prepare_database(settings)
     try:
-        index = SearchIndex.build(database, outcome_min_clients=settings.outcome_min_clients)
+        min_clients = settings.outcome_min_clients
+        index = SearchIndex.build(database, settings.data_dir, outcome_min_clients=min_clients)
         services = Services(settings, database, index=index)
         response = services.search(query, limit=args.limit, language=args.language)
     except SearchInputError as exc:

@@ -14,7 +14,9 @@ from pydantic import BaseModel
 
 from ..answers import BriefAnswer
 
-DEFAULT_MAX_CHARS = 40_000  # compact JSON, about 10k tokens: the seed entry whole, every record included
+DEFAULT_MAX_CHARS = (
+    40_000  # compact JSON, about 10k tokens: the seed entry whole, every record included
+)
 MIN_MAX_CHARS = 4_000
 MAX_MAX_CHARS = 100_000
 _FLOOR = 240  # a cut string keeps at least this much

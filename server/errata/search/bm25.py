@@ -73,8 +73,21 @@ def top_k_scored(
     summed = np.bincount(rows, weights=weights, minlength=scores["num_docs"])
     if allowed is not None:
         summed = np.where(allowed, summed, 0.0)
-    k = min(k, summed.size)
-    best = np.argpartition(-summed, k - 1)[:k]
-    best = best[np.argsort(-summed[best], kind="stable")]
-    best = best[summed[best] > 0]
+    sizes = ends - starts  # the rarest token with k entries or more bounds best (its own)
+    pick = int(np.argmin(np.where(sizes >= k, sizes, np.iinfo(np.int64).max)))
+    pool = indices[starts[pick] : ends[pick]]
+    best = _top(summed, min(k, summed.size), pool, rows)
     return best.tolist(), summed[best].tolist()
+
+
+def _top(summed: Any, k: int, pool: Any, rows: Any) -> Any:
+    """The k best positive entries, best first (ties by position), without sorting them all:
+    the k-th best score among distinct entries (one token's postings) bounds the k-th best of
+    all from below, so only entries at or above it are sorted."""
+    if pool.size >= k > 0:
+        kth = np.partition(summed[pool], pool.size - k)[pool.size - k]
+        found = np.flatnonzero(summed >= kth) if kth > 0 else np.unique(rows)
+    else:
+        found = np.unique(rows)
+    found = found[summed[found] > 0]
+    return found[np.argsort(-summed[found], kind="stable")[:k]]

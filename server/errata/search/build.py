@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from .analyze import Analysed, Analysis
 from .bm25 import bm25_matrix, idf
 from .mask import GENERIC_TOKENS, is_specific, mask, tokenize
 from .score import Rows, ranges
+from .strings import Strings
 
 # Pseudo-documents in which every token is assumed absent: keeps idf flat on a small base
 # (a few dozen entries say little about which words are rare) and lets it speak at scale.
@@ -38,9 +39,8 @@ class _State:
 
     revision: int | None = None
     outcome_revision: int | None = None
-    ids: list[str] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)
-    symptoms: list[tuple[str, ...]] = field(default_factory=list)
+    ids: Sequence[str] = field(default_factory=list)  # sorted (a full build reads them by id)
+    texts: Sequence[str] = field(default_factory=list)  # per row: the symptom or title text
     outcome: Any = None  # np.ndarray[float32], one per entry
     bm25: dict[str, Any] | None = None  # see bm25.bm25_matrix
     vocab: dict[str, int] = field(default_factory=dict)
@@ -82,9 +82,7 @@ class _State:
 
     def row_text(self, row: int) -> str:
         """The symptom (or title) text of a row."""
-        position = int(self.row_entry[row])
-        symptoms = (*self.symptoms[position], self.titles[position])
-        return symptoms[row - int(self.row_start[position])]
+        return self.texts[row]
 
     def entry_id(self, position: int) -> str:
         """The id of the entry at a position."""
@@ -118,6 +116,8 @@ class _Builder:
 
     def __init__(self, state: _State) -> None:
         self.state = state
+        self.ids: list[str] = []
+        self.texts: list[str] = []
         self.doc_tokens: list[str] = []  # every entry's tokens, duplicates kept (bm25 counts)
         self.doc_ends = array("q")  # per entry, the end of its tokens in doc_tokens
         self.row_tokens: list[str] = []  # every row's distinct tokens, in order
@@ -137,9 +137,8 @@ class _Builder:
     def add(self, position: int, doc: IndexDocument, next_line: Callable[[], Analysed]) -> None:
         """One entry, its symptoms already analysed (`next_line` hands them out in order)."""
         state = self.state
-        state.ids.append(doc.id)
-        state.titles.append(doc.title)
-        state.symptoms.append(tuple(doc.symptoms))
+        self.ids.append(doc.id)
+        self.texts += [*doc.symptoms, doc.title]
         before = len(self.doc_tokens)
         for _ in doc.symptoms:
             tokens, specific, prints, word_prints = next_line()
@@ -182,7 +181,9 @@ class _Builder:
     def finish(self, outcome: list[float], stats: Stats | None = None) -> None:
         """Build the arrays; `stats` (a delta segment) gives the vocabulary and BM25 statistics
         of the whole index, which the segment's own would not match."""
-        state, count = self.state, len(self.state.ids)
+        state, count = self.state, len(self.ids)
+        state.ids, state.texts = Strings.pack(self.ids), Strings.pack(self.texts)
+        self.ids, self.texts = [], []
         doc_ids, state.row_tokens = self._ids(stats.vocab if stats else None)
         state.doc_lengths = np.diff(np.asarray(self.doc_ends, dtype=np.int64), prepend=0)
         state.outcome = np.asarray(outcome, dtype=np.float32)

@@ -11,9 +11,12 @@ the current snapshot, then swaps the new one in whole, so searches never see hal
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
+from bisect import bisect_left
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,11 +24,13 @@ import numpy as np
 from .. import store
 from ..db import Database
 from ..models import IndexDocument
+from . import persist
 from .bm25 import top_k_scored
 from .build import _State, build_state
 from .normalize import Normalized
 from .snapshot import Snapshot, apply_changes
 
+log = logging.getLogger(__name__)
 MERGE_SHARE = 0.02  # rebuild in the background once delta + masked entries pass this share
 MERGE_MIN = 200  # ... and this many (a small base rebuilds in well under a second anyway)
 MAX_CHANGES = 5_000  # more changed entries than this at once: a full rebuild is cheaper
@@ -34,22 +39,53 @@ MAX_CHANGES = 5_000  # more changed entries than this at once: a full rebuild is
 class SearchIndex:
     """The index of every active entry: a main segment plus a delta of recent changes."""
 
-    def __init__(self, *, outcome_min_clients: int = store.MIN_CLIENTS) -> None:
+    def __init__(
+        self, data_dir: Path | None = None, *, outcome_min_clients: int = store.MIN_CLIENTS
+    ) -> None:
+        self._data_dir = data_dir  # where the index file lives (None: never persisted)
         self.outcome_min_clients = outcome_min_clients  # see store.outcome_scores
         self._state = Snapshot.of(_State())
         self._build_lock = threading.Lock()  # one writer: delta updates and swaps
         self._rebuilding: threading.Thread | None = None
         self._last_check = 0.0
         self.full_builds = 0  # how many full builds this process ran (for tests and health)
+        self.loaded_from: Path | None = None  # the index file this process started from
 
     @classmethod
     def build(
-        cls, database: Database, *, outcome_min_clients: int = store.MIN_CLIENTS
+        cls,
+        database: Database,
+        data_dir: Path | None = None,
+        *,
+        outcome_min_clients: int = store.MIN_CLIENTS,
     ) -> SearchIndex:
-        """An index of the database's active entries."""
-        index = cls(outcome_min_clients=outcome_min_clients)
-        index.rebuild(database)
+        """An index of the database's active entries: from the newest valid index file in
+        `data_dir` plus the changes since its revision, else built (and saved there)."""
+        index = cls(data_dir, outcome_min_clients=outcome_min_clients)
+        if not index._load(database):
+            index.rebuild(database)
         return index
+
+    def _load(self, database: Database) -> bool:
+        main = self._newer_file(database)
+        if main is None:
+            return False
+        self._state = Snapshot.of(main)
+        self.refresh_if_changed(database)
+        return True
+
+    def _newer_file(self, database: Database) -> _State | None:
+        """The data folder's newest valid file when it is newer than this index's main
+        segment (another process on this host built it), else None."""
+        if self._data_dir is None:
+            return None
+        with database.read() as session:
+            revision, _ = store.get_revisions(session=session)
+        main = persist.load(self._data_dir, revision)
+        if main is None or (main.revision or 0) <= (self._state.main.revision or 0):
+            return None
+        self.loaded_from = persist.path_for(self._data_dir, main.revision or 0)
+        return main
 
     @classmethod
     def from_documents(
@@ -75,11 +111,26 @@ class SearchIndex:
         return Snapshot.of(main)
 
     def rebuild(self, database: Database) -> None:
-        """Build everything now (in this thread) and swap it in."""
-        state = self._full_state(database)
+        """Map a newer file another process saved, else build everything now (in this
+        thread), save it, and swap in the saved file's mapping (pages shared with other
+        processes) or, unsaved, the build itself; then take in the changes since."""
+        newer = self._newer_file(database)
+        state = Snapshot.of(newer) if newer else self._saved(self._full_state(database))
         with self._build_lock:
             self._state = state
             self._catch_up(database)
+
+    def _saved(self, state: Snapshot) -> Snapshot:
+        """The build saved to the data folder and mapped back (or, unsaved, as it is)."""
+        if self._data_dir is None:
+            return state
+        try:
+            saved = persist.save(state.main, self._data_dir)
+        except OSError as exc:  # a full disk costs the next start a build, not this one
+            log.warning("search index not saved: %s", exc)
+            return state
+        main = persist.read(saved) if saved else None
+        return Snapshot.of(main) if main else state
 
     def rebuild_in_background(self, database: Database) -> threading.Thread:
         """Start a full rebuild in a thread (one at a time); searches keep the current state."""
@@ -160,6 +211,7 @@ class SearchIndex:
             **state.describe(),
             "built_seconds": round(state.main.built_seconds, 3),
             "full_builds": self.full_builds,
+            "loaded_from": self.loaded_from.name if self.loaded_from else None,
         }
 
     def candidates(
@@ -210,8 +262,13 @@ def _allowed(segment: _State, alive: Any, language: str | None) -> Any:
 
 
 def _scores(segment: _State, scores: dict[str, float]) -> Any:
-    """The outcome score of each of a segment's entries."""
-    return np.asarray([scores.get(i, 0.0) for i in segment.ids], dtype=np.float32)
+    """The outcome score of each of a segment's entries (its ids are sorted)."""
+    outcome = np.zeros(len(segment.ids), dtype=np.float32)
+    for entry_id, score in scores.items():
+        at = bisect_left(segment.ids, entry_id)
+        if at < len(segment.ids) and segment.ids[at] == entry_id:
+            outcome[at] = score
+    return outcome
 
 
 def _rows(prints: Any, rows: Any, wanted: list[int], k: int) -> set[int]:

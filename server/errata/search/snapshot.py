@@ -84,7 +84,7 @@ class Snapshot:
     def ids(self) -> list[str]:
         """The ids of every live entry (main, then delta)."""
         live = [i for i, ok in zip(self.main.ids, self.alive.tolist(), strict=True) if ok]
-        return live + (self.delta.ids if self.delta else [])
+        return [*live, *(self.delta.ids if self.delta else [])]
 
     @property
     def helper_peak_mb(self) -> float:

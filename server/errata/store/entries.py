@@ -32,9 +32,9 @@ REVISION_KEY = "index_revision"
 # `changed_revision` (migration 2) is not on the Entry model: only these statements use it.
 _MARK_CHANGED = text("UPDATE entry SET changed_revision = NULL WHERE id = :id")
 _STAMP_CHANGED = text("UPDATE entry SET changed_revision = :r WHERE changed_revision IS NULL")
-_CHANGED_SINCE = text(
-    "SELECT id, status FROM entry WHERE changed_revision > :since ORDER BY id LIMIT :limit"
-)
+# No ORDER BY: with one, SQLite walks the whole primary key (400 ms at 1M entries) instead of
+# the changed_revision index; the few rows are sorted here.
+_CHANGED_SINCE = text("SELECT id, status FROM entry WHERE changed_revision > :since LIMIT :limit")
 
 
 def bump_revision(*, session: Session) -> int:
@@ -50,7 +50,7 @@ def changed_entries(
 ) -> tuple[list[IndexDocument], list[str]] | None:
     """Entries changed after revision `since`: (documents of the active ones, ids of the
     retired ones); None when more than `limit` changed (a full rebuild is cheaper)."""
-    rows = session.execute(_CHANGED_SINCE, {"since": since, "limit": limit + 1}).all()
+    rows = sorted(session.execute(_CHANGED_SINCE, {"since": since, "limit": limit + 1}).all())
     if len(rows) > limit:
         return None
     active = [entry_id for entry_id, status in rows if status == "active"]
