@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { record } from "./errata_check.mjs";
+import { loadSnippet, record } from "./errata_check.mjs";
 
 const dir = mkdtempSync("/tmp/proj-");
 const esmPackage = (name, body) => {
@@ -49,4 +49,12 @@ for (const args of [[OLD, "fixed.cjs", "esm-only"], ["fixed.cjs", "esm-only"], [
 assert.deepEqual(outputs, ["plain ESM true", "plain ESM true", "top-level await true", "top-level await true"]);
 const asModule = node(["syntax.mjs"]);
 assert.equal(asModule.status, 0, asModule.stderr);
+// In this process too: the snippet with a CommonJS `module` object given as a global.
+const cjsModule = { exports: {} };
+await loadSnippet({ module: cjsModule });
+const { importEsm } = cjsModule.exports;
+const url = (name) => new URL(`node_modules/${name}/index.js`, `file://${dir}/`).href;
+const [first, second] = [await importEsm(url("esm-tla")), await importEsm(url("esm-tla"))];
+assert.equal(first, second);
+assert.equal(first.default(), "top-level await");
 record({ wrong: ["ERR_REQUIRE_ESM", "ERR_REQUIRE_ASYNC_MODULE", "Cannot use import statement outside a module"], fixed_outputs: outputs });
