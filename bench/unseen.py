@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
-UNSEEN_FILES = ("unseen-issues.jsonl", "unseen-pages.jsonl")
 SPLIT_SALT = "unseen-v2"
 KINDS = ("trace", "log", "description")
 PER_KIND = (
@@ -44,10 +43,10 @@ def unseen_part(case: dict) -> str:
 
 
 def unseen_cases(part: str) -> list[dict]:
-    """Every unseen case of one part, both files in order."""
+    """Every unseen case of one part, every unseen-*.jsonl file in name order."""
     cases = []
-    for name in UNSEEN_FILES:
-        for line in (EVAL_DIR / name).read_text(encoding="utf-8").splitlines():
+    for path in sorted(EVAL_DIR.glob("unseen-*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 case = json.loads(line)
                 if unseen_part(case) == part:
