@@ -22,7 +22,6 @@ from mcp import Client
 
 from .conftest import REPO_ENTRIES
 from .test_answers import SEED, _record_runs
-from .test_skill import SEED_TRACE as QUEUEPOOL_TRACE
 
 LEAK = "db-connection-leak-pool-exhausted"
 ONE_CAUSE = "asyncio.Lock acquired but never released — deadlock after one agent crashes"
@@ -35,6 +34,17 @@ def services(settings: Settings) -> Iterator[Services]:
     _record_runs(built)
     yield built
     database.dispose()
+
+
+QUEUEPOOL_TRACE = """\
+Traceback (most recent call last):
+  File "/srv/agents/db.py", line 19, in fetch_from_database
+    async with session_factory() as session:
+  File "/srv/.venv/lib/python3.11/site-packages/sqlalchemy/pool/impl.py", line 168, in _do_get
+    raise exc.TimeoutError(
+sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed \
+out, timeout 30.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)
+"""
 
 
 def _confirmations() -> dict[str, str]:

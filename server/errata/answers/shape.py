@@ -131,9 +131,15 @@ def next_step(entry_id: str, fix_id: str) -> str:
     return f"apply fix {fix_id}, then report_outcome({entry_id}, {fix_id}, worked|did_not_work)"
 
 
+DIFFERENTIAL_STEP = (
+    "the trace fits several causes: check the observation listed for each in `differential`, "
+    "then read get_entry for the one that holds"
+)
+
+
 def _step(response: SearchResponse, trace_language: str | None) -> str:
     if response.status != "matched":
-        return NO_MATCH_STEP
+        return DIFFERENTIAL_STEP if differential(response) else NO_MATCH_STEP
     first = response.results[0]
     fix = recommended(first, trace_language)
     return next_step(first.id, fix.id) if fix else f"read get_entry({first.id})"
