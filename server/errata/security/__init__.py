@@ -265,7 +265,6 @@ def client_address(request: Request, trusted_proxies: tuple[str, ...]) -> str:
 
 def client_key(request: Request) -> str:
     """A short, stable, non-reversible key for the client's address (for rate limits)."""
-    services = getattr(request.app.state, "services", None)
-    trusted = services.settings.trusted_proxies if services is not None else ()
-    host = client_address(request, trusted)
+    services: Services = request.app.state.services
+    host = client_address(request, services.settings.trusted_proxies)
     return hashlib.sha256(host.encode()).hexdigest()[:16]
