@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 REPO_ROOT = Path(__file__).resolve().parents[2]  # server/errata/config.py -> the checkout
 MIN_TOKEN_CHARS = 32  # a production maintainer token shorter than this is refused
@@ -107,24 +108,26 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+N = TypeVar("N", int, float)
+
+
+def _number(env: Mapping[str, str], name: str, default: N, parse: type[N], what: str) -> N:
+    """The variable `name` parsed as `parse` (int or float), `default` when unset or empty."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be an integer, not {raw!r}") from exc
+        raise SettingsError(f"{name} must be {what}, not {raw!r}") from exc
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    return _number(env, name, default, int, "an integer")
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, not {raw!r}") from exc
+    return _number(env, name, default, float, "a number")
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
