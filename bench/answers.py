@@ -69,7 +69,10 @@ async def measure(services: Services) -> list[tuple[str, int]]:
         for trace in TRACES:
             text = _text(await client.call_tool("search_errors", {"query": trace}))
             answer = json.loads(text)
-            top = answer["results"][0]["id"] if answer["results"] else "-"
+            named = [c["entry"] for c in answer["differential"]] + [
+                r["id"] for r in answer["results"]
+            ]
+            top = named[0] if named else "-"
             _row(f"search brief {answer['status']}", len(text), f"{top}  <- {trace[:40]!r}")
             seen.append((answer["status"], len(text)))
         entry = _text(await client.call_tool("get_entry", {"id": SEED}))

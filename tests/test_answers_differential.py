@@ -71,6 +71,19 @@ def test_a_queuepool_trace_gets_a_differential_between_hold_time_and_leak(
         assert f"- `{LEAK}` " in markdown
 
 
+def test_a_brief_no_match_names_each_candidate_once_and_only_the_closest_others(
+    services: Services,
+) -> None:
+    response = services.search(QUEUEPOOL_TRACE, limit=5)
+    answer = brief_answer(response, QUEUEPOOL_TRACE)
+    assert answer.status == "no_match" and len(response.results) == 5
+    named = [c.entry for c in answer.differential] + [r.id for r in answer.results]
+    assert len(named) == len(set(named)), named
+    closest = {r.id for r in response.results[:3]}
+    assert {r.id for r in answer.results} <= closest - {c.entry for c in answer.differential}
+    assert len(as_text(answer)) <= 1_200
+
+
 def test_a_trace_that_fits_one_cause_gets_no_differential(services: Services) -> None:
     answer = brief_answer(services.search(ONE_CAUSE, limit=5), ONE_CAUSE)
     assert answer.status == "matched" and answer.differential == []
