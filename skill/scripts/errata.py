@@ -227,7 +227,8 @@ def print_differential(answer: dict[str, Any]) -> None:
     if candidates:
         print("\ndifferential: the message fits several causes; what confirms each:")
     for c in candidates:
-        print(f"   {c['entry']}: {clip(c.get('confirm', ''), 200)}")
+        print(f"   {c['entry']}: {c.get('title', '')}")
+        print(f"      confirmed when: {clip(c.get('confirm', ''), 200)}")
 
 
 def print_search(answer: dict[str, Any]) -> None:
