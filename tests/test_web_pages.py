@@ -13,6 +13,7 @@ from errata import store
 from errata.answers.why import plain_why
 from errata.app import create_app
 from errata.config import Settings
+from errata.sync import prepare_database
 from errata.web.search_page import EXAMPLES
 from fastapi.testclient import TestClient
 
@@ -174,3 +175,39 @@ def test_a_fix_report_follows_the_api_rules(web: TestClient) -> None:
     assert post("always-release-lock", "maybe") == 422
     assert [post("always-release-lock", "worked") for _ in range(3)] == [200, 200, 200]
     assert post("always-release-lock", "worked") == 429  # the same per-client limit as REST
+
+
+def test_without_anonymous_writes_the_page_points_to_the_keyed_api(settings: Settings) -> None:
+    keyed = settings.with_changes(sandbox="off", anonymous_writes=False)
+    with TestClient(create_app(keyed), base_url="http://127.0.0.1") as client:
+        page = client.get(f"/entries/{SEED}").text
+        assert "outcome-form" not in page and "report_outcome" in page
+        token = csrf(client, "/submit")
+        form = {"csrf_token": token, "fix_id": "always-release-lock", "outcome": "worked"}
+        assert client.post(f"/entries/{SEED}/outcomes", data=form).status_code == 401
+
+
+@pytest.mark.postgres
+def test_browsing_filters_and_sorts_the_same_on_postgresql(
+    pg_settings: Settings, entries_dir: Path
+) -> None:
+    database = prepare_database(pg_settings)
+    try:
+        with database.write() as session:
+            store.add_outcome(
+                session=session,
+                entry_id="sqlite-database-is-locked",
+                fix_slug="x",
+                outcome="worked",
+            )
+        with database.read() as session:
+            tagged = store.browse_entries(
+                session=session, tag="asyncio", sort="recent", limit=100, offset=0
+            )
+            reported = store.browse_entries(session=session, sort="reported", limit=1, offset=0)
+            verified = store.verified_fix_count(session=session)
+    finally:
+        database.dispose()
+    assert {e.id for e in tagged.items} == _on_disk(entries_dir, "tags", "asyncio")
+    assert reported.items[0].id == "sqlite-database-is-locked" and reported.total > 1
+    assert verified > 0

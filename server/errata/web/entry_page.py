@@ -49,6 +49,7 @@ def entry_page(
         "reported": reported[:80],
         "symptoms_shown": SYMPTOMS_SHOWN,
         "outcome_choices": OUTCOME_CHOICES,
+        "can_report": services.settings.anonymous_writes,  # else reports need an API key
     }
     return page(request, "entry.html", context)
 
