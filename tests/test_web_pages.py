@@ -106,6 +106,14 @@ def test_the_tag_filter_lists_exactly_the_tagged_entries(
     assert _ids(web.get("/entries", params={"tag": "asyncio%"}).text) == []  # no wildcard
 
 
+def test_every_tag_link_on_an_entry_page_lists_that_entry(web: TestClient) -> None:
+    page = web.get("/entries/non-reentrant-lock-self-deadlock").text
+    links = re.findall(r'class="tag" href="(/tags/[^"]+)"', page)
+    assert "/tags/threading.Lock" in links and "/tags/RLock" in links  # case kept
+    for link in links:
+        assert "non-reentrant-lock-self-deadlock" in _ids(web.get(link).text), link
+
+
 def test_the_language_filter_and_the_pages_cover_every_entry_once(
     web: TestClient, entries_dir: Path
 ) -> None:

@@ -40,7 +40,7 @@ def _page(
         return error_page(request, 400, "sort is either recent or reported.")
     if not offset.isdigit() or int(offset) > 10_000_000:
         return error_page(request, 400, "offset is a whole number from 0 (the first entry).")
-    tag, language = tag.strip().lower()[:80], language.strip().lower()[:40]
+    tag, language = tag.strip()[:80], language.strip().lower()[:40]  # tags keep their case
     with services.database.read() as session:
         found = store.browse_entries(
             session=session, tag=tag, language=language, sort=sort,  # type: ignore[arg-type]
@@ -70,7 +70,7 @@ def entries_page(
     return _page(request, services, tag, language, sort, offset)
 
 
-@router.get("/tags/{tag}", response_class=HTMLResponse)
+@router.get("/tags/{tag:path}", response_class=HTMLResponse)  # a tag may hold a "/"
 def tag_page(
     request: Request,
     services: ServicesDep,

@@ -3,7 +3,9 @@ search results, the confident answer first with its recommended fix's code."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
+from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -11,12 +13,15 @@ from fastapi.responses import HTMLResponse, Response
 from .. import security, store
 from ..answers import brief_answer
 from ..api.deps import ServicesDep
+from ..db import Database
 from ..search import SearchInputError, SearchUnavailable
 from ..search.admission import SearchRefused
 from ..services import Services
 from .pages import page
 
 router = APIRouter(include_in_schema=False)
+COUNT_SECONDS = 60.0
+_counted: WeakKeyDictionary[Database, tuple[float, dict[str, int]]] = WeakKeyDictionary()
 
 EXAMPLES = (  # (what it is, the trace): each finds an entry (tests/test_web_pages.py)
     (
@@ -48,12 +53,18 @@ def examples() -> list[tuple[str, str]]:
 
 
 def knowledge(services: Services) -> dict[str, int]:
-    """How many entries errata has, and how many of their fixes' code passed a check."""
+    """How many entries errata has, and how many of their fixes' code passed a check (counted
+    at most once a minute per database: the join is not free at a million entries)."""
+    counted_at, counts = _counted.get(services.database, (0.0, {}))
+    if time.monotonic() - counted_at < COUNT_SECONDS:
+        return counts
     with services.database.read() as session:
-        return {
+        counts = {
             "entries": store.entry_count(session=session),
             "verified_fixes": store.verified_fix_count(session=session),
         }
+    _counted[services.database] = (time.monotonic(), counts)
+    return counts
 
 
 @router.get("/", response_class=HTMLResponse)
