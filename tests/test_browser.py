@@ -120,8 +120,9 @@ def _search(page: Any, url: str, text: str) -> str:
     page.goto(f"{url}/")
     page.fill("#q", text)
     page.click("form.search button[type=submit]")
-    page.wait_for_selector("ol.results li")
-    return str(page.get_attribute("ol.results li:first-child h2 a", "href"))
+    page.wait_for_selector("#answer, #differential, ol.results li")
+    first = page.locator("#answer h2 a, #differential li a, ol.results li a").first
+    return str(first.get_attribute("href"))
 
 
 def _wait_for_verdict(page: Any, deadline_s: float = 120) -> str:
@@ -141,9 +142,9 @@ def test_search_submit_verify_approve_and_find_in_a_browser(browser: Any, server
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
     assert _search(page, server, SEED_TRACE) == f"/entries/{SEED}"
-    assert "confident match" in page.inner_text("ol.results li:first-child")
+    assert "confident match" in page.inner_text("#answer")
     shot(page, "1-search-seed")
-    page.click("ol.results li:first-child h2 a")
+    page.click("#answer h2 a")
     page.wait_for_selector("h1")
     assert "Agent Holds Lock Too Long" in page.inner_text("h1")
     assert page.locator("svg.chart").count() >= 1
@@ -186,7 +187,7 @@ def test_search_submit_verify_approve_and_find_in_a_browser(browser: Any, server
     href = _search(page, server, NEW_SYMPTOM)
     assert href == "/entries/counter-loses-increments-under-threads"
     shot(page, "6-search-new-entry")
-    page.click("ol.results li:first-child h2 a")
+    page.click("#answer h2 a")
     page.wait_for_selector("h1")
     assert "the contributor's check passed" in page.inner_text("p.meta").lower()
     shot(page, "7-entry-new")

@@ -67,6 +67,7 @@ def test_no_page_scrolls_sideways_on_a_390_px_screen(
     phone.goto(f"{url}/entries/{VERIFIED[0]}")
     assert phone.locator("svg.chart").count() > 0, "the verified seed shows its charts"
     pages = ["/", "/submit", "/moderate", "/?q=sqlite3.OperationalError%3A+database+is+locked"]
+    pages += ["/entries", "/tags/asyncio", "/?q=QueuePool+limit+of+size+5+overflow+10+reached"]
     pages += [f"/entries/{entry_id}" for entry_id in entry_ids]
     too_wide = {
         path: width for path in pages if (width := _page_width(phone, url + path)) > PHONE["width"]

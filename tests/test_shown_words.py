@@ -182,7 +182,7 @@ def test_a_fix_without_a_check_never_reads_verified_anywhere(rest: TestClient) -
     entry_id = "checkless-gizmo"
     texts = [
         rest.get(f"/entries/{entry_id}").text.split("<article", 1)[1],
-        rest.get("/", params={"q": _symptom(entry_id)}).text.split('class="results"', 1)[1],
+        rest.get("/", params={"q": _symptom(entry_id)}).text.split('id="answer"', 1)[1],
         json.dumps(rest.post("/api/search", json={"query": _symptom(entry_id)}).json()["answer"]),
         _printed(_skill().print_entry, rest.get(f"/api/entries/{entry_id}").json()),
     ]

@@ -136,10 +136,12 @@ def test_every_page_carries_a_strict_csp_and_no_inline_script(web: TestClient) -
 def test_the_search_page_ranks_the_seed_entry_first_for_its_symptom(web: TestClient) -> None:
     trace = "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached"
     answer = web.get("/", params={"q": trace})
-    first = re.search(r'<h2><a href="/entries/([^"]+)"', answer.text)
+    first = re.search(r'href="/entries/([^"#]+)"', answer.text)
     assert first and first.group(1) == SEED
-    # A pool timeout has several causes (the entries share the message): ranked, not confident.
-    assert "Why:" in answer.text and "confident match" not in answer.text
+    # A pool timeout has several causes (the entries share the message): each is a candidate
+    # with the observation that confirms it, none is the confident answer.
+    assert 'id="differential"' in answer.text and "Confirmed by:" in answer.text
+    assert "confident match" not in answer.text
 
 
 def test_the_entry_page_draws_a_chart_of_measured_figures(web: TestClient) -> None:

@@ -4,6 +4,7 @@ One module per entity family, re-exported here so callers write `store.get_entry
 """
 
 from .briefs import BriefRow, search_briefs
+from .browse import browse_entries, entry_count, verified_fix_count
 from .entries import (
     bump_revision,
     changed_entries,
@@ -78,6 +79,9 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "submission_states",
     "BriefRow",
     "search_briefs",
+    "browse_entries",
+    "entry_count",
+    "verified_fix_count",
     "active_entry_ids",
     "all_snippets",
     "has_run_for_code",

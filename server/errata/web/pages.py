@@ -1,6 +1,7 @@
-"""The web pages: search, entry, submit, submission status, lifecycle. Thin: parse, call, render.
+"""The web pages' shared rendering, the contribution form, submission status and moderation.
 
-Pages work without JavaScript; /static/app.js only makes the form's add/remove rows instant.
+Search, entry and browse pages live in their own modules. Pages work without JavaScript;
+/static/app.js only makes the form's rows and the copy buttons instant.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import security, store
 from ..answers.layout import shown_first
+from ..answers.why import plain_why
 from ..api.deps import ServicesDep, get_services
 from ..contributions import lifecycle, moderation
 from ..contributions.injection import injection_flags
 from ..contributions.submission import SubmissionInvalid, parse_input
 from ..models import EntryDraft
 from ..rate_limits import RateLimited
-from ..search import SearchInputError, SearchUnavailable
-from ..search.admission import SearchRefused
 from ..security import sessions
 from ..security.writers import writer_key
 from ..services import Services
@@ -38,14 +38,18 @@ templates.env.globals.update(
     highlight=render.highlight,
     figure_view=render.figure_view,
     shown_first=shown_first,
+    plain_why=plain_why,
 )
 router = APIRouter(include_in_schema=False)
 
 
 def install(app: FastAPI) -> None:
     """Add the pages and the static files to an app."""
-    from . import ops_pages  # maintainers: unanswered errors, outcomes in the field
+    from . import browse, entry_page, ops_pages, search_page  # each renders with page()
 
+    app.include_router(search_page.router)
+    app.include_router(browse.router)
+    app.include_router(entry_page.router)
     app.include_router(router)
     app.router.routes.append(landing.ROUTE)  # before the MCP route: browsers get the page
     app.include_router(ops_pages.router)
@@ -77,35 +81,6 @@ def page(
 def error_page(request: Request, status: int, message: str) -> Response:
     """A plain error page."""
     return page(request, "error.html", {"status": status, "message": message}, status)
-
-
-@router.get("/", response_class=HTMLResponse)
-def search_page(
-    request: Request, services: ServicesDep, q: str = "", language: str = ""
-) -> Response:
-    """Paste a trace, see ranked matches with their confidence and why."""
-    response, error, status, headers = None, "", 200, {}
-    if q.strip():
-        client = security.client_key(request)
-        try:
-            response = services.search(q, limit=5, language=language or None, client=client)
-        except SearchRefused as exc:
-            error, status = str(exc), 503 if exc.busy else 429
-            headers = {"Retry-After": exc.retry_after_header}
-        except (SearchInputError, SearchUnavailable) as exc:
-            error, status = str(exc), 400
-    context = {"q": q, "language": language, "response": response, "error": error}
-    return page(request, "search.html", context, status, headers)
-
-
-@router.get("/entries/{entry_id}", response_class=HTMLResponse)
-def entry_page(request: Request, entry_id: str, services: ServicesDep) -> Response:
-    """One entry: symptoms, root cause, fixes with highlighted code and their records."""
-    with services.database.read() as session:
-        entry = store.get_entry(session=session, entry_id=entry_id[:80])
-    if entry is None:
-        return error_page(request, 404, f"No entry has the id {entry_id[:80]!r}.")
-    return page(request, "entry.html", {"entry": entry})
 
 
 @router.get("/submit", response_class=HTMLResponse)

@@ -34,3 +34,34 @@
     event.preventDefault();
   });
 })();
+
+// Copy buttons beside code: shown only when this script runs (they need it).
+(function () {
+  function copyText(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(text, done); });
+    } else { fallback(text, done); }
+  }
+  function fallback(text, done) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "hp";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); done(); } finally { area.remove(); }
+  }
+  document.querySelectorAll("button[data-copy]").forEach(function (button) { button.hidden = false; });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-copy]");
+    if (!button) return;
+    var code = button.parentElement.querySelector("pre");
+    if (!code) return;
+    copyText(code.textContent, function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      button.dataset.copied = "yes";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    });
+  });
+})();
