@@ -5,14 +5,11 @@ Tuning sets only: every bench/eval/cases*.jsonl, holdout-dev and the unseen tuni
 case, the top three reranked candidates (by evidence, before calibration) give one sample each:
 their features (`rank.features`) and whether that candidate is the expected entry. A logistic
 regression with a small L2 penalty (not on the bias) is fitted by Newton's method from zero
-weights: no randomness, so two runs write the same file. Traces and logs, and plain sentences
-(no error line, no frame), then get a threshold each on a 0.01 grid: the pair that gives the
-most confident right answers while confident wrong answers stay <= 2% on the negatives and on
-the positives of every tuning set together (the unseen tuning part's uncovered errors counted),
-with the real ordering (candidates sorted by calibrated score, as `rank` does). The sentence
-threshold is folded into the `sentence` weight (a shift of the logit), so one threshold, the
-traces', decides `confident` for every query. A group k-fold over the unseen tuning part's
-projects (weights and thresholds refitted without each fold) gives the figures
+weights: no randomness, so two runs write the same file. The threshold is then the lowest one
+on a 0.01 grid whose confident wrong answers stay <= 2% on the negatives and on the positives
+of every tuning set together (the unseen tuning part's uncovered errors counted), with the real
+ordering (candidates sorted by calibrated score, as `rank` does). A group k-fold over the unseen
+tuning part's projects (weights and threshold refitted without each fold) gives the figures
 `cross_validated_unseen_tune`: what to expect on projects the fit never saw.
 
     python bench/calibrate.py           # fit and write server/search/calibration.json
@@ -23,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import itertools
 import json
-import math
 import sys
 import tempfile
 from pathlib import Path
@@ -50,10 +45,7 @@ BUDGET = 0.02  # confident wrong answers allowed, on negatives and on positives
 DECIMALS = 4
 FOLDS = 5  # group k-fold over the unseen tuning part's source projects
 
-GRID_LOW = 20  # thresholds tried: 0.20 .. 0.99
-SENTENCE = FEATURES.index("sentence")  # the weight that carries the sentence threshold
 Answer = tuple[str | None, bool]  # the first candidate's id, and whether it is confident
-Top = tuple[str | None, float, bool, str | None]  # first id, its score, sentence, expected
 
 
 def tuning_sets() -> dict[str, list[dict]]:
@@ -137,72 +129,17 @@ def confident_wrong(
     return rates(cases, [top_answer(ranked, weights, threshold) for ranked in candidates])
 
 
-def tops(
+def choose_threshold(
     cases: list[dict], candidates: list[list[Ranked]], weights: tuple[float, ...]
-) -> list[Top]:
-    """Each case's first candidate ordered with these weights: id, score, sentence, expected."""
-    out = []
-    for case, ranked in zip(cases, candidates, strict=True):
-        first = order(list(ranked), weights, 1.0)[:1]
-        top = (first[0].id, first[0].score, first[0].sentence) if first else (None, 0.0, False)
-        out.append((*top, case.get("expected")))
-    return out
-
-
-def kind_counts(answers: list[Top], sentence: bool, threshold: float) -> tuple[int, int, int]:
-    """Confident right, confident wrong on positives and on negatives, for one input kind."""
-    right = wrong_pos = wrong_neg = 0
-    for top, score, said, expected in answers:
-        if said == sentence and score >= threshold:
-            right += int(bool(expected) and top == expected)
-            wrong_pos += int(bool(expected) and top != expected)
-            wrong_neg += int(not expected)
-    return right, wrong_pos, wrong_neg
-
-
-def pair_figures(answers: list[Top], trace: float, sentence: float) -> tuple[int, bool]:
-    """Confident right answers with these two thresholds, and whether they keep the budget."""
-    a, b = kind_counts(answers, False, trace), kind_counts(answers, True, sentence)
-    n_pos = max(sum(1 for answer in answers if answer[3]), 1)
-    n_neg = max(sum(1 for answer in answers if not answer[3]), 1)
-    return a[0] + b[0], max((a[1] + b[1]) / n_pos, (a[2] + b[2]) / n_neg) <= BUDGET
-
-
-def choose_thresholds(
-    cases: list[dict], candidates: list[list[Ranked]], weights: tuple[float, ...]
-) -> tuple[float, float]:
-    """The thresholds (0.01 grid) for traces and logs, and for plain sentences, that give the
-    most confident right answers while confident wrong answers of both kinds together stay
-    within the budget; of equals, the higher thresholds."""
-    answers = tops(cases, candidates, weights)
-    n_pos = max(sum(1 for a in answers if a[3]), 1)
-    n_neg = max(sum(1 for a in answers if not a[3]), 1)
-    grid = [step / 100 for step in range(GRID_LOW, 100)]
-    curves = [{t: kind_counts(answers, said, t) for t in grid} for said in (False, True)]
-    best: tuple[int, float, float, float] = (-1, 0.0, 0.99, 0.99)
-    for trace, sentence in itertools.product(grid, grid):
-        a, b = curves[0][trace], curves[1][sentence]
-        if max((a[1] + b[1]) / n_pos, (a[2] + b[2]) / n_neg) <= BUDGET:
-            best = max(best, (a[0] + b[0], trace + sentence, trace, sentence))
-    return best[2], best[3]
-
-
-def shifted(weights: tuple[float, ...], trace: float, sentence: float) -> tuple[float, ...]:
-    """The weights with the sentence weight shifted so that one threshold (the traces') holds
-    a sentence to its own: a sentence's score >= `trace` exactly when it was >= `sentence`."""
-    shift = _logit(trace) - _logit(sentence)
-    return tuple(round(w + shift, DECIMALS) if i == SENTENCE else w for i, w in enumerate(weights))
-
-
-def _logit(p: float) -> float:
-    return math.log(p / (1 - p))
-
-
-def fitted(cases: list[dict], candidates: list[list[Ranked]]) -> tuple[tuple[float, ...], float]:
-    """Weights (the sentence threshold folded in) and the threshold fitted on these cases."""
-    weights = tuple(round(float(v), DECIMALS) for v in fit_logistic(*samples(cases, candidates)))
-    trace, sentence = choose_thresholds(cases, candidates, weights)
-    return shifted(weights, trace, sentence), trace
+) -> float:
+    """The lowest threshold (0.01 grid) keeping confident wrong answers within the budget."""
+    best = 0.99
+    for step in range(99, 19, -1):
+        f = confident_wrong(cases, candidates, weights, step / 100)
+        if max(f["confident_wrong_negatives"], f["confident_wrong_positives"]) > BUDGET:
+            break
+        best = step / 100
+    return best
 
 
 def fold_of(case: dict) -> int:
@@ -220,7 +157,9 @@ def cross_validate(cases: list[dict], candidates: list[list[Ranked]]) -> dict[st
     held: list[tuple[dict, Answer]] = []
     for k in range(FOLDS):
         train = [i for i, f in enumerate(folds) if f != k]
-        weights, threshold = fitted([cases[i] for i in train], [candidates[i] for i in train])
+        pick = ([cases[i] for i in train], [candidates[i] for i in train])
+        weights = tuple(round(float(v), DECIMALS) for v in fit_logistic(*samples(*pick)))
+        threshold = choose_threshold(*pick, weights)
         for i in (i for i, f in enumerate(folds) if f == k):
             held.append((cases[i], top_answer(candidates[i], weights, threshold)))
     return rates([c for c, _ in held], [a for _, a in held])
@@ -232,14 +171,13 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
     cases = [case for group in sets.values() for case in group]
     candidates = reranked(cases, entries_dir)
     x, y = samples(cases, candidates)
-    base = tuple(round(float(v), DECIMALS) for v in fit_logistic(x, y))
-    trace, sentence = choose_thresholds(cases, candidates, base)
-    weights, threshold = shifted(base, trace, sentence), trace
+    w = [round(float(v), DECIMALS) for v in fit_logistic(x, y)]
+    weights = tuple(w)
+    threshold = choose_threshold(cases, candidates, weights)
     return {
         "features": list(FEATURES),
-        "weights": dict(zip(FEATURES, weights, strict=True)),
+        "weights": dict(zip(FEATURES, w, strict=True)),
         "threshold": threshold,
-        "sentence_threshold": sentence,
         "fit": {
             "tuning_sets": {name: len(group) for name, group in sets.items()},
             "samples": len(y),
@@ -247,7 +185,6 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
             "top_candidates_per_case": TOP,
             "l2": L2,
             "budget": BUDGET,
-            "sentence_shift": round(weights[SENTENCE] - base[SENTENCE], DECIMALS),
         },
         "tuning_figures": confident_wrong(cases, candidates, weights, threshold),
         "unseen_tune_figures": confident_wrong(
