@@ -320,11 +320,34 @@ def test_a_gdb_backtrace_waiting_on_a_mutex_says_so() -> None:
     assert norm.kind == "native"
 
 
+def test_wrapped_and_run_in_exception_lines_are_read_as_exception_lines() -> None:
+    warned = normalize(
+        "/venv/lib/python3.12/site-packages/mode/services.py:726: RuntimeWarning: "
+        "coroutine 'Event.wait' was never awaited"
+    )
+    assert warned.key_lines == ["RuntimeWarning: coroutine <str> was never awaited"]
+    wrapped = normalize("(sqlite3.OperationalError) database is locked")
+    assert wrapped.key_lines == ["sqlite3.OperationalError: database is locked"]
+    assert "OperationalError" in wrapped.exception_types
+    run_in = normalize("用VOC2012数据集跑的时候报错OSError: [Errno 24] Too many open files")
+    assert run_in.key_lines == ["OSError: [Errno <n>] Too many open files"]
+    assert normalize("the request failed with an error, twice").key_lines == []
+
+
 def test_errno_values_survive_masking_numbers_and_names_alike() -> None:
     assert normalize("OSError: [Errno 24] Too many open files: '/tmp/x'").errnos == {"24"}
     assert normalize("Error: EMFILE: too many open files, open 'a.txt'").errnos == {"24"}
     assert normalize("runtime: failed to create new OS thread (errno=11)").errnos == {"11"}
     assert normalize("RuntimeError: can't start new thread").errnos == frozenset()
+
+
+def test_the_c_library_message_names_its_errno_after_a_colon_and_not_in_prose() -> None:
+    assert normalize("runtime/cgo: pthread_create failed: Operation not permitted").errnos == {"1"}
+    assert normalize("listen tcp :8080: bind: address already in use").errnos == {"98"}
+    assert normalize("Error: Too many open files in system, x").errnos == {"23"}
+    assert normalize("we saw permission denied in the logs").errnos == frozenset()
+    symptom = "runtime/cgo: pthread_create failed: Resource temporarily unavailable"
+    assert errno_clash(normalize("pthread_create failed: Operation not permitted").errnos, symptom)
 
 
 def test_an_errno_cousin_of_a_symptom_clashes_and_the_same_errno_does_not() -> None:

@@ -9,6 +9,7 @@ such candidate is marked `shared`, the calibration weighs it, and the answer is 
 from __future__ import annotations
 
 import errno
+import os
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -27,6 +28,13 @@ MAX_VALUE_CHARS = 50_000  # what the errno reader reads of a query
 _ERRNO_NUMBER = re.compile(r"(?:rrno[ =:]{1,3}|os error )(\d{1,4})\b")
 _ERRNO_NAME = re.compile(r"E[A-Z]{3,14}+(?![A-Za-z0-9_])")
 _NAMES = {name: str(number) for number, name in errno.errorcode.items()}
+# The C library's text for an errno as it follows a "[Errno n]", "failed:" or "bind:" (glibc,
+# Go's lowercase form): "pthread_create failed: Operation not permitted" is EPERM, a cousin
+# of the EAGAIN an entry lists. Longest first, so "... in system" is not read as EMFILE.
+_STRERRORS = {os.strerror(number).lower(): str(number) for number in errno.errorcode}
+_ERRNO_TEXT = re.compile(r"[:\]]\s{0,3}+([A-Za-z][\w/.' -]{2,80})")
+_STRERROR_WORDS = max(len(text.split()) for text in _STRERRORS)
+_STRERROR_FIRST = frozenset(text.split()[0] for text in _STRERRORS)
 # Messages that several unrelated causes print, each with its documented causes: matching one
 # proves the family, not this entry's cause, unless the rest of the query says which.
 GENERIC_MESSAGES = re.compile(
@@ -74,15 +82,31 @@ def is_differential(ranked: Sequence[Candidate]) -> bool:
 
 
 def errnos(text: str) -> frozenset[str]:
-    """The errno numbers a text names, symbolic names read as their Linux numbers: the specific
-    value that a masked message ("[Errno <n>]") no longer shows."""
+    """The errno numbers a text names, symbolic names and the C library's messages read as their
+    Linux numbers: the specific value that a masked message ("[Errno <n>]") no longer shows."""
     text = text[:MAX_VALUE_CHARS]
     found = {match.group(1) for match in _ERRNO_NUMBER.finditer(text)}
+    for match in _ERRNO_TEXT.finditer(text):
+        number = _strerror_number(match.group(1))
+        if number:
+            found.add(number)
     for match in _ERRNO_NAME.finditer(text):
         start = match.start()
         if match.group() in _NAMES and (start == 0 or not text[start - 1].isalnum()):
             found.add(_NAMES[match.group()])
     return frozenset(found)
+
+
+def _strerror_number(words: str) -> str | None:
+    """The errno whose C library message starts these words, the longest that fits."""
+    parts = words.lower().replace(",", " ").split()
+    if parts[0] not in _STRERROR_FIRST:
+        return None
+    for n in range(min(len(parts), _STRERROR_WORDS), 0, -1):
+        number = _STRERRORS.get(" ".join(parts[:n]))
+        if number:
+            return number
+    return None
 
 
 @lru_cache(maxsize=20_000)

@@ -3,7 +3,8 @@
 Handles Python tracebacks (chained, ExceptionGroup), JavaScript/TypeScript stacks, Go panics
 and goroutine dumps, Java/Kotlin stacks and thread dumps, Rust panics, log lines and plain
 sentences. The result keeps exception types (qualified and bare), messages and frame function
-names; paths, numbers, addresses, ids, timestamps, addresses and quoted values are masked.
+names; paths, numbers, addresses, ids, timestamps and quoted values are masked (message lines:
+messages.py).
 Long inputs are cut to the lines that matter rather than rejected.
 """
 
@@ -18,6 +19,7 @@ from .evidence import errnos
 from .frames import js_frame
 from .limits import BUDGET_SECONDS, CpuBudget, clip, read_order
 from .mask import fingerprint, is_specific, mask, tokenize
+from .messages import EXC_LINE, classify_message
 
 MAX_KEY_LINES = 12
 MAX_FRAMES = 40
@@ -25,18 +27,6 @@ MAX_OTHER_LINES = 40
 MAX_LINE_CHARS = 600  # what is kept of a line
 MAX_CLASSIFY_CHARS = 2_000  # what the line patterns read of a line
 
-# "pkg.mod.SomeError: message", "SomeError", "Caused by: java.io.IOException: msg", etc.
-# Possessive runs and an atomic type: what follows each run cannot start with a character of
-# the run, and only the last word of a `$`-joined name can be followed by the rest, so giving
-# characters back never finds another match (it only cost quadratic time on long lines).
-_EXC_LINE = re.compile(
-    r"^(?:Caused by:\s*+|Uncaught\s++|Unhandled\s+(?:exception|rejection)[^:]*+:\s*+|"
-    r"Exception in thread \"[^\"]*+\"\s++|\w*Error\s+\[\w+\]:\s*+|"
-    r"\+-\+?-*+\s*+\d*+\s*+-*+\s*+|[|+]\s*+)?"
-    r"(?P<type>(?>(?:[A-Za-z_$][\w$]*+\.)*+[A-Z][\w$]*(?:Error|Exception|Exit|Interrupt|Warning|"
-    r"Fault|Failure|Timeout|Group|Panic|Throwable)\w*+))"
-    r"(?:\s*+\[[\w-]++\])?(?P<rest>(?::\s*|\s*+\(|\s++-\s+).*|\s*+)$"
-)
 _PY_FRAME = re.compile(r'^\s*File "(?P<path>[^"]*)", line \d+(?:, in (?P<func>\S+))?')
 _JAVA_FRAME = re.compile(r"^\s*at (?P<func>[\w$.<>/]+)\((?P<loc>[^)]*)\)")
 _GO_FRAME = re.compile(r"^(?P<func>(?:[\w./-]+/)?[\w-]+\.[\w.()*$\[\]]+)\((?:[^()]*)\)$")
@@ -48,16 +38,6 @@ _RUST_FRAME = re.compile(
     r"^\s*\d+:\s+(?:0x[0-9a-f]+ - )?(?P<func>[\w:<>$ ]+?)(?:::h[0-9a-f]{16})?$"
 )
 _RUST_AT = re.compile(r"^\s+at \S+:\d+(?::\d+)?$")
-_PANIC = re.compile(
-    r"^(?:panic: |fatal error: |thread '[^']*' panicked at |thread \S+ panicked at |"
-    r"error\[E\d+\]: |FATAL|ERROR|CRITICAL|SEVERE|WARN(?:ING)?\b|E\d{4} )",
-    re.I,
-)
-_LOG_PREFIX = re.compile(
-    r"^(?:\[?[\d\-/:.,TZ+ ]{8,}\]?\s*)?(?:\[[^\]]{1,40}\]\s*)*(?:\w+\[\d+\]:\s*)?"
-    r"(?:(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE|PANIC)\b"
-    r"[:\]]?\s*)?(?:\[[^\]]{1,60}\]\s*)*(?:[\w.$-]+:\d*\s+-\s+|[\w.$-]+\s+-\s+)?"
-)
 _THREAD_STATE = re.compile(
     r"^\s*(?:java\.lang\.Thread\.State: .*|- (?:waiting to lock|locked|"
     r"waiting on|parking to wait for) .*)$"
@@ -72,21 +52,9 @@ _PACKAGE = re.compile(
     r"|[\\/]lib[\\/](\w+)(?:[\\/]|\.py\b)",
     re.I,
 )
-_LOGFMT_PROBLEM = re.compile(r"\blevel=\"?(?:err\w*|fatal|panic|crit\w*|warn\w*)\b", re.I)
-# Problems the Python runtime and asyncio log with no exception type and no level prefix
-# (logging's last-resort handler prints the bare message).
-_RUNTIME_MESSAGE = re.compile(
-    r"^(?:(?:Task|Future) exception was never retrieved|Task was destroyed but it is pending|"
-    r"Exception ignored in\b|Unclosed (?:client session|connector)|Executing <Task .* took )"
-)
 _QUOTE_CHARS = re.compile(r"\bb?['\"`]|['\"`]")
 _NOISE = re.compile(r"^\s*+(?:\^++|~++|\.\.\.\s*+\d++ more|-++|=++)?$")
 _GROUP_BAR = re.compile(r"^\s*(?:[|+]-*\+?-*(?:\s*\d+\s*-+)?\s*)+")
-_JAVA_THREAD_NOISE = re.compile(  # only from the start of a run of spaces: linear
-    r"(?<!\s)\s*+(?:#\d+|\bdaemon\b|\b(?:os_)?prio=\S+|\bcpu=\S+|\belapsed=\S+|\btid=\S+|\bnid=\S+|"
-    r"\[0x[0-9a-f]+\])",
-    re.I,
-)
 
 
 @dataclass
@@ -114,23 +82,6 @@ def _add_type(types: list[str], name: str) -> None:
 
 def _message_of(rest: str) -> str:
     return rest.lstrip(":-( ").strip()
-
-
-def _strip_log_prefix(line: str) -> tuple[str, bool]:
-    """Drop a timestamp/level/logger prefix; report whether the level was a problem level."""
-    match = _LOG_PREFIX.match(line)
-    if not match or match.end() == 0:
-        return line, False
-    level = (match.group("level") or "").upper()
-    return line[match.end() :], level in {
-        "WARN",
-        "WARNING",
-        "ERROR",
-        "FATAL",
-        "CRITICAL",
-        "SEVERE",
-        "PANIC",
-    }
 
 
 class _Collector:
@@ -205,7 +156,7 @@ def _classify(line: str, out: _Collector) -> None:
     elif m := _PY_FRAME.match(line):
         out.frame(_qualified(m.group("func"), m.group("path")), "python")
         out.after_frame = True
-    elif after_frame and line.startswith((" ", "\t")) and not _EXC_LINE.match(stripped):
+    elif after_frame and line.startswith((" ", "\t")) and not EXC_LINE.match(stripped):
         out.last_source = stripped  # code, not the error; kept for a trace cut before it
     elif m := _JAVA_FRAME.match(line):
         out.frame(m.group("func").rsplit("/", 1)[-1], "java")
@@ -223,30 +174,7 @@ def _classify(line: str, out: _Collector) -> None:
     elif _THREAD_STATE.match(line) or _JAVA_DEADLOCK.match(stripped):
         out.key_line(stripped)
     else:
-        _classify_message(stripped, out)
-
-
-def _classify_message(stripped: str, out: _Collector) -> None:
-    body, problem_level = _strip_log_prefix(stripped)
-    body = body.strip()
-    if body.startswith(("- ", "* ")) and _EXC_LINE.match(body[2:].lstrip()):
-        body = body[2:].lstrip()  # a bulleted exception line (pip, a markdown list)
-    if m := _EXC_LINE.match(body):
-        out.key_line(body, m.group("type"))
-    elif (
-        _PANIC.match(body)
-        or problem_level
-        or _LOGFMT_PROBLEM.search(body)
-        or _RUNTIME_MESSAGE.match(body)
-    ):
-        out.key_line(body)
-        if "panicked at" in body and body.endswith(":"):
-            out.kind, out.after_panic = "rust", True
-    elif body.startswith('"') and ("prio=" in body or "tid=" in body):
-        out.kind = "java"
-        out.key_line(_JAVA_THREAD_NOISE.sub("", re.sub(r'^"[^"]*"', "thread", body)))
-    else:
-        out.other_line(body)
+        classify_message(stripped, out)
 
 
 def normalize(text: str, *, cpu_seconds: float = BUDGET_SECONDS) -> Normalized:
@@ -308,7 +236,7 @@ def _fingerprints(
         if not checked and not is_specific(tokens):
             continue  # "fatal error: all goroutines are asleep" alone names no cause
         prints.append(fingerprint(line))
-        m = _EXC_LINE.match(line)
+        m = EXC_LINE.match(line)
         message = _message_of(m.group("rest")) if m else ""
         message = _BACKGROUND.sub("", message)
         if len(message) >= 12:
@@ -347,7 +275,7 @@ def analyze_line(text: str) -> LineInfo:
         )
     words = mask(clip(text, MAX_LINE_CHARS), keep_quoted_words=True)
     tokens = tokenize(words)
-    match = _EXC_LINE.match(words)
+    match = EXC_LINE.match(words)
     types: list[str] = []
     if match:
         _add_type(types, match.group("type"))
