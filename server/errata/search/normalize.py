@@ -80,6 +80,10 @@ _RUNTIME_MESSAGE = re.compile(
     r"Exception ignored in\b|Unclosed (?:client session|connector)|Executing <Task .* took )"
 )
 _QUOTE_CHARS = re.compile(r"\bb?['\"`]|['\"`]")
+# A JavaScript stack kept as one JSON string or repr (JSON loggers, util.inspect of an error):
+# its frames follow escaped newlines, and its first line sits behind `{"stack":"`, `[` or `'`.
+_ESCAPED_FRAME = re.compile(r"\\n(?=[ \t]{1,12}at )")
+_WRAPPED = re.compile(r"^(?:\{\s*+\"\w++\"\s*+:\s*+\"|[\['\"])")
 _NOISE = re.compile(r"^\s*+(?:\^++|~++|\.\.\.\s*+\d++ more|-++|=++)?$")
 _GROUP_BAR = re.compile(r"^\s*(?:[|+]-*\+?-*(?:\s*\d+\s*-+)?\s*)+")
 _JAVA_THREAD_NOISE = re.compile(  # only from the start of a run of spaces: linear
@@ -242,6 +246,8 @@ def _classify_message(stripped: str, out: _Collector) -> None:
         out.key_line(body)
         if "panicked at" in body and body.endswith(":"):
             out.kind, out.after_panic = "rust", True
+    elif (m := _EXC_LINE.match(inner := _WRAPPED.sub("", body, count=1))) and inner != body:
+        out.key_line(inner, m.group("type"))  # `{"stack":"TypeError: ...`, `[TypeError: ...]`
     elif body.startswith('"') and ("prio=" in body or "tid=" in body):
         out.kind = "java"
         out.key_line(_JAVA_THREAD_NOISE.sub("", re.sub(r'^"[^"]*"', "thread", body)))
@@ -268,7 +274,8 @@ def normalize(text: str, *, cpu_seconds: float = BUDGET_SECONDS) -> Normalized:
 
 def _normalize(text: str, budget: CpuBudget) -> Normalized:
     out = _Collector()
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = _ESCAPED_FRAME.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
     for index in read_order(len(lines), budget):
         if lines[index].strip():
             _classify(clip(lines[index], MAX_CLASSIFY_CHARS), out)
