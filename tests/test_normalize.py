@@ -5,6 +5,7 @@ from __future__ import annotations
 from errata.search import normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
 from errata.search.evidence import errno_clash, is_generic
+from errata.search.language import detect_language
 from errata.search.mask import mask, surface_words, tokenize
 
 
@@ -370,3 +371,14 @@ def test_a_message_many_causes_print_is_generic_and_a_specific_one_is_not() -> N
         "RangeError: Maximum call stack size exceeded\n    at Array.push (<anonymous>)"
     )
     assert is_generic("Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/x' imported from /y.js")
+
+
+def test_a_node_coded_error_with_built_in_frames_is_javascript() -> None:
+    trace = (
+        'TypeError [ERR_INVALID_ARG_TYPE]: The "path" argument must be of type string. '
+        "Received undefined\n    at Object.join (node:path:1336:7)\n"
+        "    at file:///app/src/config.js:4:20"
+    )
+    assert detect_language(trace) == "javascript"
+    assert detect_language(trace.splitlines()[0]) == "javascript"
+    assert detect_language("TypeError: expected str, bytes or os.PathLike object") == "python"
