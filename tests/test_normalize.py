@@ -5,6 +5,7 @@ from __future__ import annotations
 from errata.search import normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
 from errata.search.evidence import errno_clash, is_generic
+from errata.search.language import detect_language
 from errata.search.mask import mask, surface_words, tokenize
 
 
@@ -72,6 +73,32 @@ def test_javascript_stack_keeps_error_and_function_names() -> None:
     assert norm.exception_types == ["KnexTimeoutError"]
     assert norm.frames == ["knex.Client_PG.acquireConnection", "knex.Runner.ensureConnection"]
     assert "312" not in norm.text and "node_modules" not in norm.text
+
+
+def test_a_javascript_stack_kept_as_one_json_string_is_read_as_a_stack() -> None:
+    logged = (
+        '{"stack":"RangeError: Maximum call stack size exceeded\\n    at objStringify '
+        '(/src/utils.js:1304:43)\\n    at objStringify (/src/utils.js:1306:32)",'
+        '"message":"Maximum call stack size exceeded","name":"RangeError"}'
+    )
+    norm = normalize(logged)
+    assert norm.kind == "javascript"
+    assert norm.exception_types == ["RangeError"]
+    assert norm.key_lines == ["RangeError: Maximum call stack size exceeded"]
+    assert norm.frames == ["objStringify"]
+
+
+def test_an_inspected_error_with_its_quoted_stack_keeps_type_message_and_frames() -> None:
+    logged = (
+        "[TypeError: Converting circular structure to JSON] 'TypeError: Converting circular "
+        "structure to JSON\\n    at Object.stringify (native)\\n    at PubSub._onResponse "
+        "(/srv/zetta/lib/pubsub_service.js:136:30)\\n    at PubSub.publish (/srv/x.js:3:1)'"
+    )
+    norm = normalize(logged)
+    assert norm.kind == "javascript"
+    assert norm.exception_types == ["TypeError"]
+    assert norm.key_lines == ["TypeError: Converting circular structure to JSON"]
+    assert norm.frames[0] == "PubSub._onResponse"
 
 
 def test_go_goroutine_dump_keeps_states_and_functions_without_addresses() -> None:
@@ -363,3 +390,18 @@ def test_a_message_many_causes_print_is_generic_and_a_specific_one_is_not() -> N
     assert is_generic("sqlite3.OperationalError: database is locked")
     assert is_generic("json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)")
     assert not is_generic("RuntimeError: asyncio.run() cannot be called from a running event loop")
+    assert is_generic(
+        "RangeError: Maximum call stack size exceeded\n    at Array.push (<anonymous>)"
+    )
+    assert is_generic("Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/x' imported from /y.js")
+
+
+def test_a_node_coded_error_with_built_in_frames_is_javascript() -> None:
+    trace = (
+        'TypeError [ERR_INVALID_ARG_TYPE]: The "path" argument must be of type string. '
+        "Received undefined\n    at Object.join (node:path:1336:7)\n"
+        "    at file:///app/src/config.js:4:20"
+    )
+    assert detect_language(trace) == "javascript"
+    assert detect_language(trace.splitlines()[0]) == "javascript"
+    assert detect_language("TypeError: expected str, bytes or os.PathLike object") == "python"

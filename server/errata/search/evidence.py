@@ -46,6 +46,12 @@ GENERIC_MESSAGES = re.compile(
             r"expecting value: line 1 column 1|is not valid json|unexpected token",  # any body
             r"cannot schedule new futures after (?:interpreter )?shutdown",
             r"broken pipe|connection reset by peer",
+            # V8's stack overflow: runaway recursion, a cyclic structure walked recursively, or
+            # a large array spread into one call's arguments
+            r"maximum call stack size exceeded",
+            # Node's ES module loader: a specifier without its extension, a file missing from
+            # the build or the published package, a typo
+            r"err_module_not_found",
             r"(?:task|future) exception was never retrieved",  # any exception in a task
             # a pool runs dry: a leak, connections held across slow work, or a pool smaller
             # than the real concurrency

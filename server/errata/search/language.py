@@ -22,6 +22,9 @@ _SIGNS: dict[str, tuple[re.Pattern[str], ...]] = {
         ),
         re.compile(r"UnhandledPromiseRejection|node_modules[\\/]"),
         re.compile(r"^Node\.js v\d+", re.M),
+        # Node's coded errors ("TypeError [ERR_INVALID_ARG_TYPE]: ...") and its built-in frames
+        re.compile(r"^(?:Uncaught )?\w*Error \[(?:UND_)?ERR_[A-Z0-9_]+\]:", re.M),
+        re.compile(r"^\s+at .*\(node:[a-z_/]+:\d+:\d+\)$", re.M),
     ),
     "java": (
         re.compile(r"^\s+at [\w$.<>]+\([\w$]+\.(?:java|kt):\d+\)$", re.M),

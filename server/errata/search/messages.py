@@ -53,6 +53,9 @@ _JAVA_THREAD_NOISE = re.compile(  # only from the start of a run of spaces: line
 # with a character class, and no run inside can give back into another: linear.
 _WARNING_AT = re.compile(r"^\S+:\d+:\s++(?=[\w.]*Warning:)")
 _WRAPPED = re.compile(r"^\((?P<type>(?:\w+\.)*[A-Z]\w*(?:Error|Exception|Warning))\)\s*+")
+# The first line of a JavaScript stack kept in a JSON string or an inspected error:
+# behind `{"stack":"`, `[` or `'`.
+_JSON_WRAPPED = re.compile(r"^(?:\{\s*+\"\w++\"\s*+:\s*+\"|[\['\"])")
 _EMBEDDED = re.compile(
     r"(?<![A-Za-z0-9_.])(?:[a-z_]\w*\.)*[A-Z][a-zA-Z]*(?:Error|Exception|Warning): \S"
 )
@@ -104,6 +107,8 @@ def classify_message(stripped: str, out: Collector) -> None:
         out.key_line(body)
         if "panicked at" in body and body.endswith(":"):
             out.kind, out.after_panic = "rust", True
+    elif (m := EXC_LINE.match(inner := _JSON_WRAPPED.sub("", body, count=1))) and inner != body:
+        out.key_line(inner, m.group("type"))  # `{"stack":"TypeError: ...`, `[TypeError: ...]`
     elif body.startswith('"') and ("prio=" in body or "tid=" in body):
         out.kind = "java"
         out.key_line(_JAVA_THREAD_NOISE.sub("", re.sub(r'^"[^"]*"', "thread", body)))

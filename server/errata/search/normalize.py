@@ -53,6 +53,9 @@ _PACKAGE = re.compile(
     re.I,
 )
 _QUOTE_CHARS = re.compile(r"\bb?['\"`]|['\"`]")
+# A JavaScript stack kept as one JSON string or repr (JSON loggers, util.inspect of an error):
+# its frames follow escaped newlines, and its first line sits behind `{"stack":"`, `[` or `'`.
+_ESCAPED_FRAME = re.compile(r"\\n(?=[ \t]{1,12}at )")
 _NOISE = re.compile(r"^\s*+(?:\^++|~++|\.\.\.\s*+\d++ more|-++|=++)?$")
 _GROUP_BAR = re.compile(r"^\s*(?:[|+]-*\+?-*(?:\s*\d+\s*-+)?\s*)+")
 
@@ -196,7 +199,8 @@ def normalize(text: str, *, cpu_seconds: float = BUDGET_SECONDS) -> Normalized:
 
 def _normalize(text: str, budget: CpuBudget) -> Normalized:
     out = _Collector()
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = _ESCAPED_FRAME.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
     for index in read_order(len(lines), budget):
         if lines[index].strip():
             _classify(clip(lines[index], MAX_CLASSIFY_CHARS), out)
