@@ -187,7 +187,7 @@ def test_a_pool_timeout_prints_the_differential_of_its_causes(server: LiveServer
     pool += "connection timed out, timeout 30.00"
     result = run_script("search", url=server.url, stdin=pool)
     differential = result.stdout.split("differential:", 1)[1]  # a leak prints the same message
-    assert "db-connection-leak-pool-exhausted: Connection pool exhausted" in differential
+    assert "db-connection-leak-pool-exhausted: Connection pool exhausted by leaked" in differential
     assert "confirmed when: checked-out count grows" in differential
 
 

@@ -224,10 +224,11 @@ def print_recommended(match: dict[str, Any]) -> None:
 def print_differential(answer: dict[str, Any]) -> None:
     """The causes the message fits and what confirms each, when the trace cannot choose."""
     candidates = answer.get("differential") or []
+    titles = {r["id"]: r.get("title", "") for r in answer.get("results", [])}
     if candidates:
         print("\ndifferential: the message fits several causes; what confirms each:")
     for c in candidates:
-        print(f"   {c['entry']}: {c.get('title', '')}")
+        print(f"   {c['entry']}: {titles.get(c['entry'], '')}")
         print(f"      confirmed when: {clip(c.get('confirm', ''), 200)}")
 
 

@@ -63,10 +63,11 @@ class BriefMatch(BaseModel):
 
 
 class Candidate(BaseModel):
-    """One cause the message fits, and the observation that confirms it."""
+    """One cause the message fits, and the observation that confirms it (its title is in the
+    answer's result lines, so it is not sent twice)."""
 
     entry: str
-    title: str
+    title: str = Field(default="", exclude=True)
     confirm: str
 
 
@@ -99,12 +100,7 @@ def differential(response: SearchResponse) -> list[Candidate]:
     shared = [r for r in response.results if r.shared]
     if len(shared) < 2:
         return []
-    return [
-        Candidate(
-            entry=r.id, title=_headline(r.title), confirm=r.distinguish or _short(r.root_cause, 200)
-        )
-        for r in shared
-    ]
+    return [Candidate(entry=r.id, title=r.title, confirm=_confirm(r)) for r in shared]
 
 
 def verification_line(fix: FixBrief) -> str:
@@ -145,6 +141,14 @@ def _step(response: SearchResponse, trace_language: str | None) -> str:
     first = response.results[0]
     fix = recommended(first, trace_language)
     return next_step(first.id, fix.id) if fix else f"read get_entry({first.id})"
+
+
+def _confirm(result: SearchResult) -> str:
+    """The observation that confirms this cause (its entry's `distinguish`, whose '(here)'
+    marks the clause about this entry), or the start of its root cause."""
+    if not result.distinguish:
+        return _short(result.root_cause, 200)
+    return result.distinguish.replace(" (here)", "")
 
 
 def _headline(title: str) -> str:
@@ -206,20 +210,23 @@ def brief_answer(response: SearchResponse, query: str) -> BriefAnswer:
 
 
 def _result_lines(response: SearchResponse, in_differential: set[str]) -> list[ResultLine]:
-    """Every result in one line; for a no match only the closest few, and none the
-    differential already names (its candidates carry their titles)."""
+    """Every result in one line; for a no match only the closest few and every candidate of
+    the differential (whose titles are read here)."""
     matched = response.status == "matched"
-    results = response.results if matched else response.results[:NO_MATCH_LINES]
+    results = [
+        r
+        for rank, r in enumerate(response.results)
+        if matched or rank < NO_MATCH_LINES or r.id in in_differential
+    ]
     return [
         ResultLine(
             id=r.id,
-            title=r.title,
+            title=r.title if matched else _headline(r.title),
             score=r.score,
             confident=r.confident,
             why=_short(r.why) if matched else "",
         )
         for r in results
-        if r.id not in in_differential
     ]
 
 
