@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..config import Settings
     from ..db import Database
     from ..models import EntryDraft
+    from ..services import Services
 
 Command = Callable[[argparse.Namespace, "Settings"], int]
 
@@ -56,30 +57,34 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the MCP tools over stdio, as a local MCP client launches it.  Example: errata mcp"""
-    import threading
-
-    from ..db import Database
     from ..mcp_server import build_mcp
+    from ..mcp_server.loading import Loading
+
+    # The database, the entries and the index load in a thread once the server runs: the
+    # client's `initialize` and `tools/list` do not wait for them (nor for their imports).
+    loading = Loading(lambda: _mcp_services(settings))
+    try:
+        build_mcp(loading, keep_index_fresh=True).run("stdio")
+    finally:
+        if loading.loaded is not None:
+            loading.loaded.database.dispose()
+    return 0
+
+
+def _mcp_services(settings: Settings) -> Services:
+    """The services of `errata mcp`: the database prepared, the entries loaded, the index built."""
     from ..search import SearchIndex
     from ..services import Services
     from ..sync import prepare_database
 
-    database = Database.from_settings(settings)
-    services = Services.with_admission(settings, database)
-    services.ready = threading.Event()
-
-    def start_up() -> None:  # after the handshake: the client is not kept waiting for it
-        prepare_database(settings, database)
-        min_clients = settings.outcome_min_clients
-        services.index = SearchIndex.build(
-            database, settings.data_dir, outcome_min_clients=min_clients
-        )
-
+    database = prepare_database(settings)
     try:
-        build_mcp(services, keep_index_fresh=True, start_up=start_up).run("stdio")
-    finally:
+        min_clients = settings.outcome_min_clients
+        index = SearchIndex.build(database, settings.data_dir, outcome_min_clients=min_clients)
+    except Exception:
         database.dispose()
-    return 0
+        raise
+    return Services.with_admission(settings, database, index=index)
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
