@@ -107,7 +107,7 @@ def differential(response: SearchResponse) -> list[Candidate]:
 def verification_line(fix: FixBrief) -> str:
     """How the code shown fared, in one line: what it showed (or its status), Python, date."""
     v = fix.verification
-    if v.label.startswith("verified by errata's harness"):  # names its date and Python already
+    if v.label.startswith("verified by errata's harness"):  # names its date and runtime
         return v.label
     parts = [v.label or v.status]
     if v.python_version:
