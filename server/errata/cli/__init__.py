@@ -162,7 +162,13 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     try:
         harness = make_harness(settings, database)
         code = run_verify_command(
-            database, harness, args.ids, all_=args.all, stale=args.stale, as_json=args.json
+            database,
+            harness,
+            args.ids,
+            all_=args.all,
+            stale=args.stale,
+            as_json=args.json,
+            recording=args.record,
         )
         if args.record and code in (0, 1):
             _write_records(database, settings, args.ids)
