@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from . import gaps, keys
+from . import gaps, keys, stdio
 
 if TYPE_CHECKING:
     from ..config import Settings
     from ..db import Database
     from ..models import EntryDraft
-    from ..services import Services
 
 Command = Callable[[argparse.Namespace, "Settings"], int]
 
@@ -53,38 +52,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         forwarded_allow_ips=",".join(settings.trusted_proxies) or "",
     )
     return 0
-
-
-def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve the MCP tools over stdio, as a local MCP client launches it.  Example: errata mcp"""
-    from ..mcp_server import build_mcp
-    from ..mcp_server.loading import Loading
-
-    # The database, the entries and the index load in a thread once the server runs: the
-    # client's `initialize` and `tools/list` do not wait for them (nor for their imports).
-    loading = Loading(lambda: _mcp_services(settings))
-    try:
-        build_mcp(loading, keep_index_fresh=True).run("stdio")
-    finally:
-        if loading.loaded is not None:
-            loading.loaded.database.dispose()
-    return 0
-
-
-def _mcp_services(settings: Settings) -> Services:
-    """The services of `errata mcp`: the database prepared, the entries loaded, the index built."""
-    from ..search import SearchIndex
-    from ..services import Services
-    from ..sync import prepare_database
-
-    database = prepare_database(settings)
-    try:
-        min_clients = settings.outcome_min_clients
-        index = SearchIndex.build(database, settings.data_dir, outcome_min_clients=min_clients)
-    except Exception:
-        database.dispose()
-        raise
-    return Services.with_admission(settings, database, index=index)
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
@@ -247,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("load", **_about(cmd_load)).set_defaults(func=cmd_load)
-    sub.add_parser("mcp", **_about(cmd_mcp)).set_defaults(func=cmd_mcp)
+    sub.add_parser("mcp", **_about(stdio.cmd_mcp)).set_defaults(func=stdio.cmd_mcp)
     show = sub.add_parser("show", **_about(cmd_show))
     show.add_argument("id", help="the entry id, as search results give it")
     show.set_defaults(func=cmd_show)
