@@ -3,7 +3,8 @@
 Each run is a fresh process (cold: nothing of errata imported yet) started from a temp
 folder with its own HOME; `mcp` runs against a data folder loaded once beforehand, and once
 against an empty one (the very first start, which loads the entries). Wall time is what a
-client waits; CPU time (user + sys of the child) is what the machine's load does not inflate.
+client waits; CPU time (user + sys of the child, for `mcp` until it answered tools/list) is
+what the machine's load does not inflate.
 Goals: --help <= 0.3 s, mcp initialize + tools/list <= 1.0 s.
 
     .venv/bin/python bench/startup.py [--runs 5]
@@ -52,9 +53,16 @@ def time_help(env: dict[str, str], cwd: Path) -> tuple[float, float]:
     return time.perf_counter() - start, _children_cpu() - cpu
 
 
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + sys) a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def time_mcp(env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds until `errata mcp` answers tools/list, and the child's CPU seconds."""
-    cpu, start = _children_cpu(), time.perf_counter()
+    """Wall seconds until `errata mcp` answers tools/list, and the child's CPU seconds until
+    then (what the machine's load does not inflate; the entries keep loading after it)."""
+    start = time.perf_counter()
     proc = subprocess.Popen(
         [str(ERRATA), "mcp"],
         env=env,
@@ -67,14 +75,15 @@ def time_mcp(env: dict[str, str], cwd: Path) -> tuple[float, float]:
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write("".join(json.dumps(m) + "\n" for m in HANDSHAKE))
     proc.stdin.flush()
-    wall = TIMEOUT
+    wall, answered_cpu = TIMEOUT, float("nan")
     for line in proc.stdout:
         if json.loads(line).get("id") == 2:
             wall = time.perf_counter() - start
+            answered_cpu = _cpu_of(proc.pid)
             break
     proc.stdin.close()
     proc.wait(timeout=TIMEOUT)
-    return wall, _children_cpu() - cpu
+    return wall, answered_cpu
 
 
 def _line(name: str, runs: list[tuple[float, float]], goal: float) -> str:
@@ -83,7 +92,8 @@ def _line(name: str, runs: list[tuple[float, float]], goal: float) -> str:
     verdict = "meets" if median <= goal else "misses"
     return (
         f"{name:<34} wall median {median:.2f} s (min {min(walls):.2f}, max {max(walls):.2f})"
-        f"  cpu median {statistics.median(cpus):.2f} s  goal {goal:.1f} s: {verdict}"
+        f"  cpu median {statistics.median(cpus):.2f} s (max {max(cpus):.2f})"
+        f"  goal {goal:.1f} s: {verdict}"
     )
 
 

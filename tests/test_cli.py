@@ -124,3 +124,69 @@ def test_errata_verify_prints_terminal_escapes_from_a_run_as_visible_text() -> N
         assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text), text
     assert "\\x1b]0;owned\\x07speedup=9.0" in out.getvalue() and "\\x1b[2J" in out.getvalue()
     assert printable("line one\nline two\tend") == "line one\nline two\tend"
+
+
+# --- verify without a sandbox: the shipped records stand ------------------------------------
+
+
+def _newest_runs(settings: Settings) -> set[tuple[str, str]]:
+    """(source, status) of every snippet's newest run."""
+    from errata import store
+    from errata.db import Database
+
+    database = Database.from_settings(settings)
+    try:
+        with database.read() as session:
+            runs = store.latest_runs(
+                session=session, entry_ids=store.active_entry_ids(session=session)
+            )
+    finally:
+        database.dispose()
+    return {(run.source, run.status) for run in runs.values()}
+
+
+@pytest.fixture
+def no_sandbox(env: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The CLI's environment on a machine where the sandbox cannot run."""
+    monkeypatch.setenv("ERRATA_SANDBOX", "off")
+    return env
+
+
+def test_verify_stale_without_a_sandbox_says_the_shipped_records_stand_and_exits_0(
+    no_sandbox: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["verify", "--stale"]) == 0
+    out = capsys.readouterr().out
+    assert "verification unavailable here: sandbox disabled by ERRATA_SANDBOX=off" in out
+    assert "the shipped verification records stand" in out
+    total = sum(len(f.snippets) for d in parse_entries(no_sandbox.entries_dir) for f in d.fixes)
+    assert f"{total} of {total} snippets have a current record" in out
+    assert {source for source, _ in _newest_runs(no_sandbox)} == {"record"}  # none run over them
+    assert "unverified" not in {status for _, status in _newest_runs(no_sandbox)}
+
+
+def test_verify_stale_without_a_sandbox_names_a_snippet_with_no_current_record(
+    no_sandbox: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snippet = no_sandbox.entries_dir / "agent-holds-lock-too-long" / "option-1.py"
+    snippet.write_text(snippet.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert main(["verify", "--stale", "--json"]) == 3
+    body = json.loads(capsys.readouterr().out)
+    assert body["without_record"] == {"agent-holds-lock-too-long": ["option-1"]}
+    assert body["records_stand"]["current"] == body["records_stand"]["total"] - 1
+    assert body["verification"] == {
+        "available": False,
+        "reason": "sandbox disabled by ERRATA_SANDBOX=off",
+    }
+
+
+def test_verify_all_with_record_without_a_sandbox_exits_3_and_rewrites_nothing(
+    no_sandbox: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = no_sandbox.entries_dir / "err-require-esm" / "verification.json"
+    before = record.read_bytes()
+    assert main(["verify", "--all", "--record"]) == 3
+    captured = capsys.readouterr()
+    assert "the shipped verification records stand" in captured.out
+    assert "wrote" not in captured.err and record.read_bytes() == before
+    assert {source for source, _ in _newest_runs(no_sandbox)} == {"record"}

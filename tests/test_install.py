@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,10 @@ from .test_registry import Clawhub, _require_node_tools
 from .test_skill import SEED, SEED_TRACE, run_script
 
 pytestmark = pytest.mark.slow
+QUEUEPOOL = (
+    "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, "
+    "connection timed out, timeout 30.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)"
+)
 
 
 @dataclass
@@ -49,17 +54,23 @@ class Installed:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    """`python -m build --wheel`, then `pip install` of that wheel into a new venv."""
-    root = tmp_path_factory.mktemp("install")
-    dist = root / "dist"
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`python -m build`: the sdist, and the wheel built from that sdist (as a publisher does)."""
+    out = tmp_path_factory.mktemp("dist")
     built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO_ROOT)],
+        [sys.executable, "-m", "build", "--outdir", str(out), str(REPO_ROOT)],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory, dist: Path) -> Installed:
+    """`pip install` of the built wheel into a new venv outside the checkout."""
+    root = tmp_path_factory.mktemp("install")
     wheel = next(dist.glob("errata-*.whl"))
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
@@ -91,16 +102,41 @@ async def test_errata_mcp_from_the_wheel_finds_the_seed_with_fixes_verified_by_t
         cwd=installed.cwd,
     )
     async with Client(params, read_timeout_seconds=120) as client:
-        answer = json.loads(
-            _text(await client.call_tool("search_errors", {"query": SEED_TRACE, "detail": "full"}))
+        answers = [
+            json.loads(
+                _text(await client.call_tool("search_errors", {"query": q, "detail": "full"}))
+            )
+            for q in (QUEUEPOOL, SEED_TRACE)
+        ]
+    for answer in answers:
+        seed = answer["results"][0]
+        assert seed["id"] == SEED
+        labels = [fix["verification"]["label"] for fix in seed["fixes"]]
+        assert labels and all(
+            label.startswith("verified by errata's harness on ") for label in labels
         )
-    seed = answer["results"][0]
-    assert seed["id"] == SEED
-    labels = [fix["verification"]["label"] for fix in seed["fixes"]]
-    assert labels and all(label.startswith("verified by errata's harness on ") for label in labels)
-    assert all("(Python 3." in label for label in labels)
+        assert all("(Python 3." in label for label in labels)
     assert list(installed.cwd.iterdir()) == []  # nothing written in the client's folder
     assert (installed.home / ".local" / "share" / "errata" / "errata.db").is_file()
+
+
+def test_the_sdist_and_the_wheel_pass_twine_check_and_carry_the_entries(dist: Path) -> None:
+    files = sorted(p.name for p in dist.iterdir())
+    assert [f for f in files if f.endswith(".tar.gz")] == [f"errata-{__version__}.tar.gz"]
+    assert [f for f in files if f.endswith(".whl")] == [f"errata-{__version__}-py3-none-any.whl"]
+    twine = Path(sys.executable).with_name("twine")
+    checked = subprocess.run(
+        [str(twine), "check", "--strict", *(str(dist / f) for f in files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("PASSED") == 2
+    with zipfile.ZipFile(dist / f"errata-{__version__}-py3-none-any.whl") as wheel:
+        names = wheel.namelist()
+    assert f"errata/_data/entries/{SEED}/verification.json" in names
+    assert "errata/_data/skill/SKILL.md" in names
 
 
 def test_the_wheel_installs_errata_and_no_top_level_server_package(installed: Installed) -> None:

@@ -24,6 +24,7 @@ from errata.db import Database
 from errata.entry_files import write_entry
 from errata.mcp_server import build_mcp
 from errata.mcp_server.budget import DEFAULT_MAX_CHARS
+from errata.mcp_server.loading import Loading
 from errata.models import EntryDraft, FixDraft, SnippetDraft
 from errata.search import SearchIndex
 from errata.services import Services
@@ -346,12 +347,56 @@ def _imports(module: str) -> list[str]:
 
 
 def test_the_mcp_surface_never_imports_the_loader_and_the_domain_never_imports_mcp() -> None:
-    modules = ("mcp_server/tools.py", "mcp_server/results.py", "mcp_server/budget.py")
-    for module in (*modules, "mcp_server/resources.py", "api/outcomes.py"):
+    modules = ("mcp_server/tools.py", "mcp_server/handlers.py", "mcp_server/results.py")
+    more = ("mcp_server/budget.py", "mcp_server/resources.py", "mcp_server/markdown.py")
+    for module in (*modules, *more, "api/outcomes.py"):
         loader = [line for line in _imports(module) if re.search(r"\bsync\b|entry_files\b", line)]
         assert loader == [], module
     framework = [line for line in _imports("outcomes.py") if "fastapi" in line or "mcp" in line]
     assert framework == []
+
+
+LISTS_TOOLS_WITHOUT_LOADING = """
+import json, sys, anyio
+from mcp import Client
+from errata.mcp_server import build_mcp
+from errata.mcp_server.loading import Loading
+
+def never_loads():
+    raise RuntimeError("not in this test")
+
+async def main():
+    async with Client(build_mcp(Loading(never_loads))) as client:
+        names = [tool.name for tool in (await client.list_tools()).tools]
+    heavy = ("sqlmodel", "sqlalchemy", "numpy", "errata.db", "errata.store", "errata.search")
+    print(json.dumps({"tools": names, "heavy": [m for m in heavy if m in sys.modules]}))
+
+anyio.run(main)
+"""
+
+
+def test_the_tools_are_listed_before_the_database_or_the_search_engine_is_imported() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", LISTS_TOOLS_WITHOUT_LOADING],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    listed = json.loads(run.stdout.splitlines()[-1])
+    assert set(listed["tools"]) == {*TOOLS, "submit_entry"}
+    assert listed["heavy"] == []
+
+
+@pytest.mark.anyio
+async def test_a_tool_call_names_the_failure_when_the_background_load_failed() -> None:
+    def broken_load() -> Services:
+        raise RuntimeError("database is locked")
+
+    async with Client(build_mcp(Loading(broken_load))) as client:
+        result = await client.call_tool("search_errors", {"query": "boom"})
+    assert result.is_error
+    assert "could not load its entries: database is locked" in _error_text(result)
 
 
 # --- REST outcomes ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from errata.config import Settings
 from errata.contributions.jobs import submission_target
 from errata.harness.sandbox import Sandbox
 from errata.mcp_server import build_mcp
-from errata.mcp_server.resources import entry_markdown
+from errata.mcp_server.markdown import entry_markdown
 from errata.models import Job
 from errata.public import EntryPublic
 from errata.services import Services

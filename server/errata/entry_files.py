@@ -22,7 +22,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
-from .models import EntryDraft
+from .schema.drafts import EntryDraft
 
 ENTRY_FILE = "entry.toml"
 

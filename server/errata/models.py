@@ -1,4 +1,4 @@
-"""Database tables, the entry draft every interface shares, and the public models that leave.
+"""Database tables (the drafts live in schema/drafts.py, the literal kinds in schema/vocab.py).
 
 One family per entity: a *draft* (what a file or a contributor supplies), a *table* (what the
 database holds) and a *public* model (what REST, MCP and the web return).
@@ -7,40 +7,44 @@ database holds) and a *public* model (what REST, MCP and the web return).
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
-from pydantic import Field as PydanticField
+from pydantic import BaseModel
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+from .schema.drafts import Draft, EntryDraft, FixDraft, SnippetDraft, TableDraft
+from .schema.vocab import (
+    SLUG_PATTERN,
+    JobStatus,
+    Origin,
+    Outcome,
+    RunStatus,
+    SnippetKind,
+    SubmissionStatus,
+    UtcDatetime,
+    as_utc,
+    utcnow,
+)
 
-Origin = Literal["curated", "contributed"]
-SnippetKind = Literal["published", "correction"]
-# What each status means, and the words surfaces show for it: server/verdicts.py.
-RunStatus = Literal["passed", "ran_without_error", "failed", "timeout", "error", "unverified"]
-Outcome = Literal["worked", "worked_with_changes", "did_not_work"]
-JobStatus = Literal["queued", "running", "done", "error"]
-SubmissionStatus = Literal[
-    "pending", "verifying", "verified", "ran_without_error", "flagged", "failed", "unverified",
-    "approved", "rejected",
-]  # fmt: skip
-
-
-def utcnow() -> datetime:
-    """The current time in UTC, timezone-aware."""
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """The datetime with its timezone: SQLite hands stored UTC times back naive."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-# What leaves the service is RFC 3339 with an offset (JSON Schema "date-time" requires one).
-UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
+__all__ = [
+    "SLUG_PATTERN",
+    "Draft",
+    "EntryDraft",
+    "FixDraft",
+    "JobStatus",
+    "Origin",
+    "Outcome",
+    "RunStatus",
+    "SnippetDraft",
+    "SnippetKind",
+    "SubmissionStatus",
+    "TableDraft",
+    "UtcDatetime",
+    "as_utc",
+    "utcnow",
+]  # re-exported: schema/drafts.py and schema/vocab.py are their home
 
 
 def _json_column() -> Any:
@@ -53,69 +57,6 @@ def _text_column(nullable: bool = False) -> Any:
 
 def _time_column() -> Any:
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
-
-
-# --- Drafts: a whole entry as files or contributors give it -----------------------------------
-
-
-class Draft(BaseModel):
-    """Base of every draft: unknown fields are errors, strings are stripped of nothing."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class SnippetDraft(Draft):
-    """One code snippet exactly as published, and the check the harness runs against it."""
-
-    id: str = PydanticField(pattern=SLUG_PATTERN, max_length=80)
-    file: str = PydanticField(min_length=1, max_length=200)
-    code: str = PydanticField(min_length=1, max_length=100_000)
-    check_file: str | None = None
-    check_code: str | None = PydanticField(default=None, max_length=100_000)
-    language: str = PydanticField(default="python", max_length=40)
-    kind: SnippetKind = "published"
-    corrects: str | None = None
-    note: str = PydanticField(default="", max_length=4_000)
-
-
-class FixDraft(Draft):
-    """One way to fix the problem: a title, an explanation and its snippets."""
-
-    id: str = PydanticField(pattern=SLUG_PATTERN, max_length=80)
-    title: str = PydanticField(min_length=1, max_length=300)
-    explanation: str = PydanticField(default="", max_length=20_000)
-    applies_when: str = PydanticField(default="", max_length=300)  # one line: the situation
-    for_symptoms: list[str] = PydanticField(default_factory=list)  # first choice for these
-    snippets: list[SnippetDraft] = PydanticField(default_factory=list)
-
-
-class TableDraft(Draft):
-    """An extra table of the entry (the seed's locking-strategy comparison)."""
-
-    title: str = PydanticField(min_length=1, max_length=300)
-    columns: list[str] = PydanticField(min_length=1)
-    rows: list[list[str]] = PydanticField(default_factory=list)
-
-
-class EntryDraft(Draft):
-    """A whole entry: what `entries/<id>/` holds and what an approved submission becomes."""
-
-    id: str = PydanticField(pattern=SLUG_PATTERN, max_length=80)
-    title: str = PydanticField(min_length=1, max_length=300)
-    tags: list[str] = PydanticField(default_factory=list)
-    languages: list[str] = PydanticField(default_factory=list)
-    frameworks: list[str] = PydanticField(default_factory=list)
-    symptoms: list[str] = PydanticField(min_length=1)
-    root_cause: str = PydanticField(min_length=1, max_length=20_000)
-    fixes: list[FixDraft] = PydanticField(min_length=1)
-    tables: list[TableDraft] = PydanticField(default_factory=list)
-    environment: list[str] = PydanticField(default_factory=list)
-    source: str = PydanticField(min_length=1, max_length=2_000)
-    expected_savings: str = PydanticField(default="", max_length=4_000)
-    origin: Origin = "curated"
-    preference: list[str] = PydanticField(default_factory=list)  # fix ids, best first
-    preference_reason: str = PydanticField(default="", max_length=1_000)
-    distinguish: str = PydanticField(default="", max_length=300)  # what confirms this cause
 
 
 # --- Tables ------------------------------------------------------------------------------------

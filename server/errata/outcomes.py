@@ -8,14 +8,11 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from . import store
-from .models import Outcome
 from .observe import gaps
 from .public import OutcomePublic, OutcomesResetPublic
 from .rate_limits import check_rate
+from .schema.vocab import MAX_DETAILS_CHARS, MAX_ENVIRONMENT_CHARS, Outcome
 from .services import Services
-
-MAX_DETAILS_CHARS = 4_000
-MAX_ENVIRONMENT_CHARS = 2_000
 
 
 class UnknownTargetError(LookupError):

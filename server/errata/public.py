@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 
-from .models import JobStatus, Origin, Outcome, RunStatus, SnippetKind, UtcDatetime
+from .schema.vocab import JobStatus, Origin, Outcome, RunStatus, SnippetKind, UtcDatetime
 from .verdicts import Shown
 
 SHOWN_DESCRIPTION = (

@@ -10,7 +10,6 @@ but its own user and is not limited.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 
 from .config import Settings
@@ -52,14 +51,6 @@ class Services:
     maintainer_token: str = ""  # settled by `security.install` (generated in development)
     skill_source: SkillSource | None = None  # the skill folder the registry serves, cached
     admission: SearchAdmission | None = None  # None: no search is limited (see with_admission)
-    # Set once a start-up finishing in the background (`errata mcp`) has loaded the database
-    # and built the index; None when the caller prepared everything before serving.
-    ready: threading.Event | None = None
-
-    def wait_until_ready(self, timeout: float = 60.0) -> None:
-        """Wait for a background start-up to finish (SearchUnavailable when it does not)."""
-        if self.ready is not None and not self.ready.wait(timeout):
-            raise SearchUnavailable("errata is still loading its entries; try again in a moment")
 
     @classmethod
     def with_admission(
@@ -84,7 +75,6 @@ class Services:
         `record` counts the search in the metrics and keeps a no-match as a gap; errata's own
         searches (a submission's duplicate check) pass False.
         """
-        self.wait_until_ready()
         if self.index is None:
             raise SearchUnavailable("the search index is not ready yet; try again in a moment")
         if client is None or self.admission is None:

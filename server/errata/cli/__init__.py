@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from . import gaps, keys
+from . import gaps, keys, stdio
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -51,34 +51,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or "",
     )
-    return 0
-
-
-def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve the MCP tools over stdio, as a local MCP client launches it.  Example: errata mcp"""
-    import threading
-
-    from ..db import Database
-    from ..mcp_server import build_mcp
-    from ..search import SearchIndex
-    from ..services import Services
-    from ..sync import prepare_database
-
-    database = Database.from_settings(settings)
-    services = Services.with_admission(settings, database)
-    services.ready = threading.Event()
-
-    def start_up() -> None:  # after the handshake: the client is not kept waiting for it
-        prepare_database(settings, database)
-        min_clients = settings.outcome_min_clients
-        services.index = SearchIndex.build(
-            database, settings.data_dir, outcome_min_clients=min_clients
-        )
-
-    try:
-        build_mcp(services, keep_index_fresh=True, start_up=start_up).run("stdio")
-    finally:
-        database.dispose()
     return 0
 
 
@@ -157,7 +129,13 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     try:
         harness = make_harness(settings, database)
         code = run_verify_command(
-            database, harness, args.ids, all_=args.all, stale=args.stale, as_json=args.json
+            database,
+            harness,
+            args.ids,
+            all_=args.all,
+            stale=args.stale,
+            as_json=args.json,
+            recording=args.record,
         )
         if args.record and code in (0, 1):
             _write_records(database, settings, args.ids)
@@ -236,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("load", **_about(cmd_load)).set_defaults(func=cmd_load)
-    sub.add_parser("mcp", **_about(cmd_mcp)).set_defaults(func=cmd_mcp)
+    sub.add_parser("mcp", **_about(stdio.cmd_mcp)).set_defaults(func=stdio.cmd_mcp)
     show = sub.add_parser("show", **_about(cmd_show))
     show.add_argument("id", help="the entry id, as search results give it")
     show.set_defaults(func=cmd_show)

@@ -8,7 +8,12 @@ record) and are written to the database. Exit status:
 - 1: a run errored or timed out, a correction failed, or a published snippet failed with no
   passing correction beside it;
 - 2: bad usage (an unknown entry id, nothing selected);
-- 3: the sandbox is unavailable here: nothing ran, every snippet is recorded `unverified`.
+- 3: the sandbox is unavailable here and runs were asked for (entries named, `--all`,
+  `--record`) or a snippet has no current record: nothing ran.
+
+Without a sandbox nothing runs and nothing is written: the shipped verification records (and
+any earlier runs) stand, and the command says so. `--stale` then exits 0 when every snippet
+has a current record: nothing is wrong, nothing is left to verify.
 """
 
 from __future__ import annotations
@@ -124,6 +129,7 @@ def run_verify_command(
     all_: bool,
     stale: bool,
     as_json: bool,
+    recording: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -134,6 +140,12 @@ def run_verify_command(
     if isinstance(selected, str):
         err.write(f"errata: {selected}\n")
         return EXIT_USAGE
+    sandbox = harness.ensure_sandbox()
+    if sandbox is None or not sandbox.available:
+        reason = sandbox.reason if sandbox is not None else "no sandbox"
+        chosen = selected if ids or all_ else _active(database)
+        asked_to_run = not stale or recording  # named entries or --all: what was asked is undone
+        return _records_stand(database, chosen, reason, asked_to_run, as_json, out)
     results = harness.verify_entries(selected, only_stale=stale, progress=Progress(err))
     info = harness.describe()
     verdicts = _verdicts(database, results)
@@ -152,4 +164,56 @@ def run_verify_command(
         _print_text(results, verdicts, out)
         if unavailable:
             out.write(f"verification unavailable: {info['reason']} (nothing ran)\n")
+    return code
+
+
+def _active(database: Database) -> list[str]:
+    with database.read() as session:
+        return store.active_entry_ids(session=session)
+
+
+def _without_record(database: Database, entry_ids: list[str]) -> tuple[int, dict[str, list[str]]]:
+    """How many snippets the entries have, and per entry those with no current record."""
+    total, missing = 0, {}
+    with database.read() as session:
+        for entry_id in entry_ids:
+            total += len(store.snippets_to_verify(session=session, entry_id=entry_id))
+            lacking = store.snippets_to_verify(
+                session=session, entry_id=entry_id, only_stale=True, rerun_records=False
+            )
+            if lacking:
+                missing[entry_id] = [s.slug for s in lacking]
+    return total, missing
+
+
+def _records_stand(
+    database: Database,
+    entry_ids: list[str],
+    reason: str,
+    asked_to_run: bool,
+    as_json: bool,
+    out: TextIO,
+) -> int:
+    """Without a sandbox: run nothing, write nothing, say which records stand; the exit code."""
+    total, missing = _without_record(database, entry_ids)
+    lacking = sum(len(slugs) for slugs in missing.values())
+    code = EXIT_UNAVAILABLE if missing or asked_to_run else EXIT_OK
+    if as_json:
+        body = {
+            "verification": {"available": False, "reason": reason},
+            "records_stand": {"current": total - lacking, "total": total},
+            "without_record": missing,
+            "exit_code": code,
+        }
+        out.write(json.dumps(body, indent=2) + "\n")
+        return code
+    out.write(f"verification unavailable here: {printable(reason, newlines=False)}\n")
+    out.write("nothing ran and nothing was recorded: the shipped verification records stand\n")
+    out.write(f"{total - lacking} of {total} snippets have a current record\n")
+    for entry_id, slugs in missing.items():
+        out.write(f"  no current record: {entry_id}/{', '.join(slugs)}\n")
+    if missing:
+        out.write("those need a machine with the sandbox: errata verify --stale\n")
+    if asked_to_run:
+        out.write("the runs asked for (and --record, which writes records from them) need it too\n")
     return code

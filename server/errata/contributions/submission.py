@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..entry_files import _explain, _field_path
-from ..models import EntryDraft, FixDraft, SnippetDraft
+from ..schema.drafts import EntryDraft, FixDraft, SnippetDraft
 
 MAX_SYMPTOMS = 20
 MAX_FIXES = 10

@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
@@ -17,11 +18,13 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from .. import __version__
-from ..search.refresh import keep_fresh
-from ..services import Services
 from ..verdicts import Shown
+from .loading import Loading
 from .resources import register_resources_and_prompt
 from .tools import register_tools
+
+if TYPE_CHECKING:
+    from ..services import Services
 
 log = logging.getLogger("errata")
 
@@ -36,23 +39,20 @@ INSTRUCTIONS = (
 )
 
 
-def build_mcp(
-    services: Services,
-    *,
-    keep_index_fresh: bool = False,
-    start_up: Callable[[], None] | None = None,
-) -> MCPServer:
-    """The errata MCP server over the given services.
+def build_mcp(services: Services | Loading, *, keep_index_fresh: bool = False) -> MCPServer:
+    """The errata MCP server over the given services, or over services still `Loading`.
 
+    With `Loading` (`errata mcp`), the load runs in a thread once the server runs, so a
+    client's `initialize` and `tools/list` are answered at once; tools wait for it.
     `keep_index_fresh` polls the index revision while the server runs (for `errata mcp`; the
-    HTTP app keeps its index fresh in its own lifespan). `start_up` (loading the database and
-    building the index) runs in a thread once the server runs, so a client's `initialize` and
-    `tools/list` are answered at once; tools wait for it (`Services.ready`).
+    HTTP app keeps its index fresh in its own lifespan).
     """
+    loading = services if isinstance(services, Loading) else None
+    current = services.get if isinstance(services, Loading) else _constant(services)
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[None]:
-        task = asyncio.create_task(_start_then_poll(services, start_up, keep_index_fresh))
+        task = asyncio.create_task(_load_then_poll(loading, current, keep_index_fresh))
         try:
             yield
         finally:
@@ -65,25 +65,26 @@ def build_mcp(
         instructions=INSTRUCTIONS,
         version=__version__,
         log_level="WARNING",
-        lifespan=lifespan if keep_index_fresh or start_up is not None else None,
+        lifespan=lifespan if keep_index_fresh or loading is not None else None,
     )
-    register_tools(mcp, services)
-    register_resources_and_prompt(mcp, services)
+    register_tools(mcp, current)
+    register_resources_and_prompt(mcp, current)
     return mcp
 
 
-async def _start_then_poll(
-    services: Services, start_up: Callable[[], None] | None, poll: bool
+def _constant(services: Services) -> Callable[[], Services]:
+    return lambda: services
+
+
+async def _load_then_poll(
+    loading: Loading | None, current: Callable[[], Services], poll: bool
 ) -> None:
-    if start_up is not None:
-        try:
-            await asyncio.to_thread(start_up)
-        except Exception:  # tools then answer "not ready" instead of hanging
-            log.exception("errata could not load its entries")
-        finally:
-            if services.ready is not None:
-                services.ready.set()
-    if poll and services.index is not None:
+    if loading is not None:
+        await asyncio.to_thread(loading.run)
+    services = current() if loading is None else loading.loaded
+    if poll and services is not None and services.index is not None:
+        from ..search.refresh import keep_fresh  # after the load: it imports the search engine
+
         async with keep_fresh(
             services.index, services.database, services.settings.index_poll_seconds
         ):

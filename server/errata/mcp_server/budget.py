@@ -8,11 +8,12 @@ longest strings (never silently: each cut ends with a visible marker) until it f
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-from ..answers import BriefAnswer
+if TYPE_CHECKING:  # the MCP tools' signatures read this module's limits before answers/ loads
+    from ..answers import BriefAnswer
 
 DEFAULT_MAX_CHARS = (
     40_000  # compact JSON, about 10k tokens: the seed entry whole, every record included
@@ -148,4 +149,4 @@ def fit_brief(answer: BriefAnswer, max_chars: int) -> BriefAnswer:
         if fix is not None and excess > 0:
             keep = max(BRIEF_SUMMARY_FLOOR, len(fix["summary"]) - excess)
             fix["summary"] = cut_text(fix["summary"], keep, code=False, hint="see get_entry")
-    return BriefAnswer.model_validate(data)
+    return type(answer).model_validate(data)

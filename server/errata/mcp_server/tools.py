@@ -1,42 +1,28 @@
-"""The MCP tools: search, read, report an outcome, verification status, contribute."""
+"""The MCP tools: search, read, report an outcome, verification status, contribute.
+
+A tool's name, docstring and type hints are what a client lists, so they are built from light
+modules only (`schema`, `public`, `contributions.submission`, `budget`'s limits): a client
+starting `errata mcp` gets `tools/list` before the database layer, the search engine or numpy
+are imported. Each body calls `handlers`, imported on the first call, with `services()`, which
+waits (with a deadline) for a load still finishing in the background.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import Field
 
-from .. import store
-from ..answers import Detail, Format, as_text, brief_answer, full_answer
-from ..contributions import lifecycle
-from ..contributions.submission import SubmissionIn, SubmissionInvalid
-from ..models import Outcome
-from ..outcomes import (
-    MAX_DETAILS_CHARS,
-    MAX_ENVIRONMENT_CHARS,
-    OutcomeIn,
-    UnknownTargetError,
-    record_outcome,
-)
-from ..public import EntryPublic, OutcomePublic, SearchResponse, SubmissionReceipt
-from ..rate_limits import RateLimited
-from ..search import SearchInputError, SearchUnavailable
-from ..search.admission import SearchRefused
-from ..services import Services
-from ..writer_keys import KeyRefused, writer_client_key
-from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, fit_brief, fit_budget
-from .results import (
-    EntryResult,
-    SearchErrorsResult,
-    SearchHit,
-    full_from,
-    provenance,
-    select_fixes,
-    verification_result,
-)
+from ..contributions.submission import SubmissionIn
+from ..public import OutcomePublic, SubmissionReceipt
+from ..schema.vocab import MAX_DETAILS_CHARS, MAX_ENVIRONMENT_CHARS, Detail, Format, Outcome
+from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS
+
+if TYPE_CHECKING:
+    from ..services import Services
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 REPORT = ToolAnnotations(
@@ -52,78 +38,15 @@ MaxChars = Annotated[
         description="Size budget of the result's JSON; longer fields are cut with a marker.",
     ),
 ]
-
-
 DetailArg = Annotated[
     Detail, Field(description="brief: one recommended fix; full: every fix of every result.")
 ]
 FormatArg = Annotated[Format, Field(description="The text block: compact JSON or Markdown.")]
 
 
-def _search(
-    services: Services, query: str, limit: int, language: str | None, client: str
-) -> SearchResponse:
-    try:
-        return services.search(query, limit=limit, language=language, client=client)
-    except SearchRefused as exc:
-        raise ToolError(f"{exc}; retry after {exc.retry_after_header} s") from exc
-    except (SearchInputError, SearchUnavailable) as exc:
-        raise ToolError(str(exc)) from exc
+def register_tools(mcp: MCPServer, services: Callable[[], Services]) -> None:
+    """Every tool, each calling `handlers` with `services()` (which waits for a load)."""
 
-
-def _entry(services: Services, entry_id: str) -> EntryPublic:
-    _ready(services)
-    with services.database.read() as session:
-        entry = store.get_entry(session=session, entry_id=entry_id)
-    if entry is None:
-        raise ToolError(f"no entry with id {entry_id!r}; search_errors finds entries by symptom")
-    return entry
-
-
-def _ready(services: Services) -> None:
-    try:
-        services.wait_until_ready()
-    except SearchUnavailable as exc:
-        raise ToolError(str(exc)) from exc
-
-
-def _hint(entry_id: str | None = None) -> str:
-    if entry_id:
-        return f"call get_entry with a larger max_chars or read errata://entries/{entry_id}"
-    return "call get_entry with the result's id for the whole entry"
-
-
-def _text(answer: BaseModel, fmt: Format) -> CallToolResult:
-    """One text block (compact JSON or Markdown): the data goes out once."""
-    return CallToolResult(content=[TextContent(type="text", text=as_text(answer, fmt))])
-
-
-def _reader_key(ctx: Context | None) -> str:
-    """The rate-limit key of a searching caller: its address over HTTP; stdio is the local user."""
-    request = getattr(ctx.request_context, "request", None) if ctx is not None else None
-    if request is None:
-        return "mcp-stdio"
-    from .. import security  # over HTTP only: stdio (`errata mcp`) never loads FastAPI
-
-    return security.client_key(request)
-
-
-def _client_key(services: Services, ctx: Context | None) -> str:
-    """The client key of a writing tool's caller: its API key's or its address over HTTP
-    (ToolError for a bad key, or none when writes need one); stdio is the local user."""
-    request = getattr(ctx.request_context, "request", None) if ctx is not None else None
-    if request is None:
-        return "mcp-stdio"
-    from .. import security  # over HTTP only: stdio never loads FastAPI
-    from ..security.writers import presented_key
-
-    try:
-        return writer_client_key(services, presented_key(request), security.client_key(request))
-    except KeyRefused as exc:
-        raise ToolError(str(exc)) from exc
-
-
-def register_tools(mcp: MCPServer, services: Services) -> None:
     @mcp.tool(annotations=READ_ONLY)
     def search_errors(
         ctx: Context,
@@ -142,24 +65,10 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         code; other results in one line. full: every result with all its fixes.
         `status` is `no_match` when nothing in errata covers the error.
         """
-        response = _search(services, query, limit, language, _reader_key(ctx))
-        if detail == "brief":
-            return _text(fit_brief(brief_answer(response, query), max_chars), format)
-        answer = full_answer(response, query)
-        hits = [
-            SearchHit(**r.model_dump(), provenance=provenance(r.origin, r.shown))
-            for r in answer.results
-        ]
-        result = SearchErrorsResult(
-            status=answer.status,
-            query_normalized=answer.query_normalized,
-            trace_language=answer.trace_language,
-            differential=answer.differential,
-            results=hits,
-            next_step=answer.next_step,
-        )
-        fitted = fit_budget(result, max_chars, hint=_hint(), drop_from="results")
-        return _text(fitted if format == "json" else full_from(fitted, answer), format)
+        from . import handlers
+
+        args = (query, limit, language, detail, format, max_chars)
+        return handlers.search_errors(services(), ctx, *args)
 
     @mcp.tool(annotations=READ_ONLY)
     def get_entry(
@@ -174,9 +83,9 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
     ) -> CallToolResult:
         """Read one errata entry: symptoms, root cause, every fix (or the one `fix_id`) with
         its code and the verification record of each snippet."""
-        entry = select_fixes(_entry(services, id), fix_id, include_checks)
-        result = EntryResult(entry=entry, provenance=provenance(entry.origin, entry.shown))
-        return _text(fit_budget(result, max_chars, hint=_hint(id)), "json")
+        from . import handlers
+
+        return handlers.get_entry(services(), id, fix_id, include_checks, max_chars)
 
     @mcp.tool(annotations=REPORT)
     def report_outcome(
@@ -189,15 +98,10 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
     ) -> OutcomePublic:
         """Tell errata whether a fix worked for you: outcome is worked, worked_with_changes
         or did_not_work. Reports are counted on the fix and improve search ranking."""
-        _ready(services)
-        try:
-            report = OutcomeIn(
-                fix_id=fix_id, outcome=outcome, details=details, environment=environment
-            )
-            client_key = _client_key(services, ctx)
-            return record_outcome(services, entry_id, report, client_key=client_key)
-        except (UnknownTargetError, RateLimited, ValueError) as exc:
-            raise ToolError(str(exc)) from exc
+        from . import handlers
+
+        args = (entry_id, fix_id, outcome, details, environment)
+        return handlers.report_outcome(services(), ctx, *args)
 
     @mcp.tool(annotations=READ_ONLY)
     def verification_status(
@@ -206,18 +110,15 @@ def register_tools(mcp: MCPServer, services: Services) -> None:
         """How an entry's fix snippets fared in errata's sandboxed harness: each snippet's latest
         run (passed, ran_without_error, failed, timeout, error or unverified), what it showed
         in words (`shown`), its error and measured figures."""
-        result = verification_result(services, _entry(services, entry_id))
-        return _text(fit_budget(result, max_chars, hint=_hint(entry_id)), "json")
+        from . import handlers
+
+        return handlers.verification_status(services(), entry_id, max_chars)
 
     @mcp.tool(annotations=REPORT)
     def submit_entry(submission: SubmissionIn, ctx: Context) -> SubmissionReceipt:
         """Contribute an entry: title, symptoms, root cause, fixes (each with code and an optional
         check script), languages, tags, environment, source. Its code runs in errata's sandbox,
         then a maintainer reviews it; follow it at the returned status_url."""
-        _ready(services)
-        try:
-            return lifecycle.submit(services, submission, client_key=_client_key(services, ctx))
-        except SubmissionInvalid as exc:
-            raise ToolError(f"invalid submission: {exc}") from exc
-        except RateLimited as exc:
-            raise ToolError(str(exc)) from exc
+        from . import handlers
+
+        return handlers.submit_entry(services(), submission, ctx)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .. import store, verdicts
 from ..db import Database
 from ..models import RunStatus
@@ -50,7 +52,16 @@ def _summary(text: str) -> str:
 CORRECTION_NOTE = "errata's correction of the published code"
 CORRECTION_LABEL = f"{Shown.ERRATA_CHECK_PASSED} ({CORRECTION_NOTE})"
 # A run imported from the records shipped with the entries (records.py), not run here.
-RECORD_LABEL = "verified by errata's harness on {date} (Python {python})"
+RECORD_LABEL = "verified by errata's harness on {date} ({runtime})"
+
+
+def record_runtime(snippet: SnippetRow) -> str:
+    """The runtime a shipped record ran on: "Python 3.11.2", or for a JavaScript or TypeScript
+    snippet the Node version its sandbox names ("bubblewrap 0.8.0, Node 26.10.0")."""
+    if snippet.language == "python":
+        return f"Python {snippet.python_version}"
+    node = re.search(r"\bNode \S+", snippet.sandbox_version)
+    return node.group(0) if node else snippet.sandbox_version or snippet.language
 
 
 def shown_snippet(snippets: list[SnippetRow]) -> SnippetRow | None:
@@ -68,7 +79,7 @@ def snippet_label(snippet: SnippetRow | None, origin: str) -> tuple[RunStatus, S
     status: RunStatus = "unverified" if snippet.stale else snippet.status  # type: ignore[assignment]
     what = verdicts.shown(status, origin)
     if what is not None and snippet.source == "record":
-        words = RECORD_LABEL.format(date=snippet.verified_on, python=snippet.python_version)
+        words = RECORD_LABEL.format(date=snippet.verified_on, runtime=record_runtime(snippet))
         note = f"; {CORRECTION_NOTE}" if snippet.kind == "correction" else ""
         return status, what, words + note
     words = verdicts.label(status, what)

@@ -24,6 +24,7 @@ class SnippetRow:
     kind: str = "published"
     corrects: str | None = None
     python_version: str = ""
+    sandbox_version: str = ""  # names the Node version a JavaScript or TypeScript run used
     verified_on: str = ""  # the newest run's date, YYYY-MM-DD
     source: str = "harness"  # "record": the run is a shipped verification record
 
@@ -105,6 +106,7 @@ def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefR
             kind=snippet.kind,
             corrects=snippet.corrects,
             python_version=run.python_version if run else "",
+            sandbox_version=run.sandbox_version if run else "",
             verified_on=run.created_at.date().isoformat() if run and run.created_at else "",
             source=run.source if run else "harness",
         )
