@@ -57,8 +57,9 @@ def test_shipped_threshold_keeps_confident_wrong_answers_within_budget(
     assert f["confident_wrong_negatives"] <= calibrate.BUDGET
     assert f["confident_wrong_positives"] <= calibrate.BUDGET
     # a threshold that answers nothing would pass the above; real uncovered errors that print
-    # an entry's message cost confident answers (measured: 0.36 of positives)
-    assert f["confident_right"] > 0.3
+    # an entry's message cost confident answers (measured: 0.36 of positives with 32 entries,
+    # 0.295 with 63, where the budget of 2% of negatives sets the threshold at 0.95)
+    assert f["confident_right"] > 0.28
 
 
 def test_the_shipped_threshold_is_the_lowest_within_budget(
