@@ -4,6 +4,7 @@ One module per entity family, re-exported here so callers write `store.get_entry
 """
 
 from .briefs import BriefRow, search_briefs
+from .checks import example_check, get_snippet
 from .entries import (
     bump_revision,
     changed_entries,
@@ -35,6 +36,7 @@ from .submissions import (
     attach_runs_to_entry,
     count_submissions,
     create_submission,
+    edit_submission,
     get_submission,
     id_taken,
     latest_submission_job,
@@ -43,6 +45,7 @@ from .submissions import (
     submissions_in,
     transition_submission,
 )
+from .trials import create_trial, delete_trials_before, finish_trial, get_trial
 from .verification import (
     active_entry_ids,
     all_snippets,
@@ -125,4 +128,11 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "outcome_counts",
     "retire_entry",
     "upsert_entry",
+    "example_check",
+    "get_snippet",
+    "edit_submission",
+    "create_trial",
+    "delete_trials_before",
+    "finish_trial",
+    "get_trial",
 ]
