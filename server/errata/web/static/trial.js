@@ -13,7 +13,9 @@
   function output(summary, text, open) {
     var details = el("details", "trial-output");
     details.open = !!open;
-    details.append(el("summary", "", summary), el("pre", "", text));
+    var pre = el("pre", "", text);
+    pre.tabIndex = 0;  // scrollable: reachable by keyboard
+    details.append(el("summary", "", summary), pre);
     return details;
   }
   function headline(t) {
