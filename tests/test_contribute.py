@@ -27,6 +27,7 @@ from sqlmodel import col, select
 
 from .test_moderation import valid
 from .test_runner import make_settings
+from .test_web import csrf, form_data
 
 TOKEN = "maintainer-secret"
 MAINTAINER = {"Authorization": f"Bearer {TOKEN}"}
@@ -224,3 +225,17 @@ def test_a_search_that_finds_nothing_offers_to_contribute_the_error(off: TestCli
     form = off.get("/submit", params={"symptom": trace + "<script>"}).text
     assert "GlimmerPanic: shard 7 lost quorum\n  at ring.rs:42 &amp; &#34;more&#34;" in form
     assert "<script>" not in form.split('id="symptom-0"')[1].split("</textarea>")[0]
+
+
+def test_the_form_tells_a_taken_id_and_an_unavailable_sandbox_beside_their_fields(
+    off: TestClient,
+) -> None:
+    token = csrf(off)
+    taken = off.post("/submit", data=form_data(token, entry_id=SEED))
+    assert taken.status_code == 422 and 'id="error-entry_id"' in taken.text
+    assert "taken by an existing entry" in taken.text
+    tried = off.post("/submit", data=form_data(token, action="trial:0"))
+    assert tried.status_code == 503 and 'id="error-fixes-0-check"' in tried.text
+    assert "sandbox cannot run code here" in tried.text
+    with database(off).read() as session:
+        assert store.count_submissions(session=session, statuses=None) == 0

@@ -6,8 +6,8 @@ from fastapi import Request
 
 from .. import security, store
 from ..contributions import lifecycle
+from ..contributions.public import SubmissionPage, SubmissionSummary
 from ..models import SubmissionStatus
-from ..public_contrib import SubmissionPage, SubmissionSummary
 from ..services import Services
 
 ALL_STATUSES: tuple[str, ...] = SubmissionStatus.__args__  # type: ignore[attr-defined]

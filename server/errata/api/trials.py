@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, HTTPException, Path, Request
 
 from ..contributions import trial
+from ..contributions.public import TrialPublic, TrialQueued
 from ..contributions.submission import FixIn, SubmissionInvalid
-from ..public_contrib import TrialPublic, TrialQueued
 from ..security.writers import writer_key
 from .deps import ServicesDep
 from .submissions import field_errors

@@ -18,8 +18,8 @@ from .. import store, verdicts
 from ..db import Database
 from ..harness.verify import SnippetResult, SnippetTask, TargetKind
 from ..models import Job, Trial, utcnow
-from ..public_contrib import TrialPublic
 from ..rate_limits import check_rate
+from .public import TrialPublic
 from .submission import FixIn, SubmissionInvalid, check_fix, normalize_language
 
 if TYPE_CHECKING:  # services builds the harness with TRIAL_TARGET: no import cycle at run time

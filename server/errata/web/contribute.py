@@ -19,9 +19,9 @@ from ..api.deps import ServicesDep, get_services
 from ..contributions import lifecycle, trial
 from ..contributions.check_template import CHECK_TEMPLATE
 from ..contributions.injection import injection_flags
+from ..contributions.public import TrialPublic
 from ..contributions.submission import FixIn, SubmissionInvalid, parse_input
 from ..models import EntryDraft
-from ..public_contrib import TrialPublic
 from ..rate_limits import RateLimited
 from ..security.writers import writer_key
 from ..services import Services

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
 
-from .models import SubmissionStatus, UtcDatetime
+from ..models import SubmissionStatus, UtcDatetime
 
 
 class TrialPublic(BaseModel):
