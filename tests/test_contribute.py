@@ -18,16 +18,18 @@ from errata.app import create_app
 from errata.config import REPO_ROOT, Settings
 from errata.contributions.check_template import CHECK_TEMPLATE, EXAMPLE_CODE
 from errata.contributions.moderation import symptom_diff
-from errata.contributions.trial import TRIAL_TARGET
+from errata.contributions.trial import TRIAL_TARGET, TRIAL_TTL
+from errata.contributions.trial import get as get_trial
 from errata.db import Database
 from errata.harness.sandbox import Sandbox
 from errata.models import Submission, Trial, VerificationRun, utcnow
+from errata.sync import prepare_database
 from fastapi.testclient import TestClient
 from sqlmodel import col, select
 
 from .test_moderation import valid
 from .test_runner import make_settings
-from .test_web import csrf, form_data
+from .test_web import csrf, form_data, sign_in
 
 TOKEN = "maintainer-secret"
 MAINTAINER = {"Authorization": f"Bearer {TOKEN}"}
@@ -141,16 +143,20 @@ def test_a_python_syntax_error_is_refused_before_anything_runs(tmp_path: Path) -
     assert bad.status_code == 422 and fields == {"code", "check"}
 
 
-def test_trial_results_are_swept_once_they_expire(off: TestClient) -> None:
-    with database(off).write() as session:
-        store.create_trial(
-            session=session, trial_id="trial-aa", client_key="k", language="python", code="x=1\n",
-            check_code="",
-        )  # fmt: skip
-        session.get(Trial, "trial-aa").created_at = utcnow() - timedelta(hours=1)  # type: ignore[union-attr]
-    assert off.get("/api/trials/trial-aa").json()["status"] == "queued"
-    assert TRIAL_TARGET.sweep is not None and TRIAL_TARGET.sweep(database(off)) == 1
-    assert off.get("/api/trials/trial-aa").status_code == 404
+def test_trial_results_are_swept_once_they_expire(tmp_path: Path) -> None:
+    own = prepare_database(make_settings(tmp_path))  # no runner here sweeps on its own
+    with own.write() as session:
+        for trial_id, age in (("trial-aa", TRIAL_TTL + timedelta(minutes=1)), ("trial-bb", None)):
+            store.create_trial(
+                session=session, trial_id=trial_id, client_key="k", language="python",
+                code="x = 1\n", check_code="",
+            )  # fmt: skip
+            if age is not None:
+                session.get(Trial, trial_id).created_at = utcnow() - age  # type: ignore[union-attr]
+    assert TRIAL_TARGET.sweep is not None and TRIAL_TARGET.sweep(own) == 1
+    assert get_trial(own, "trial-aa") is None
+    kept = get_trial(own, "trial-bb")
+    assert kept is not None and kept.status == "queued"
 
 
 def test_a_chosen_entry_id_is_kept_and_a_taken_or_malformed_one_refused(off: TestClient) -> None:
@@ -191,6 +197,9 @@ def test_an_edit_that_breaks_the_entry_is_refused_field_by_field(off: TestClient
     code = off.patch(url, json={"fixes": [{"code": "print(1)"}]}, headers=MAINTAINER)
     assert code.status_code == 422  # code is not an editable field
     assert off.patch("/api/submissions/sub-nope", json={}, headers=MAINTAINER).status_code == 404
+    sign_in(off)  # a maintainer's browser session writes only with its CSRF token
+    assert off.patch(url, json={"title": "Signed in, no token"}).status_code == 403
+    assert off.get("/api/submissions").status_code == 200  # reading needs none
 
 
 def test_maintainers_list_submissions_by_status_a_page_at_a_time(off: TestClient) -> None:

@@ -140,8 +140,12 @@ def _done(session: Session, job: Job, results: list[SnippetResult]) -> None:
 
 
 def _sweep(database: Database) -> int:
+    expired = utcnow() - TRIAL_TTL
+    with database.read() as session:
+        if not store.has_trials_before(session=session, before=expired):
+            return 0
     with database.write() as session:
-        return store.delete_trials_before(session=session, before=utcnow() - TRIAL_TTL)
+        return store.delete_trials_before(session=session, before=expired)
 
 
 TRIAL_TARGET = TargetKind(load=_load, run_column=None, on_done=_done, sweep=_sweep)

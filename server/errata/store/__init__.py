@@ -45,7 +45,13 @@ from .submissions import (
     submissions_in,
     transition_submission,
 )
-from .trials import create_trial, delete_trials_before, finish_trial, get_trial
+from .trials import (
+    create_trial,
+    delete_trials_before,
+    finish_trial,
+    get_trial,
+    has_trials_before,
+)
 from .verification import (
     active_entry_ids,
     all_snippets,
@@ -135,4 +141,5 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "delete_trials_before",
     "finish_trial",
     "get_trial",
+    "has_trials_before",
 ]

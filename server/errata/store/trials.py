@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from ..models import Trial
 
@@ -49,3 +49,9 @@ def delete_trials_before(*, session: Session, before: datetime) -> int:
     """Delete the trials made before `before`; how many."""
     result = session.exec(delete(Trial).where(col(Trial.created_at) < before))
     return int(result.rowcount or 0)
+
+
+def has_trials_before(*, session: Session, before: datetime) -> bool:
+    """True when some trial was made before `before` (a read, so idle sweeps write nothing)."""
+    query = select(Trial.id).where(col(Trial.created_at) < before).limit(1)
+    return session.exec(query).first() is not None
