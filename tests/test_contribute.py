@@ -22,9 +22,11 @@ from errata.contributions.trial import TRIAL_TARGET, TRIAL_TTL
 from errata.contributions.trial import get as get_trial
 from errata.db import Database
 from errata.harness.sandbox import Sandbox
+from errata.migrations import migrate
 from errata.models import Submission, Trial, VerificationRun, utcnow
 from errata.sync import prepare_database
 from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
 from sqlmodel import col, select
 
 from .test_moderation import valid
@@ -248,3 +250,27 @@ def test_the_form_tells_a_taken_id_and_an_unavailable_sandbox_beside_their_field
     assert "sandbox cannot run code here" in tried.text
     with database(off).read() as session:
         assert store.count_submissions(session=session, statuses=None) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_database_from_before_trials_and_edits_gains_them(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    if backend == "postgres":
+        url = request.getfixturevalue("postgres_url")
+    old = Database(url)
+    migrate(old)
+    with old.engine.begin() as connection:  # the schema as migration 8 left it
+        connection.execute(text("DROP TABLE trial"))
+        connection.execute(text("ALTER TABLE submission DROP COLUMN history"))
+        connection.execute(text("DELETE FROM schema_migrations WHERE version IN (9, 10)"))
+    assert migrate(old) == [9, 10]
+    assert "history" in {c["name"] for c in inspect(old.engine).get_columns("submission")}
+    with old.write() as session:
+        store.create_trial(
+            session=session, trial_id="trial-cc", client_key="", language="python", code="x\n",
+            check_code="",
+        )  # fmt: skip
+    assert get_trial(old, "trial-cc") is not None
+    old.dispose()
