@@ -4,7 +4,6 @@ One module per entity family, re-exported here so callers write `store.get_entry
 """
 
 from .briefs import BriefRow, search_briefs
-from .checks import example_check, get_snippet
 from .entries import (
     bump_revision,
     changed_entries,
@@ -31,6 +30,7 @@ from .outcomes import (
     outcome_scores,
 )
 from .sessions import recent_events, revoke_session, session_revoked
+from .snippet_examples import example_check, get_snippet
 from .stats import run_totals, submission_states
 from .submissions import (
     attach_runs_to_entry,
