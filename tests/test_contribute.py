@@ -16,7 +16,12 @@ import pytest
 from errata import store
 from errata.app import create_app
 from errata.config import REPO_ROOT, Settings
-from errata.contributions.check_template import CHECK_TEMPLATE, EXAMPLE_CODE
+from errata.contributions.check_template import (
+    CHECK_TEMPLATE,
+    EXAMPLE_CODE,
+    JS_CHECK_TEMPLATE,
+    JS_EXAMPLE_CODE,
+)
 from errata.contributions.moderation import symptom_diff
 from errata.contributions.trial import TRIAL_TARGET, TRIAL_TTL
 from errata.contributions.trial import get as get_trial
@@ -78,11 +83,13 @@ def wait_for_trial(client: TestClient, trial_id: str, within: float = 90) -> dic
     pytest.fail(f"trial {trial_id} did not finish within {within} s")
 
 
-def test_the_check_template_passes_in_the_sandbox_with_the_fix_it_describes(
+def test_the_check_templates_pass_in_the_sandbox_with_the_fixes_they_describe(
     sandbox: Sandbox,
 ) -> None:
     assert sandbox.run(EXAMPLE_CODE, CHECK_TEMPLATE, timeout=60).status == "passed"
     assert sandbox.run(EXAMPLE_CODE, FAILING_CHECK, timeout=60).status == "failed"
+    run_js = sandbox.run(JS_EXAMPLE_CODE, JS_CHECK_TEMPLATE, timeout=60, language="javascript")
+    assert run_js.status == "passed", run_js.error
 
 
 @pytest.mark.sandbox

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import store
 from ..api.deps import ServicesDep, get_services
 from ..contributions import lifecycle, trial
-from ..contributions.check_template import CHECK_TEMPLATE
+from ..contributions.check_template import CHECK_TEMPLATE, JS_CHECK_TEMPLATE
 from ..contributions.injection import injection_flags
 from ..contributions.public import TrialPublic
 from ..contributions.submission import FixIn, SubmissionInvalid, parse_input
@@ -68,6 +68,7 @@ def form_page(
         "errors": errors,
         "languages": FIX_LANGUAGES,
         "check_template": CHECK_TEMPLATE,
+        "js_check_template": JS_CHECK_TEMPLATE,
         "example": _example(services),
         "trials": _trials(services, state),
     }

@@ -94,8 +94,11 @@
     if (!button || !button.form && !button.closest("form")) return;
     event.preventDefault();
     if (button.dataset.trialRun !== undefined) return run(button);
-    var check = button.closest(".fix-row").querySelector("[name=fix_check]");
-    var template = document.getElementById("check-template");
+    var row = button.closest(".fix-row");
+    var check = row.querySelector("[name=fix_check]");
+    var language = (row.querySelector("[name=fix_language]") || {}).value;
+    var kind = language === "javascript" || language === "typescript" ? "javascript" : "python";
+    var template = document.getElementById("check-template-" + kind);
     if (check && template && !check.value.trim()) check.value = template.content.textContent;
     if (check) check.focus();
   });
