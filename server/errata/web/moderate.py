@@ -19,15 +19,18 @@ from ..api.deps import ServicesDep, get_services
 from ..api.submission_list import editor
 from ..contributions import editing, lifecycle, moderation
 from ..contributions.submission import SubmissionInvalid
+from ..models import Submission
 from ..rate_limits import RateLimited
 from ..security import sessions
+from ..services import Services
 from .contribute import submission_context
 from .pages import _field, _refused, error_page, page
 
 router = APIRouter(include_in_schema=False)
 
 
-def _approved(services: Any, submission_id: str) -> Any:
+def _approved(services: Services, submission_id: str) -> Submission | None:
+    """The submission, when it is approved (the page then links to its entry)."""
     with services.database.read() as session:
         found = store.get_submission(session=session, submission_id=submission_id[:40])
     return found if found is not None and found.status == "approved" else None
@@ -114,7 +117,7 @@ def draft_edit(form: Any) -> editing.DraftEdit:
     return editing.DraftEdit.model_validate(data)
 
 
-def _edit(request: Request, services: Any, submission_id: str, form: Any) -> None:
+def _edit(request: Request, services: Services, submission_id: str, form: Any) -> None:
     try:
         change = draft_edit(form)
     except ValidationError as exc:
