@@ -281,3 +281,23 @@ def test_a_database_from_before_trials_and_edits_gains_them(
         )  # fmt: skip
     assert get_trial(old, "trial-cc") is not None
     old.dispose()
+
+
+def test_a_refused_edit_comes_back_in_its_card_as_typed(off: TestClient) -> None:
+    submission_id = off.post("/api/submissions", json=valid()).json()["id"]
+    sign_in(off)
+    token = csrf(off, "/moderate")
+    fields = {"csrf_token": token, "title": "no", "tags": "threads", "root_cause": "Typed cause."}
+    fields |= {"symptoms": ["one"], "fix_title": ["Pool"], "fix_applies_when": [""]}
+    fields |= {"fix_explanation": ["Use `with`."], "source": "own experience"}
+    refused = off.post(f"/moderate/{submission_id}/edit", data=fields)
+    assert refused.status_code == 422 and "This edit was not saved" in refused.text
+    assert f'id="edit-{submission_id}-title" name="title" value="no"' in refused.text
+    assert "Typed cause." in refused.text
+    saved = off.post(
+        f"/moderate/{submission_id}/edit", data={**fields, "title": "A title long enough"}
+    )
+    assert saved.status_code == 200 and "Done: edit" in saved.text
+    listed = off.get("/api/submissions?status=all", headers=MAINTAINER).json()["items"]
+    history = listed[0]["history"]
+    assert "cookie" in history[0]["by"] and "title" in history[0]["fields"]

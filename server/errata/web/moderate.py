@@ -36,13 +36,15 @@ def _approved(services: Services, submission_id: str) -> Submission | None:
     return found if found is not None and found.status == "approved" else None
 
 
-@router.get("/moderate", response_class=HTMLResponse)
-def moderate_page(
-    request: Request, services: ServicesDep, done: str = "", approved: str = ""
+def moderation_view(
+    request: Request,
+    services: Services,
+    *,
+    extra: dict[str, Any] | None = None,
+    failed_edit: tuple[str, dict[str, str], dict[str, Any]] | None = None,
+    status: int = 200,
 ) -> Response:
-    """The moderation queue (maintainers), or the sign-in form."""
-    if not security.is_maintainer(request, services):
-        return page(request, "login.html", {"error": ""})
+    """The queue page; a refused edit comes back in its card, as typed, with its errors."""
     with services.database.read() as session:
         open_ids = [
             s.id for s in store.list_submissions(session=session, statuses=lifecycle.OPEN_STATUSES)
@@ -53,13 +55,21 @@ def moderate_page(
     queue = [c for c in (submission_context(services, i) for i in open_ids) if c is not None]
     for item in queue:
         item["review"] = moderation.review(services, item["submission"])
-    context = {
-        "queue": queue,
-        "decided": decided,
-        "done": done[:200],
-        "approved": _approved(services, approved) if approved else None,
-    }
-    return page(request, "moderate.html", context)
+        if failed_edit is not None and item["submission"].id == failed_edit[0]:
+            item["edit_errors"], item["edit_values"] = failed_edit[1], failed_edit[2]
+    context = {"queue": queue, "decided": decided, "done": "", "approved": None, **(extra or {})}
+    return page(request, "moderate.html", context, status)
+
+
+@router.get("/moderate", response_class=HTMLResponse)
+def moderate_page(
+    request: Request, services: ServicesDep, done: str = "", approved: str = ""
+) -> Response:
+    """The moderation queue (maintainers), or the sign-in form."""
+    if not security.is_maintainer(request, services):
+        return page(request, "login.html", {"error": ""})
+    extra = {"done": done[:200], "approved": _approved(services, approved) if approved else None}
+    return moderation_view(request, services, extra=extra)
 
 
 @router.post("/moderate/login", response_class=HTMLResponse)
@@ -100,8 +110,8 @@ def _texts(form: Any, name: str) -> list[str]:
     return [v for v in form.getlist(name) if isinstance(v, str)]
 
 
-def draft_edit(form: Any) -> editing.DraftEdit:
-    """The edit form's fields as a `DraftEdit` (fix rows zipped back in order)."""
+def edit_values(form: Any) -> dict[str, Any]:
+    """The edit form's fields as typed (fix rows zipped back in order)."""
     titles, situations, explanations = (_texts(form, f"fix_{part}") for part in editing.FIX_FIELDS)
     fixes = [
         {"title": t, "applies_when": a, "explanation": e}
@@ -114,12 +124,12 @@ def draft_edit(form: Any) -> editing.DraftEdit:
         "environment": _field(form, "environment").splitlines(),
         "fixes": fixes,
     }
-    return editing.DraftEdit.model_validate(data)
+    return data
 
 
 def _edit(request: Request, services: Services, submission_id: str, form: Any) -> None:
     try:
-        change = draft_edit(form)
+        change = editing.DraftEdit.model_validate(edit_values(form))
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
@@ -140,13 +150,14 @@ async def moderate_action(request: Request, submission_id: str, action: str) -> 
         "approve": lambda: lifecycle.approve(services, submission_id, note=note, force=force),
         "reject": lambda: lifecycle.reject(services, submission_id, note=note),
         "verify": lambda: lifecycle.requeue(services, submission_id),
-        "edit": lambda: _edit(request, services, submission_id, form),
     }
+    if action == "edit":  # a refused edit comes back in its card, not on an error page
+        return await _edit_action(request, services, submission_id, form)
     if action not in calls:
         return error_page(request, 404, f"No moderation action {action[:40]!r}.")
     try:
         await run_in_threadpool(calls[action])
-    except (lifecycle.SubmissionNotFound, editing.SubmissionNotEditable) as exc:
+    except lifecycle.SubmissionNotFound as exc:
         return error_page(request, 404, str(exc))
     except lifecycle.TransitionRefused as exc:
         return error_page(request, 409, str(exc))
@@ -156,4 +167,21 @@ async def moderate_action(request: Request, submission_id: str, action: str) -> 
         return RedirectResponse(f"/moderate?approved={submission_id}", status_code=303)
     return RedirectResponse(
         f"/moderate?done={action}+{submission_id}#queue-{submission_id}", status_code=303
+    )
+
+
+async def _edit_action(
+    request: Request, services: Services, submission_id: str, form: Any
+) -> Response:
+    try:
+        await run_in_threadpool(_edit, request, services, submission_id, form)
+    except editing.SubmissionNotEditable as exc:
+        return error_page(request, 404, str(exc))
+    except SubmissionInvalid as exc:
+        failed = (submission_id, exc.errors, edit_values(form))
+        return await run_in_threadpool(
+            moderation_view, request, services, failed_edit=failed, status=422
+        )
+    return RedirectResponse(
+        f"/moderate?done=edit+{submission_id}#queue-{submission_id}", status_code=303
     )
