@@ -13,14 +13,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..entry_files import _explain, _field_path
-from ..models import SLUG_PATTERN, EntryDraft, FixDraft, SnippetDraft
+from ..models import EntryDraft, FixDraft, SnippetDraft
 
 MAX_SYMPTOMS = 20
 MAX_FIXES = 10
 RUN_LANGUAGES = ("python", "javascript", "typescript")  # what the sandbox runs
 _ALIASES = {"py": "python", "js": "javascript", "node": "javascript", "ts": "typescript"}
 _EXTENSIONS = {"python": "py", "javascript": "mjs", "typescript": "mts"}
-_SLUG = re.compile(SLUG_PATTERN)
 _SLUG_CLEAN = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
 
@@ -167,9 +166,10 @@ def _check_fixes(sub: SubmissionIn, errors: dict[str, str]) -> None:
 
 
 def _check_entry_id(entry_id: str, errors: dict[str, str]) -> None:
-    if entry_id and not _SLUG.match(entry_id):
+    """A chosen id is a slug as `slugify` makes them (so at most 60 characters)."""
+    if entry_id and entry_id != slugify(entry_id):
         errors["entry_id"] = (
-            "use lowercase letters and digits in words joined by single dashes, "
+            "use at most 60 lowercase letters and digits in words joined by single dashes, "
             "like counter-loses-increments"
         )
 
