@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from errata import store
+from errata.api.submission_list import statuses
 from errata.app import create_app
 from errata.config import REPO_ROOT, Settings
 from errata.contributions.check_template import (
@@ -22,6 +23,7 @@ from errata.contributions.check_template import (
     JS_CHECK_TEMPLATE,
     JS_EXAMPLE_CODE,
 )
+from errata.contributions.lifecycle import OPEN_STATUSES
 from errata.contributions.moderation import symptom_diff
 from errata.contributions.trial import TRIAL_TARGET, TRIAL_TTL
 from errata.contributions.trial import get as get_trial
@@ -223,7 +225,9 @@ def test_maintainers_list_submissions_by_status_a_page_at_a_time(off: TestClient
     both = off.get("/api/submissions?status=approved,unverified", headers=MAINTAINER).json()
     assert both["total"] == 3
     bad = off.get("/api/submissions?status=bogus", headers=MAINTAINER)
-    assert bad.status_code == 422 and "unknown status" in bad.json()["detail"]
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "status"]
+    assert statuses("open, approved") == (*OPEN_STATUSES, "approved")
+    assert statuses("rejected,all") is None
 
 
 def test_the_symptom_diff_shows_shared_lines_once_and_each_side_s_own() -> None:

@@ -11,20 +11,22 @@ from ..models import SubmissionStatus
 from ..services import Services
 
 ALL_STATUSES: tuple[str, ...] = SubmissionStatus.__args__  # type: ignore[attr-defined]
+_NAME = "|".join(("open", "all", *ALL_STATUSES))
+STATUS_PATTERN = rf"^\s*(?:{_NAME})\s*(?:,\s*(?:{_NAME})\s*)*$"  # the spec says what is valid
 
 
 def statuses(wanted: str) -> tuple[str, ...] | None:
     """`open`, `all`, or statuses joined by commas -> the statuses (None: all); ValueError."""
-    names = [name.strip().lower() for name in wanted.split(",") if name.strip()]
-    if not names or names == ["open"]:
-        return lifecycle.OPEN_STATUSES
-    if names == ["all"]:
+    names = [name.strip().lower() for name in wanted.split(",") if name.strip()] or ["open"]
+    if "all" in names:
         return None
-    unknown = [name for name in names if name not in ALL_STATUSES]
-    if unknown:
-        known = ", ".join(ALL_STATUSES)
-        raise ValueError(f"unknown status {unknown[0][:40]!r}: use open, all or one of {known}")
-    return tuple(names)
+    found: list[str] = []
+    for name in names:
+        if name not in ("open", *ALL_STATUSES):
+            known = ", ".join(ALL_STATUSES)
+            raise ValueError(f"unknown status {name[:40]!r}: use open, all or one of {known}")
+        found += lifecycle.OPEN_STATUSES if name == "open" else (name,)
+    return tuple(dict.fromkeys(found))
 
 
 def page(

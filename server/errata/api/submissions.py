@@ -79,7 +79,7 @@ def _maintainer_reads(request: Request, services: ServicesDep) -> None:
 def list_submissions(
     services: ServicesDep,
     _auth: Annotated[None, Depends(_maintainer_reads)],
-    status: Annotated[str, Query(max_length=200)] = "open",
+    status: Annotated[str, Query(max_length=200, pattern=submission_list.STATUS_PATTERN)] = "open",
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> SubmissionPage:
