@@ -154,10 +154,10 @@ def test_search_submit_verify_approve_and_find_in_a_browser(browser: Any, server
 
     page.goto(f"{server}/submit")
     page.fill("#title", "Counter loses increments under threads")
-    page.locator("input[name=symptoms]").nth(0).fill(NEW_SYMPTOM)
+    page.locator("[name=symptoms]").nth(0).fill(NEW_SYMPTOM)
     page.click("button[data-add=symptom-row]")  # JavaScript adds the row in place
-    assert page.locator("input[name=symptoms]").count() == 3
-    page.locator("input[name=symptoms]").nth(2).fill("lost updates on a shared integer")
+    assert page.locator("[name=symptoms]").count() == 3
+    page.locator("[name=symptoms]").nth(2).fill("lost updates on a shared integer")
     page.fill("#root_cause", "`counter += 1` is a read-modify-write; threads interleave it.")
     page.fill("input[name=fix_title]", "Guard the increment with a lock")
     page.fill("textarea[name=fix_explanation]", "Hold a `threading.Lock` only around the update.")
@@ -211,7 +211,7 @@ def test_a_maintainer_starts_an_entry_from_an_unanswered_error(browser: Any, ser
     shot(page, "8-moderate-gaps")
     row.get_by_role("link", name="Start an entry").click()
     page.wait_for_selector("#symptoms")
-    first = page.locator("input[name=symptoms]").first.input_value()
+    first = page.locator("[name=symptoms]").first.input_value()
     assert first.startswith("GlimmerPanic") and "/srv/" not in first
     shot(page, "9-submit-from-gap")
     page.close()

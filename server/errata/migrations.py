@@ -103,6 +103,20 @@ def _fix_choice(connection: Connection) -> None:
                 connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
 
 
+def _trials(connection: Connection) -> None:
+    """Contributors' sandbox runs before they submit (kept only until shown)."""
+    SQLModel.metadata.create_all(connection, tables=[models.Trial.__table__])  # type: ignore[attr-defined]
+
+
+def _submission_history(connection: Connection) -> None:
+    """Maintainers' edits of a submission before approval: who, when, which fields."""
+    columns = {c["name"] for c in inspect(connection).get_columns("submission")}
+    if "history" not in columns:  # databases made from the models already have it
+        connection.execute(
+            text("ALTER TABLE submission ADD COLUMN history JSON NOT NULL DEFAULT '[]'")
+        )
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", _initial_schema),
     (2, "static review flags on verification runs", _run_flags),
@@ -112,6 +126,8 @@ MIGRATIONS: list[Migration] = [
     (6, "API keys for writers (hashed)", _api_keys),
     (7, "verification run source", _run_source),
     (8, "fixes: applies_when, for_symptoms; entries: preference, distinguish", _fix_choice),
+    (9, "trials: sandbox runs of a contribution before it is submitted", _trials),
+    (10, "submission history: maintainers' edits before approval", _submission_history),
 ]
 
 

@@ -198,6 +198,7 @@ class Submission(SQLModel, table=True):
     entry_id: str | None = Field(default=None, max_length=80)
     created_at: datetime = _time_column()
     updated_at: datetime = _time_column()
+    history: list[dict[str, Any]] = _json_column()  # maintainers' edits: [{at, by, fields}]
 
 
 class OutcomeReport(SQLModel, table=True):
@@ -281,3 +282,17 @@ class ApiKey(SQLModel, table=True):
     revoked_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+
+
+class Trial(SQLModel, table=True):
+    """A contributor's "run in sandbox" before submitting: one snippet and its check, run
+    through the verification queue; the code is dropped once it ran, and the row expires."""
+
+    id: str = Field(primary_key=True, max_length=40)
+    client_key: str = Field(default="", max_length=64, index=True)
+    language: str = Field(default="python", max_length=40)
+    code: str = _text_column()
+    check_code: str = _text_column()
+    status: str = Field(default="queued", max_length=20)  # queued, running, done
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _time_column()

@@ -266,6 +266,13 @@ class FixForReview(BaseModel):
     snippets: list[SnippetForReview]
 
 
+class SymptomLine(BaseModel):
+    """One line of the symptoms' diff: in both, only the entry's, or only the submission's."""
+
+    side: Literal["both", "entry", "submission"]
+    text: str
+
+
 class NearestEntry(BaseModel):
     """The existing entry closest to a submission: its duplicate, or the best search hit."""
 
@@ -273,6 +280,7 @@ class NearestEntry(BaseModel):
     title: str
     reason: Literal["duplicate_of", "best search hit"]
     score: float | None = None
+    symptom_diff: list[SymptomLine] = PydanticField(default_factory=list)
 
 
 class Review(BaseModel):

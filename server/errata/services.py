@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .config import Settings
 from .contributions.jobs import submission_target
+from .contributions.trial import TRIAL_TARGET
 from .db import Database
 from .harness.runner import Harness
 from .harness.verify import ENTRY_TARGET, SandboxLike
@@ -34,9 +35,10 @@ def make_harness(
     *,
     poll_seconds: float = 1.0,
 ) -> Harness:
-    """The verification runner with every job kind errata queues: entries and submissions."""
+    """The verification runner with every job kind errata queues: entries, submissions and
+    contributors' trial runs."""
     submissions = submission_target(settings.verify_queue_size)
-    targets = {"entry": ENTRY_TARGET, "submission": submissions}
+    targets = {"entry": ENTRY_TARGET, "submission": submissions, "trial": TRIAL_TARGET}
     return Harness(settings, database, targets, sandbox, poll_seconds=poll_seconds)
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from .. import security, store
-from ..contributions import lifecycle, moderation
+from ..contributions import editing, lifecycle, moderation
+from ..contributions.public import SubmissionPage
 from ..contributions.submission import SubmissionIn, SubmissionInvalid
 from ..models import Submission
 from ..public import SubmissionPublic, SubmissionReceipt
 from ..security.writers import writer_key
+from . import submission_list
 from .deps import ServicesDep
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
@@ -61,6 +63,37 @@ def _maintainer(request: Request, services: ServicesDep) -> None:
 
 
 MaintainerDep = Annotated[None, Depends(_maintainer)]
+
+
+def _maintainer_reads(request: Request, services: ServicesDep) -> None:
+    security.require_maintainer(request, services, csrf_checked=True)  # a GET changes nothing
+
+
+@router.get(
+    "",
+    responses={
+        401: {"description": "Needs the maintainer token"},
+        422: {"description": "Unknown status"},
+    },
+)
+def list_submissions(
+    services: ServicesDep,
+    _auth: Annotated[None, Depends(_maintainer_reads)],
+    status: Annotated[str, Query(max_length=200, pattern=submission_list.STATUS_PATTERN)] = "open",
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> SubmissionPage:
+    """Submissions for maintainers, oldest first, a page at a time (`next_offset`).
+
+    `status` is one status (`pending`, `verifying`, `verified`, `ran_without_error`,
+    `flagged`, `failed`, `unverified`, `approved`, `rejected`), several joined by commas,
+    `open` (every status still waiting for a decision, the default) or `all`.
+    """
+    try:
+        statuses = submission_list.statuses(status)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return submission_list.page(services, statuses, offset=offset, limit=limit)
 
 
 @router.post(
@@ -162,3 +195,29 @@ def verify_again(
 ) -> SubmissionPublic:
     """Queue a submission's snippets for the sandbox again (maintainers)."""
     return _decide(lambda: lifecycle.requeue(services, submission_id), services, submission_id)
+
+
+@router.patch("/{submission_id}", responses={**_REVIEW_RESPONSES, 422: {"description": "Errors"}})
+def edit_submission(
+    submission_id: str,
+    request: Request,
+    services: ServicesDep,
+    _auth: MaintainerDep,
+    change: Annotated[editing.DraftEdit, Body()],
+) -> Any:
+    """Correct an open submission's words before approving it (maintainers): title, tags,
+    symptoms, root cause, each fix's title, situation and explanation, and the entry's other
+    text. Code and checks cannot change. The edit is recorded in the submission's history."""
+    by = submission_list.editor(request, services)
+    try:
+        editing.edit(services, submission_id, change, by=by)
+    except SubmissionInvalid as exc:
+        return field_errors(exc)
+    except editing.SubmissionNotEditable as exc:
+        raise HTTPException(409 if _exists(services, submission_id) else 404, str(exc)) from exc
+    return public(services, _get(services, submission_id))
+
+
+def _exists(services: ServicesDep, submission_id: str) -> bool:
+    with services.database.read() as session:
+        return store.get_submission(session=session, submission_id=submission_id[:40]) is not None

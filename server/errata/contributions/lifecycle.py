@@ -85,6 +85,19 @@ def _unique_entry_id(session: Session, base: str) -> str:
     return candidate
 
 
+def _entry_id(session: Session, wanted: str, *, chosen: bool) -> str:
+    """The id the entry will take: the contributor's choice when free (an id already used by
+    an entry, curated or not, or by another open submission is refused), else the title's
+    slug made unique."""
+    if not chosen:
+        return _unique_entry_id(session, wanted)
+    if store.id_taken(session=session, entry_id=wanted):
+        raise SubmissionInvalid(
+            {"entry_id": f"{wanted!r} is taken by an existing entry or submission: choose another"}
+        )
+    return wanted
+
+
 def _snippet_slugs(draft: EntryDraft) -> list[str]:
     return [snippet.id for fix in draft.fixes for snippet in fix.snippets]
 
@@ -103,7 +116,7 @@ def submit(services: Services, data: SubmissionIn, *, client_key: str) -> Submis
     duplicate = find_duplicate(services, draft)
     can_verify, reason = services.verification_available()
     with services.database.write() as session:
-        entry_id = _unique_entry_id(session, draft.id)
+        entry_id = _entry_id(session, draft.id, chosen=bool(data.entry_id.strip()))
         draft = draft.model_copy(update={"id": entry_id})
         status = "unverified" if not can_verify else "pending"
         submission = store.create_submission(

@@ -8,6 +8,7 @@ hit for its symptoms). The web's /moderate page and REST (for maintainers) both 
 
 from __future__ import annotations
 
+import difflib
 import logging
 
 from .. import store
@@ -18,6 +19,7 @@ from ..public import (
     Review,
     ReviewFlagPublic,
     SnippetForReview,
+    SymptomLine,
 )
 from ..search import SearchInputError, SearchUnavailable
 from ..services import Services
@@ -48,7 +50,29 @@ def review(services: Services, submission: Submission) -> Review:
         )
         for fix in draft.fixes
     ]
-    return Review(root_cause=draft.root_cause, fixes=fixes, nearest=nearest(services, submission))
+    found = nearest(services, submission)
+    if found is not None:
+        with services.database.read() as session:
+            entry = store.get_entry_draft(session=session, entry_id=found.id)
+        found.symptom_diff = symptom_diff(entry.symptoms if entry else [], draft.symptoms)
+    return Review(root_cause=draft.root_cause, fixes=fixes, nearest=found)
+
+
+def symptom_diff(entry: list[str], submission: list[str]) -> list[SymptomLine]:
+    """The entry's symptoms against the submission's, in order: shared lines once (compared
+    without case and surrounding space), then what only one side has."""
+    key = [" ".join(s.lower().split()) for s in entry]
+    matcher = difflib.SequenceMatcher(
+        a=key, b=[" ".join(s.lower().split()) for s in submission], autojunk=False
+    )
+    lines: list[SymptomLine] = []
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag == "equal":
+            lines += [SymptomLine(side="both", text=s) for s in submission[b1:b2]]
+            continue
+        lines += [SymptomLine(side="entry", text=s) for s in entry[a1:a2]]
+        lines += [SymptomLine(side="submission", text=s) for s in submission[b1:b2]]
+    return lines
 
 
 def _snippet(snippet: SnippetDraft, run: VerificationRun | None) -> SnippetForReview:

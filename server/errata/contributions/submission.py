@@ -17,6 +17,9 @@ from ..schema.drafts import EntryDraft, FixDraft, SnippetDraft
 
 MAX_SYMPTOMS = 20
 MAX_FIXES = 10
+RUN_LANGUAGES = ("python", "javascript", "typescript")  # what the sandbox runs
+_ALIASES = {"py": "python", "js": "javascript", "node": "javascript", "ts": "typescript"}
+_EXTENSIONS = {"python": "py", "javascript": "mjs", "typescript": "mts"}
 _SLUG_CLEAN = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
 
@@ -37,6 +40,7 @@ class FixIn(BaseModel):
     explanation: str = Field(default="", max_length=20_000)
     code: str = Field(default="", max_length=100_000)
     check: str = Field(default="", max_length=100_000)
+    language: str = Field(default="python", max_length=40)  # others are kept, not run
 
 
 class SubmissionIn(BaseModel):
@@ -45,6 +49,7 @@ class SubmissionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_untitled)
     title: str = Field(default="", max_length=300)
+    entry_id: str = Field(default="", max_length=80)  # empty: made from the title
     symptoms: list[str] = Field(default_factory=list, max_length=MAX_SYMPTOMS)
     root_cause: str = Field(default="", max_length=20_000)
     fixes: list[FixIn] = Field(default_factory=list, max_length=MAX_FIXES)  # best first
@@ -127,16 +132,46 @@ def _check_text(sub: SubmissionIn, errors: dict[str, str]) -> None:
             errors[f"environment[{i}]"] = "an environment line is at most 300 characters"
 
 
+def normalize_language(language: str) -> str:
+    """A fix's language in lower case ('js' -> javascript...; empty -> python)."""
+    key = language.strip().lower() or "python"
+    return _ALIASES.get(key, key)
+
+
+def check_fix(fix: FixIn, prefix: str, errors: dict[str, str]) -> None:
+    """The mistakes of one fix, keyed `{prefix}code`...: Python is compiled for syntax; code in
+    a language the sandbox does not run is kept as it is, and may not come with a check."""
+    language = normalize_language(fix.language)
+    if not _WORD.match(language):
+        errors[f"{prefix}language"] = f"{language[:40]!r} is not a language name"
+    if not fix.code.strip():
+        errors[f"{prefix}code"] = "paste the fix's code"
+    elif language == "python" and (problem := _syntax_error(fix.code)):
+        errors[f"{prefix}code"] = problem
+    if not fix.check.strip():
+        return
+    if language not in RUN_LANGUAGES:
+        errors[f"{prefix}check"] = (
+            f"{language} code is not run here, so a check cannot pass: leave it empty"
+        )
+    elif language == "python" and (problem := _syntax_error(fix.check)):
+        errors[f"{prefix}check"] = problem
+
+
 def _check_fixes(sub: SubmissionIn, errors: dict[str, str]) -> None:
     if not sub.fixes:
         errors["fixes"] = "add at least one fix with its code"
     for i, fix in enumerate(sub.fixes):
-        if not fix.code.strip():
-            errors[f"fixes[{i}].code"] = "paste the fix's code"
-        elif problem := _syntax_error(fix.code):
-            errors[f"fixes[{i}].code"] = problem
-        if fix.check.strip() and (problem := _syntax_error(fix.check)):
-            errors[f"fixes[{i}].check"] = problem
+        check_fix(fix, f"fixes[{i}].", errors)
+
+
+def _check_entry_id(entry_id: str, errors: dict[str, str]) -> None:
+    """A chosen id is a slug as `slugify` makes them (so at most 60 characters)."""
+    if entry_id and entry_id != slugify(entry_id):
+        errors["entry_id"] = (
+            "use at most 60 lowercase letters and digits in words joined by single dashes, "
+            "like counter-loses-increments"
+        )
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
@@ -167,12 +202,15 @@ def _check_chars(data: Any, path: str, errors: dict[str, str]) -> None:
 
 def _fix_draft(i: int, fix: FixIn) -> FixDraft:
     check = fix.check.strip()
+    language = normalize_language(fix.language)
+    extension = _EXTENSIONS.get(language, "txt")
     snippet = SnippetDraft(
         id=f"fix-{i + 1}-code",
-        file=f"fix_{i + 1}.py",
+        file=f"fix_{i + 1}.{extension}",
         code=fix.code.rstrip() + "\n",
-        check_file=f"checks/fix_{i + 1}.py" if check else None,
+        check_file=f"checks/fix_{i + 1}.{extension}" if check else None,
         check_code=fix.check.rstrip() + "\n" if check else None,
+        language=language,
     )
     return FixDraft(
         id=f"fix-{i + 1}",
@@ -188,6 +226,7 @@ def to_draft(sub: SubmissionIn, entry_id: str | None = None) -> EntryDraft:
     errors: dict[str, str] = {}
     _check_text(sub, errors)
     _check_fixes(sub, errors)
+    _check_entry_id(sub.entry_id.strip(), errors)
     _check_chars(sub.model_dump(), "", errors)  # last: its message wins over a syntax error
     languages = _words(sub.languages, "languages", errors) or ["python"]
     tags = _words(sub.tags, "tags", errors)
@@ -195,7 +234,7 @@ def to_draft(sub: SubmissionIn, entry_id: str | None = None) -> EntryDraft:
         raise SubmissionInvalid(errors)
     try:
         return EntryDraft(
-            id=entry_id or slugify(sub.title),
+            id=entry_id or sub.entry_id.strip() or slugify(sub.title),
             title=sub.title.strip(),
             tags=tags,
             languages=languages,

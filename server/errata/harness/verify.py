@@ -111,7 +111,8 @@ class TargetKind:
     """How to run jobs of one kind: load returns None when the target does not exist."""
 
     load: TargetLoader
-    run_column: str  # the VerificationRun column keyed by the target id
+    run_column: str | None  # the VerificationRun column keyed by the target id; None: the
+    # runs are not recorded, only handed to `on_done` (a contributor's trial run)
     on_done: JobCallback | None = None
     sweep: Sweep | None = None  # tidies targets whose jobs ended without a verdict
 
@@ -236,7 +237,8 @@ def run_job(
         result = verify_snippet(sandbox, task, timeout=timeout)
         if stopping():
             return None
-        record(database, target.run_column, job.target_id, result)
+        if target.run_column is not None:
+            record(database, target.run_column, job.target_id, result)
         results.append(result)
     with database.write() as session:
         finished = store.finish_job(session=session, job_id=job.id, owner=owner)

@@ -31,11 +31,13 @@ from .outcomes import (
     outcome_scores,
 )
 from .sessions import recent_events, revoke_session, session_revoked
+from .snippet_examples import example_check, get_snippet
 from .stats import run_totals, submission_states
 from .submissions import (
     attach_runs_to_entry,
     count_submissions,
     create_submission,
+    edit_submission,
     get_submission,
     id_taken,
     latest_submission_job,
@@ -43,6 +45,13 @@ from .submissions import (
     submission_runs,
     submissions_in,
     transition_submission,
+)
+from .trials import (
+    create_trial,
+    delete_trials_before,
+    finish_trial,
+    get_trial,
+    has_trials_before,
 )
 from .verification import (
     active_entry_ids,
@@ -129,4 +138,12 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "outcome_counts",
     "retire_entry",
     "upsert_entry",
+    "example_check",
+    "get_snippet",
+    "edit_submission",
+    "create_trial",
+    "delete_trials_before",
+    "finish_trial",
+    "get_trial",
+    "has_trials_before",
 ]

@@ -49,6 +49,7 @@ def list_submissions(
     session: Session,
     statuses: Iterable[str] | None = None,
     limit: int = 100,
+    offset: int = 0,
     newest_first: bool = False,
 ) -> list[Submission]:
     """Submissions, oldest first (or newest first), optionally only those in some statuses."""
@@ -59,14 +60,31 @@ def list_submissions(
     query = select(Submission).order_by(*order)
     if statuses is not None:
         query = query.where(col(Submission.status).in_(list(statuses)))
-    return list(session.exec(query.limit(limit)).all())
+    return list(session.exec(query.offset(offset).limit(limit)).all())
 
 
-def count_submissions(*, session: Session, statuses: Iterable[str]) -> int:
-    """How many submissions are in the given statuses."""
+def count_submissions(*, session: Session, statuses: Iterable[str] | None) -> int:
+    """How many submissions are in the given statuses (all of them for None)."""
     query = select(func.count()).select_from(Submission)
-    query = query.where(col(Submission.status).in_(list(statuses)))
+    if statuses is not None:
+        query = query.where(col(Submission.status).in_(list(statuses)))
     return int(session.exec(query).one())
+
+
+def edit_submission(
+    *, session: Session, submission_id: str, draft: dict[str, Any], change: dict[str, Any]
+) -> Submission | None:
+    """Replace an open submission's draft with a maintainer's edit, appending `change` to its
+    history; None when it is unknown or already decided."""
+    submission = session.get(Submission, submission_id, with_for_update=True)
+    if submission is None or submission.status in ("approved", "rejected"):
+        return None
+    submission.draft, submission.title = draft, str(draft["title"])
+    submission.history = [*submission.history, change]
+    submission.updated_at = utcnow()
+    session.add(submission)
+    session.flush()
+    return submission
 
 
 def transition_submission(

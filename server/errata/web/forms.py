@@ -12,7 +12,19 @@ from typing import Any
 
 HONEYPOT_FIELD = "website"
 MIN_SYMPTOM_ROWS = 2
-FIX_PARTS = ("title", "applies_when", "explanation", "code", "check")
+FIX_PARTS = ("title", "applies_when", "explanation", "language", "code", "check", "trial")
+FIX_LANGUAGES = (
+    ("python", "Python"),
+    ("javascript", "JavaScript"),
+    ("typescript", "TypeScript"),
+    ("go", "Go (not run)"),
+    ("rust", "Rust (not run)"),
+    ("java", "Java (not run)"),
+    ("ruby", "Ruby (not run)"),
+    ("shell", "Shell (not run)"),
+    ("sql", "SQL (not run)"),
+    ("other", "Other (not run)"),
+)
 
 
 @dataclass
@@ -20,6 +32,7 @@ class FormState:
     """What the form shows: every field as the contributor typed it."""
 
     title: str = ""
+    entry_id: str = ""
     symptoms: list[str] = field(default_factory=lambda: [""] * MIN_SYMPTOM_ROWS)
     root_cause: str = ""
     fixes: list[dict[str, str]] = field(default_factory=lambda: [_blank_fix()])
@@ -33,7 +46,7 @@ class FormState:
 
 
 def _blank_fix() -> dict[str, str]:
-    return {key: "" for key in FIX_PARTS}
+    return {key: "python" if key == "language" else "" for key in FIX_PARTS}
 
 
 def _text(form: Any, name: str) -> str:
@@ -51,6 +64,7 @@ def read_form(form: Any) -> FormState:
     fixes = [dict(zip(FIX_PARTS, row, strict=True)) for row in zip_longest(*columns, fillvalue="")]
     return FormState(
         title=_text(form, "title"),
+        entry_id=_text(form, "entry_id"),
         symptoms=_texts(form, "symptoms"),
         root_cause=_text(form, "root_cause"),
         fixes=fixes,
@@ -88,9 +102,10 @@ def to_input_data(state: FormState) -> dict[str, Any]:
     """The data of a `SubmissionIn` (validated by `contribution.parse_input`)."""
     return {
         "title": state.title,
+        "entry_id": state.entry_id,
         "symptoms": state.symptoms,
         "root_cause": state.root_cause,
-        "fixes": state.fixes,
+        "fixes": [fix_input(fix) for fix in state.fixes],
         "preference_reason": state.preference_reason,
         "distinguish": state.distinguish,
         "languages": [state.languages],
@@ -99,3 +114,16 @@ def to_input_data(state: FormState) -> dict[str, Any]:
         "source": state.source,
         "contact": state.contact,
     }
+
+
+def fix_input(fix: dict[str, str]) -> dict[str, str]:
+    """A form row as a `FixIn`'s data (the trial id it may carry stays with the form)."""
+    return {key: value for key, value in fix.items() if key != "trial"}
+
+
+def trial_position(action: str, state: FormState) -> int | None:
+    """The fix a "run in sandbox" button names (`trial:N`); None for any other button."""
+    kind, _, position = action.partition(":")
+    if kind != "trial" or not position.isdigit() or int(position) >= len(state.fixes):
+        return None
+    return int(position)

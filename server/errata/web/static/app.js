@@ -1,13 +1,17 @@
 // errata: progressive enhancement only; every page works without this file.
-// The contributor form's "add" and "remove" buttons work in place instead of a round trip.
+// The contributor form's "add" and "remove" buttons work in place instead of a round trip;
+// "Run in sandbox" runs in place (POST /api/trials, then polling its JSON) instead of posting
+// the whole form; "Use this template" fills an empty check field.
 "use strict";
 (function () {
   function renumber(form) {
     form.querySelectorAll(".fix-row .fix-number").forEach(function (el, i) { el.textContent = String(i + 1); });
+    form.querySelectorAll(".fix-row [data-trial-run]").forEach(function (el, i) { el.value = "trial:" + i; });
   }
   function blank(row) {
     row.querySelectorAll("input, textarea").forEach(function (el) { el.value = ""; });
     row.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+    row.querySelectorAll(".trial-result").forEach(function (el) { el.replaceChildren(); });
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-add], button[data-remove]");
