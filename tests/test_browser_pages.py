@@ -9,6 +9,7 @@ order, landmarks...): https://github.com/dequelabs/axe-core/blob/develop/doc/API
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 import urllib.parse
 import urllib.request
@@ -133,6 +134,25 @@ def _submission(server: str) -> str:
         return str(json.load(response)["status_url"])
 
 
+def _check_example(server: str) -> str:
+    """The curated check the form links to as its example."""
+    with urllib.request.urlopen(f"{server}/submit", timeout=30) as response:
+        html = response.read().decode("utf-8")
+    found = re.search(r'href="(/entries/[\w-]+/checks/[\w.-]+)"', html)
+    assert found, "the form links to a real example check"
+    return found.group(1)
+
+
+def _trial(server: str) -> str:
+    """The page of a "Run in sandbox" trial (queued or finished: both are a page to check)."""
+    body = json.dumps({"title": "t", "code": "print('ok')\n", "language": "python"}).encode()
+    request = urllib.request.Request(
+        f"{server}/api/trials", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return f"/trials/{json.load(response)['id']}"
+
+
 def _pages(server: str) -> dict[str, str]:
     """Every page the server has, by name."""
     return {
@@ -145,6 +165,9 @@ def _pages(server: str) -> dict[str, str]:
         "tag": "/tags/asyncio",
         "submit": "/submit",
         "submission": _submission(server),
+        "submit-prefilled": "/submit?" + urllib.parse.urlencode({"symptom": UNKNOWN_TRACE}),
+        "check-example": _check_example(server),
+        "trial": _trial(server),
         "login": "/moderate",
         "mcp": "/mcp",
         "error-404": "/entries/no-such-entry",
