@@ -1,14 +1,14 @@
-"""The few columns a search result shows, for several entries at once, in four queries."""
+"""The few columns a search result shows, for several entries at once, in three queries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, func, select
+from sqlmodel import Session, col
 
-from ..models import Entry, Fix, Snippet
-from .entry_view import latest_runs
+from ..models import Entry, Fix, Snippet, VerificationRun
 
 
 @dataclass
@@ -62,53 +62,102 @@ class BriefRow:
 
 
 def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefRow]:
-    """Briefs of the given active entries (unknown or retired ids are left out)."""
+    """Briefs of the given active entries (unknown or retired ids are left out).
+
+    Three primary-key or indexed lookups that read only the columns a result shows (no ORM
+    objects, no run output): a search pays for the few entries it returns, at any size.
+    """
     if not entry_ids:
         return {}
     # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
     # status index (every active entry) instead of looking the few ids up by primary key.
-    entries = session.exec(select(Entry).where(col(Entry.id).in_(entry_ids))).all()
     briefs = {
-        e.id: BriefRow(
-            e.id, e.title, e.root_cause, e.origin, e.preference, e.preference_reason, e.distinguish
-        )
-        for e in entries
-        if e.status == "active"
+        row[0]: BriefRow(*row[:7])
+        for row in session.execute(_ENTRIES, {"ids": entry_ids})
+        if row[7] == "active"
     }
+    if not briefs:
+        return briefs
     fixes: dict[tuple[str, str], FixRow] = {}
-    for fix_row in session.exec(
-        select(Fix).where(col(Fix.entry_id).in_(list(briefs))).order_by(col(Fix.position))
-    ):
-        fix = FixRow(
-            fix_row.slug,
-            fix_row.title,
-            fix_row.explanation,
-            fix_row.applies_when,
-            fix_row.for_symptoms,
-        )
-        fixes[(fix_row.entry_id, fix_row.slug)] = fix
-        briefs[fix_row.entry_id].fixes.append(fix)
-    runs = latest_runs(session=session, entry_ids=list(briefs))
-    for snippet in session.exec(
-        select(Snippet)
-        .where(col(Snippet.entry_id).in_(list(briefs)))
-        .order_by(col(Snippet.position))
-    ):
-        run = runs.get((snippet.entry_id, snippet.slug))
-        row = SnippetRow(
-            slug=snippet.slug,
-            code=snippet.code,
-            status=run.status if run else "unverified",
-            stale=bool(run and run.code_hash != snippet.code_hash),
-            figures=run.figures if run else {},
-            language=snippet.language,
-            kind=snippet.kind,
-            corrects=snippet.corrects,
-            python_version=run.python_version if run else "",
-            verified_on=run.created_at.date().isoformat() if run and run.created_at else "",
-            source=run.source if run else "harness",
-        )
-        owner = fixes.get((snippet.entry_id, snippet.fix_slug))
+    for entry_id, *fields in session.execute(_FIXES, {"ids": list(briefs)}):
+        fix = FixRow(*fields)
+        fixes[(entry_id, fix.slug)] = fix
+        briefs[entry_id].fixes.append(fix)
+    for entry_id, fix_slug, *fields in session.execute(_SNIPPETS, {"ids": list(briefs)}):
+        owner = fixes.get((entry_id, fix_slug))
         if owner is not None:
-            owner.snippets.append(row)
+            owner.snippets.append(_snippet_row(*fields))
     return briefs
+
+
+_ENTRY: tuple[Any, ...] = (
+    Entry.id, Entry.title, Entry.root_cause, Entry.origin, Entry.preference,
+    Entry.preference_reason, Entry.distinguish, Entry.status,
+)  # fmt: skip
+_FIX: tuple[Any, ...] = (
+    Fix.entry_id,
+    Fix.slug,
+    Fix.title,
+    Fix.explanation,
+    Fix.applies_when,
+    Fix.for_symptoms,
+)
+_SNIPPET: tuple[Any, ...] = (
+    Snippet.entry_id, Snippet.fix_slug, Snippet.slug, Snippet.code, Snippet.language,
+    Snippet.kind, Snippet.corrects, Snippet.code_hash,
+)  # fmt: skip
+_RUN: tuple[Any, ...] = (
+    VerificationRun.status, VerificationRun.code_hash, VerificationRun.figures,
+    VerificationRun.python_version, VerificationRun.created_at, VerificationRun.source,
+)  # fmt: skip
+
+
+_IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds its entry ids
+
+
+def _snippets() -> Any:
+    """Each snippet with its newest run (the highest run id of its entry and slug), if any."""
+    newest = (
+        select(func.max(VerificationRun.id))
+        .where(
+            col(VerificationRun.entry_id) == col(Snippet.entry_id),
+            col(VerificationRun.snippet_slug) == col(Snippet.slug),
+        )
+        .correlate(Snippet)
+        .scalar_subquery()
+    )
+    return (
+        select(*_SNIPPET, *_RUN)
+        .outerjoin(VerificationRun, col(VerificationRun.id) == newest)
+        .where(col(Snippet.entry_id).in_(_IDS))
+        .order_by(col(Snippet.position), col(Snippet.id))
+    )
+
+
+_ENTRIES = select(*_ENTRY).where(col(Entry.id).in_(_IDS))
+_FIXES = select(*_FIX).where(col(Fix.entry_id).in_(_IDS)).order_by(col(Fix.position), col(Fix.id))
+_SNIPPETS = _snippets()
+
+
+def _snippet_row(
+    slug: str, code: str, language: str, kind: str, corrects: str | None, code_hash: str,
+    *run: Any,
+) -> SnippetRow:  # fmt: skip
+    """A snippet as a result shows it; `run` is its newest run's `_RUN` columns (all None when
+    it never ran)."""
+    status, run_hash, figures, python_version, created_at, source = run
+    if status is None:
+        return SnippetRow(slug, code, "unverified", False, {}, language, kind, corrects)
+    return SnippetRow(
+        slug=slug,
+        code=code,
+        status=status,
+        stale=run_hash != code_hash,
+        figures=figures,
+        language=language,
+        kind=kind,
+        corrects=corrects,
+        python_version=python_version,
+        verified_on=created_at.date().isoformat() if created_at else "",
+        source=source,
+    )
