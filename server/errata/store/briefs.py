@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
-from ..models import Entry, Fix, Snippet, VerificationRun
+from ..models import Entry, Fix, Meta, Snippet, VerificationRun
+from .entries import REVISION_KEY
 
 
 @dataclass
@@ -59,6 +60,14 @@ class BriefRow:
         return bool(self.fixes) and all(
             any(s.status == "passed" and not s.stale for s in fix.snippets) for fix in self.fixes
         )
+
+
+def brief_stamp(*, session: Session) -> tuple[int | None, int | None]:
+    """What every brief depends on besides its own rows, in one query: the entries' revision
+    (bumped with every change of an entry, its fixes or snippets) and the newest run's id
+    (runs are only added; pruning older code's runs comes with a new one)."""
+    revision, newest_run = session.execute(_STAMP).one()
+    return revision, newest_run
 
 
 def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefRow]:
@@ -161,3 +170,9 @@ def _snippet_row(
         verified_on=created_at.date().isoformat() if created_at else "",
         source=source,
     )
+
+
+_STAMP = select(
+    select(col(Meta.value)).where(col(Meta.key) == REVISION_KEY).scalar_subquery(),
+    select(func.max(VerificationRun.id)).scalar_subquery(),
+)
