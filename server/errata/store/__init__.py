@@ -3,7 +3,7 @@
 One module per entity family, re-exported here so callers write `store.get_entry(...)`.
 """
 
-from .briefs import BriefRow, brief_stamp, search_briefs
+from .briefs import BriefRow, add_fixes, entry_briefs, search_briefs
 from .entries import (
     bump_revision,
     changed_entries,
@@ -77,7 +77,8 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "run_totals",
     "submission_states",
     "BriefRow",
-    "brief_stamp",
+    "add_fixes",
+    "entry_briefs",
     "search_briefs",
     "active_entry_ids",
     "all_snippets",

@@ -1,4 +1,4 @@
-"""The few columns a search result shows, for several entries at once, in three queries."""
+"""The few columns a search result shows, for several entries at once, in two queries."""
 
 from __future__ import annotations
 
@@ -62,40 +62,43 @@ class BriefRow:
         )
 
 
-def brief_stamp(*, session: Session) -> tuple[int | None, int | None]:
-    """What every brief depends on besides its own rows, in one query: the entries' revision
-    (bumped with every change of an entry, its fixes or snippets) and the newest run's id
-    (runs are only added; pruning older code's runs comes with a new one)."""
-    revision, newest_run = session.execute(_STAMP).one()
-    return revision, newest_run
+Stamp = tuple[int | None, int | None]  # the entries' revision and the newest run's id
+
+
+def entry_briefs(*, session: Session, entry_ids: list[str]) -> tuple[Stamp, dict[str, BriefRow]]:
+    """The given active entries' own fields (fixes not read yet), in one primary-key query that
+    also reads what their fixes depend on: the entries' revision (bumped with every change of
+    an entry, its fixes or snippets) and the newest run's id (runs are only ever added; the
+    runs of older code are pruned when a new one is). Unknown or retired ids are left out."""
+    if not entry_ids:
+        return (None, None), {}
+    # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
+    # status index (every active entry) instead of looking the few ids up by primary key.
+    rows = session.execute(_ENTRIES, {"ids": entry_ids}).all()
+    stamp: Stamp = (rows[0][8], rows[0][9]) if rows else (None, None)
+    return stamp, {row[0]: BriefRow(*row[:7]) for row in rows if row[7] == "active"}
+
+
+def add_fixes(*, session: Session, briefs: dict[str, BriefRow]) -> None:
+    """Read the fixes of the given briefs, each with its snippets and their newest runs, in one
+    indexed query of only the columns a result shows (no ORM objects, no run output)."""
+    if not briefs:
+        return
+    fixes: dict[tuple[str, str], FixRow] = {}
+    for entry_id, slug, *fields in session.execute(_FIXES, {"ids": list(briefs)}):
+        fix = fixes.get((entry_id, slug))
+        if fix is None:
+            fix = fixes[(entry_id, slug)] = FixRow(slug, *fields[:4])
+            briefs[entry_id].fixes.append(fix)
+        if fields[4] is not None:  # a fix with no snippet has one row of NULLs
+            fix.snippets.append(_snippet_row(*fields[4:]))
 
 
 def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefRow]:
-    """Briefs of the given active entries (unknown or retired ids are left out).
-
-    Three primary-key or indexed lookups that read only the columns a result shows (no ORM
-    objects, no run output): a search pays for the few entries it returns, at any size.
-    """
-    if not entry_ids:
-        return {}
-    # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
-    # status index (every active entry) instead of looking the few ids up by primary key.
-    briefs = {
-        row[0]: BriefRow(*row[:7])
-        for row in session.execute(_ENTRIES, {"ids": entry_ids})
-        if row[7] == "active"
-    }
-    if not briefs:
-        return briefs
-    fixes: dict[tuple[str, str], FixRow] = {}
-    for entry_id, *fields in session.execute(_FIXES, {"ids": list(briefs)}):
-        fix = FixRow(*fields)
-        fixes[(entry_id, fix.slug)] = fix
-        briefs[entry_id].fixes.append(fix)
-    for entry_id, fix_slug, *fields in session.execute(_SNIPPETS, {"ids": list(briefs)}):
-        owner = fixes.get((entry_id, fix_slug))
-        if owner is not None:
-            owner.snippets.append(_snippet_row(*fields))
+    """Briefs of the given active entries (unknown or retired ids are left out): two queries
+    whatever the size of the database."""
+    _, briefs = entry_briefs(session=session, entry_ids=entry_ids)
+    add_fixes(session=session, briefs=briefs)
     return briefs
 
 
@@ -104,28 +107,22 @@ _ENTRY: tuple[Any, ...] = (
     Entry.preference_reason, Entry.distinguish, Entry.status,
 )  # fmt: skip
 _FIX: tuple[Any, ...] = (
-    Fix.entry_id,
-    Fix.slug,
-    Fix.title,
-    Fix.explanation,
-    Fix.applies_when,
-    Fix.for_symptoms,
-)
+    Fix.entry_id, Fix.slug, Fix.title, Fix.explanation, Fix.applies_when, Fix.for_symptoms,
+)  # fmt: skip
 _SNIPPET: tuple[Any, ...] = (
-    Snippet.entry_id, Snippet.fix_slug, Snippet.slug, Snippet.code, Snippet.language,
-    Snippet.kind, Snippet.corrects, Snippet.code_hash,
+    Snippet.slug, Snippet.code, Snippet.language, Snippet.kind, Snippet.corrects,
+    Snippet.code_hash,
 )  # fmt: skip
 _RUN: tuple[Any, ...] = (
     VerificationRun.status, VerificationRun.code_hash, VerificationRun.figures,
     VerificationRun.python_version, VerificationRun.created_at, VerificationRun.source,
 )  # fmt: skip
-
-
 _IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds its entry ids
 
 
-def _snippets() -> Any:
-    """Each snippet with its newest run (the highest run id of its entry and slug), if any."""
+def _fixes() -> Any:
+    """Each fix with each of its snippets (or one row of NULLs) and the snippet's newest run
+    (the highest run id of its entry and slug), fixes and snippets in their order."""
     newest = (
         select(func.max(VerificationRun.id))
         .where(
@@ -135,17 +132,22 @@ def _snippets() -> Any:
         .correlate(Snippet)
         .scalar_subquery()
     )
+    owned = (col(Snippet.entry_id) == col(Fix.entry_id)) & (col(Snippet.fix_slug) == col(Fix.slug))
     return (
-        select(*_SNIPPET, *_RUN)
+        select(*_FIX, *_SNIPPET, *_RUN)
+        .outerjoin(Snippet, owned)
         .outerjoin(VerificationRun, col(VerificationRun.id) == newest)
-        .where(col(Snippet.entry_id).in_(_IDS))
-        .order_by(col(Snippet.position), col(Snippet.id))
+        .where(col(Fix.entry_id).in_(_IDS))
+        .order_by(col(Fix.position), col(Fix.id), col(Snippet.position), col(Snippet.id))
     )
 
 
-_ENTRIES = select(*_ENTRY).where(col(Entry.id).in_(_IDS))
-_FIXES = select(*_FIX).where(col(Fix.entry_id).in_(_IDS)).order_by(col(Fix.position), col(Fix.id))
-_SNIPPETS = _snippets()
+_STAMP: tuple[Any, ...] = (
+    select(col(Meta.value)).where(col(Meta.key) == REVISION_KEY).scalar_subquery(),
+    select(func.max(VerificationRun.id)).scalar_subquery(),
+)
+_ENTRIES = select(*_ENTRY, *_STAMP).where(col(Entry.id).in_(_IDS))
+_FIXES = _fixes()
 
 
 def _snippet_row(
@@ -170,9 +172,3 @@ def _snippet_row(
         verified_on=created_at.date().isoformat() if created_at else "",
         source=source,
     )
-
-
-_STAMP = select(
-    select(col(Meta.value)).where(col(Meta.key) == REVISION_KEY).scalar_subquery(),
-    select(func.max(VerificationRun.id)).scalar_subquery(),
-)
