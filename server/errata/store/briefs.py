@@ -74,7 +74,7 @@ def entry_briefs(*, session: Session, entry_ids: list[str]) -> tuple[Stamp, dict
         return (None, None), {}
     # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
     # status index (every active entry) instead of looking the few ids up by primary key.
-    rows = session.execute(_ENTRIES, {"ids": entry_ids}).all()
+    rows = session.connection().execute(_ENTRIES, {"ids": entry_ids}).all()
     stamp: Stamp = (rows[0][8], rows[0][9]) if rows else (None, None)
     return stamp, {row[0]: BriefRow(*row[:7]) for row in rows if row[7] == "active"}
 
@@ -85,7 +85,7 @@ def add_fixes(*, session: Session, briefs: dict[str, BriefRow]) -> None:
     if not briefs:
         return
     fixes: dict[tuple[str, str], FixRow] = {}
-    for entry_id, slug, *fields in session.execute(_FIXES, {"ids": list(briefs)}):
+    for entry_id, slug, *fields in session.connection().execute(_FIXES, {"ids": list(briefs)}):
         fix = fixes.get((entry_id, slug))
         if fix is None:
             fix = fixes[(entry_id, slug)] = FixRow(slug, *fields[:4])
