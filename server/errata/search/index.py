@@ -52,7 +52,7 @@ class SearchIndex:
         self._last_check = 0.0
         self.full_builds = 0  # how many full builds this process ran (for tests and health)
         self.loaded_from: Path | None = None  # the index file this process started from
-        self.briefs = BriefCache()  # the result briefs of recent searches (brief_cache.py)
+        self.briefs = BriefCache()  # the fixes of recent results (brief_cache.py)
 
     @classmethod
     def build(
