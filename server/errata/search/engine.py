@@ -142,7 +142,7 @@ def search(
     ranked = rank(index, normalized, limit=limit, language=(language or "").strip() or None)
     results: list[SearchResult] = []
     if ranked:
-        with database.read() as session:  # short: the entries, and fixes not cached
+        with database.lookup() as session:  # short: the entries, and fixes not cached
             entries = index.briefs.briefs(session, database, [r.id for r in ranked])
         for r in ranked:
             entry = entries.get(r.id)

@@ -122,21 +122,24 @@ _IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds 
 
 def _fixes() -> Any:
     """Each fix with each of its snippets (or one row of NULLs) and the snippet's newest run
-    (the highest run id of its entry and slug), fixes and snippets in their order."""
+    (the highest run id of its entry and slug), fixes and snippets in their order. Every join
+    starts from the given entries' ids (indexed), whatever the size of the runs table."""
+    run_id = func.max(VerificationRun.id).label("run_id")
     newest = (
-        select(func.max(VerificationRun.id))
-        .where(
-            col(VerificationRun.entry_id) == col(Snippet.entry_id),
-            col(VerificationRun.snippet_slug) == col(Snippet.slug),
-        )
-        .correlate(Snippet)
-        .scalar_subquery()
+        select(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug), run_id)
+        .where(col(VerificationRun.entry_id).in_(_IDS))
+        .group_by(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug))
+        .subquery()
     )
     owned = (col(Snippet.entry_id) == col(Fix.entry_id)) & (col(Snippet.fix_slug) == col(Fix.slug))
+    ran = (newest.c.entry_id == col(Snippet.entry_id)) & (
+        newest.c.snippet_slug == col(Snippet.slug)
+    )
     return (
         select(*_FIX, *_SNIPPET, *_RUN)
         .outerjoin(Snippet, owned)
-        .outerjoin(VerificationRun, col(VerificationRun.id) == newest)
+        .outerjoin(newest, ran)
+        .outerjoin(VerificationRun, col(VerificationRun.id) == newest.c.run_id)
         .where(col(Fix.entry_id).in_(_IDS))
         .order_by(col(Fix.position), col(Fix.id), col(Snippet.position), col(Snippet.id))
     )
