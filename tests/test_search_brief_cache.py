@@ -23,6 +23,13 @@ def database(settings: Settings) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture
+def pg_database(pg_settings: Settings) -> Iterator[Database]:
+    database = prepare_database(pg_settings)
+    yield database
+    database.dispose()
+
+
 def _statuses(index: SearchIndex, database: Database) -> dict[str, str]:
     result = next(r for r in search(index, database, POOL_TRACE).results if r.id == SEED)
     return {fix.id: fix.verification.status for fix in result.fixes}
@@ -36,7 +43,11 @@ def test_a_repeated_search_reads_no_brief_again(database: Database) -> None:
     assert index.briefs.reads == reads
 
 
-def test_a_new_run_shows_in_the_next_search_without_a_refresh(database: Database) -> None:
+@pytest.mark.parametrize("backend", ["database", "pg_database"])
+def test_a_new_run_shows_in_the_next_search_without_a_refresh(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    database: Database = request.getfixturevalue(backend)
     index = SearchIndex.build(database)
     before = _statuses(index, database)
     fix = next(slug for slug, status in before.items() if status == "passed")
