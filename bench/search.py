@@ -162,6 +162,9 @@ def _fill_database(url: str, entries: list[dict]) -> None:
                         source="bench",
                         expected_savings="",
                         origin="curated",
+                        preference=[],
+                        preference_reason="",
+                        distinguish="",
                         status="active",
                         from_files=False,
                         content_hash=e["id"],
@@ -188,6 +191,8 @@ def _fill_database(url: str, entries: list[dict]) -> None:
                         position=0,
                         title="Fix it",
                         explanation="Do it.",
+                        applies_when="",
+                        for_symptoms=[],
                     )
                     for e in chunk
                 ],

@@ -83,6 +83,12 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine = _sqlite_engine(self.url) if self.is_sqlite else _postgres_engine(self.url)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+        # PostgreSQL reads that need no common snapshot: no BEGIN and ROLLBACK round trips
+        self._lookup_engine = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self.last_write_error: str | None = None  # set while writes fail (e.g. a full disk)
 
     @classmethod
@@ -94,6 +100,13 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A session for reads; nothing it does is committed."""
         with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def lookup(self) -> Iterator[Session]:
+        """A session for a few reads that each stand alone (a search's result rows): on
+        PostgreSQL each statement runs outside a transaction, sparing two round trips."""
+        with Session(self._lookup_engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager

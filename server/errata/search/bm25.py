@@ -59,14 +59,31 @@ def top_k(
 def top_k_scored(
     scores: dict[str, Any], token_ids: list[int], k: int, allowed: Any, idfs: Any
 ) -> tuple[list[int], list[float]]:
-    """`top_k` with the docs' scores (tokens beyond this segment's vocabulary are skipped)."""
-    data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
+    """`top_k` with the docs' scores (tokens beyond this segment's vocabulary are skipped).
+
+    With common tokens (over `COMMON_POSTINGS` entries each) the exact answer comes from the
+    rare tokens' candidates (`_top_bounded`), else from summing every posting list.
+    """
+    indptr = scores["indptr"]
     ids = np.asarray([t for t in token_ids if t < len(indptr) - 1], dtype=np.int64)
     if not ids.size:
         return [], []
+    sizes = indptr[ids + 1] - indptr[ids]
+    common = sizes > COMMON_POSTINGS
+    if common.any() and not common.all():
+        found = _top_bounded(scores, ids, k, allowed, idfs[ids].tolist(), common)
+        if found is not None:
+            return found
+    return _top_summed(scores, ids, k, allowed, idfs[ids].tolist())
+
+
+def _top_summed(
+    scores: dict[str, Any], ids: Any, k: int, allowed: Any, scale: list[float]
+) -> tuple[list[int], list[float]]:
+    """Sum each query token's posting list (np.bincount) and keep the k best positive docs."""
+    data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
     starts, ends = indptr[ids], indptr[ids + 1]
     rows = np.concatenate([indices[s:e] for s, e in zip(starts, ends, strict=True)])
-    scale = idfs[ids].tolist()
     weights = np.concatenate([data[s:e] * w for s, e, w in zip(starts, ends, scale, strict=True)])
     if rows.size == 0:
         return [], []
@@ -91,3 +108,73 @@ def _top(summed: Any, k: int, pool: Any, rows: Any) -> Any:
         found = np.unique(rows)
     found = found[summed[found] > 0]
     return found[np.argsort(-summed[found], kind="stable")[:k]]
+
+
+# A token in more entries than this is common ("ms", "error" in most messages): its postings
+# are read only for the few entries that can still reach the top k (`_top_bounded`).
+COMMON_POSTINGS = 16_384
+MAX_EXACT = 20_000  # more entries than this to score exactly: sum every posting list instead
+
+
+def _top_bounded(
+    scores: dict[str, Any], ids: Any, k: int, allowed: Any, scale: list[float], common: Any
+) -> tuple[list[int], list[float]] | None:
+    """The same k best docs and scores as `_top_summed`, reading common tokens' postings only
+    for the docs that can still reach the top (MaxScore, Turtle and Flood 1995).
+
+    A doc's score is its rare tokens' part plus at most `idf` per common token (each term part
+    is below 1). The k-th best rare part among distinct docs bounds the k-th best score from
+    below, so only docs whose rare part plus that bound reaches it are scored in full, in the
+    token order `_top_summed` adds them (the same floats). None: no such bound (fall back).
+    """
+    data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
+    rare = np.flatnonzero(~common)
+    starts, ends = indptr[ids[rare]], indptr[ids[rare] + 1]
+    rows = np.concatenate([indices[s:e] for s, e in zip(starts, ends, strict=True)])
+    weights = np.concatenate(
+        [data[s:e] * scale[i] for s, e, i in zip(starts, ends, rare.tolist(), strict=True)]
+    )
+    partial = np.bincount(rows, weights=weights, minlength=scores["num_docs"])
+    if allowed is not None:
+        partial = np.where(allowed, partial, 0.0)
+    sizes = ends - starts
+    if not (sizes >= k).any() or k <= 0:
+        return None
+    pick = int(np.argmin(np.where(sizes >= k, sizes, np.iinfo(np.int64).max)))
+    pool = partial[indices[starts[pick] : ends[pick]]]
+    kth = float(np.partition(pool, pool.size - k)[pool.size - k])
+    bound = sum(scale[i] for i in np.flatnonzero(common).tolist()) * (1 + 1e-6)
+    slack = 1e-6 * (1.0 + kth)  # float32 products and summation order, generously
+    if kth <= 0 or bound + slack >= kth - slack:
+        return None  # a doc with only common tokens could still reach the top
+    near = partial[rows] + bound + slack >= kth - slack
+    docs = np.unique(rows[near])
+    if docs.size > MAX_EXACT:
+        return None
+    token = np.repeat(rare, sizes)[near]  # each near posting's place in `ids`
+    exact = _exact(scores, ids, scale, docs, (rows[near], weights[near], token))
+    keep = exact > 0
+    docs, exact = docs[keep], exact[keep]
+    best = np.argsort(-exact, kind="stable")[:k]
+    return docs[best].tolist(), exact[best].tolist()
+
+
+def _exact(
+    scores: dict[str, Any], ids: Any, scale: list[float], docs: Any, near: tuple[Any, Any, Any]
+) -> Any:
+    """The full score of each of `docs` (sorted): their rare postings (`near`: docs, parts,
+    token places) and their common ones, added per doc in `ids` order by one np.bincount, as
+    `_top_summed` adds them (float64 from 0, each part the same float32 product)."""
+    data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
+    rows, parts, places = [near[0]], [near[1]], [near[2]]
+    for place in np.flatnonzero(indptr[ids + 1] - indptr[ids] > COMMON_POSTINGS).tolist():
+        lo, hi = int(indptr[ids[place]]), int(indptr[ids[place] + 1])
+        postings = indices[lo:hi]  # ascending doc ids
+        at = np.minimum(np.searchsorted(postings, docs), hi - lo - 1)
+        hit = postings[at] == docs
+        rows.append(docs[hit])
+        parts.append(data[lo:hi][at[hit]] * scale[place])
+        places.append(np.full(int(hit.sum()), place, dtype=np.int64))
+    order = np.argsort(np.concatenate(places), kind="stable")
+    bins = np.searchsorted(docs, np.concatenate(rows)[order])
+    return np.bincount(bins, weights=np.concatenate(parts)[order], minlength=docs.size)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .. import store, verdicts
+from .. import verdicts
 from ..db import Database
 from ..models import RunStatus
 from ..public import FixBrief, SearchResponse, SearchResult, VerificationSummary
@@ -153,8 +153,8 @@ def search(
     ranked = rank(index, normalized, limit=limit, language=(language or "").strip() or None)
     results: list[SearchResult] = []
     if ranked:
-        with database.read() as session:  # short: only the few entries returned
-            entries = store.search_briefs(session=session, entry_ids=[r.id for r in ranked])
+        with database.lookup() as session:  # short: the entries, and fixes not cached
+            entries = index.briefs.briefs(session, database, [r.id for r in ranked])
         for r in ranked:
             entry = entries.get(r.id)
             if entry is not None:  # retired since the index was built

@@ -1,14 +1,15 @@
-"""The few columns a search result shows, for several entries at once, in four queries."""
+"""The few columns a search result shows, for several entries at once, in two queries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, func, select
+from sqlmodel import Session, col
 
-from ..models import Entry, Fix, Snippet
-from .entry_view import latest_runs
+from ..models import Entry, Fix, Meta, Snippet, VerificationRun
+from .entries import REVISION_KEY
 
 
 @dataclass
@@ -62,55 +63,118 @@ class BriefRow:
         )
 
 
-def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefRow]:
-    """Briefs of the given active entries (unknown or retired ids are left out)."""
+Stamp = tuple[int | None, int | None]  # the entries' revision and the newest run's id
+
+
+def entry_briefs(*, session: Session, entry_ids: list[str]) -> tuple[Stamp, dict[str, BriefRow]]:
+    """The given active entries' own fields (fixes not read yet), in one primary-key query that
+    also reads what their fixes depend on: the entries' revision (bumped with every change of
+    an entry, its fixes or snippets) and the newest run's id (runs are only ever added; the
+    runs of older code are pruned when a new one is). Unknown or retired ids are left out."""
     if not entry_ids:
-        return {}
+        return (None, None), {}
     # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
     # status index (every active entry) instead of looking the few ids up by primary key.
-    entries = session.exec(select(Entry).where(col(Entry.id).in_(entry_ids))).all()
-    briefs = {
-        e.id: BriefRow(
-            e.id, e.title, e.root_cause, e.origin, e.preference, e.preference_reason, e.distinguish
-        )
-        for e in entries
-        if e.status == "active"
-    }
+    rows = session.connection().execute(_ENTRIES, {"ids": entry_ids}).all()
+    stamp: Stamp = (rows[0][8], rows[0][9]) if rows else (None, None)
+    return stamp, {row[0]: BriefRow(*row[:7]) for row in rows if row[7] == "active"}
+
+
+def add_fixes(*, session: Session, briefs: dict[str, BriefRow]) -> None:
+    """Read the fixes of the given briefs, each with its snippets and their newest runs, in one
+    indexed query of only the columns a result shows (no ORM objects, no run output)."""
+    if not briefs:
+        return
     fixes: dict[tuple[str, str], FixRow] = {}
-    for fix_row in session.exec(
-        select(Fix).where(col(Fix.entry_id).in_(list(briefs))).order_by(col(Fix.position))
-    ):
-        fix = FixRow(
-            fix_row.slug,
-            fix_row.title,
-            fix_row.explanation,
-            fix_row.applies_when,
-            fix_row.for_symptoms,
-        )
-        fixes[(fix_row.entry_id, fix_row.slug)] = fix
-        briefs[fix_row.entry_id].fixes.append(fix)
-    runs = latest_runs(session=session, entry_ids=list(briefs))
-    for snippet in session.exec(
-        select(Snippet)
-        .where(col(Snippet.entry_id).in_(list(briefs)))
-        .order_by(col(Snippet.position))
-    ):
-        run = runs.get((snippet.entry_id, snippet.slug))
-        row = SnippetRow(
-            slug=snippet.slug,
-            code=snippet.code,
-            status=run.status if run else "unverified",
-            stale=bool(run and run.code_hash != snippet.code_hash),
-            figures=run.figures if run else {},
-            language=snippet.language,
-            kind=snippet.kind,
-            corrects=snippet.corrects,
-            python_version=run.python_version if run else "",
-            sandbox_version=run.sandbox_version if run else "",
-            verified_on=run.created_at.date().isoformat() if run and run.created_at else "",
-            source=run.source if run else "harness",
-        )
-        owner = fixes.get((snippet.entry_id, snippet.fix_slug))
-        if owner is not None:
-            owner.snippets.append(row)
+    for entry_id, slug, *fields in session.connection().execute(_FIXES, {"ids": list(briefs)}):
+        fix = fixes.get((entry_id, slug))
+        if fix is None:
+            fix = fixes[(entry_id, slug)] = FixRow(slug, *fields[:4])
+            briefs[entry_id].fixes.append(fix)
+        if fields[4] is not None:  # a fix with no snippet has one row of NULLs
+            fix.snippets.append(_snippet_row(*fields[4:]))
+
+
+def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefRow]:
+    """Briefs of the given active entries (unknown or retired ids are left out): two queries
+    whatever the size of the database."""
+    _, briefs = entry_briefs(session=session, entry_ids=entry_ids)
+    add_fixes(session=session, briefs=briefs)
     return briefs
+
+
+_ENTRY: tuple[Any, ...] = (
+    Entry.id, Entry.title, Entry.root_cause, Entry.origin, Entry.preference,
+    Entry.preference_reason, Entry.distinguish, Entry.status,
+)  # fmt: skip
+_FIX: tuple[Any, ...] = (
+    Fix.entry_id, Fix.slug, Fix.title, Fix.explanation, Fix.applies_when, Fix.for_symptoms,
+)  # fmt: skip
+_SNIPPET: tuple[Any, ...] = (
+    Snippet.slug, Snippet.code, Snippet.language, Snippet.kind, Snippet.corrects,
+    Snippet.code_hash,
+)  # fmt: skip
+_RUN: tuple[Any, ...] = (
+    VerificationRun.status, VerificationRun.code_hash, VerificationRun.figures,
+    VerificationRun.python_version, VerificationRun.created_at, VerificationRun.source,
+    VerificationRun.sandbox_version,
+)  # fmt: skip
+_IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds its entry ids
+
+
+def _fixes() -> Any:
+    """Each fix with each of its snippets (or one row of NULLs) and the snippet's newest run
+    (the highest run id of its entry and slug), fixes and snippets in their order. Every join
+    starts from the given entries' ids (indexed), whatever the size of the runs table."""
+    run_id = func.max(VerificationRun.id).label("run_id")
+    newest = (
+        select(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug), run_id)
+        .where(col(VerificationRun.entry_id).in_(_IDS))
+        .group_by(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug))
+        .subquery()
+    )
+    owned = (col(Snippet.entry_id) == col(Fix.entry_id)) & (col(Snippet.fix_slug) == col(Fix.slug))
+    ran = (newest.c.entry_id == col(Snippet.entry_id)) & (
+        newest.c.snippet_slug == col(Snippet.slug)
+    )
+    return (
+        select(*_FIX, *_SNIPPET, *_RUN)
+        .outerjoin(Snippet, owned)
+        .outerjoin(newest, ran)
+        .outerjoin(VerificationRun, col(VerificationRun.id) == newest.c.run_id)
+        .where(col(Fix.entry_id).in_(_IDS))
+        .order_by(col(Fix.position), col(Fix.id), col(Snippet.position), col(Snippet.id))
+    )
+
+
+_STAMP: tuple[Any, ...] = (
+    select(col(Meta.value)).where(col(Meta.key) == REVISION_KEY).scalar_subquery(),
+    select(func.max(VerificationRun.id)).scalar_subquery(),
+)
+_ENTRIES = select(*_ENTRY, *_STAMP).where(col(Entry.id).in_(_IDS))
+_FIXES = _fixes()
+
+
+def _snippet_row(
+    slug: str, code: str, language: str, kind: str, corrects: str | None, code_hash: str,
+    *run: Any,
+) -> SnippetRow:  # fmt: skip
+    """A snippet as a result shows it; `run` is its newest run's `_RUN` columns (all None when
+    it never ran)."""
+    status, run_hash, figures, python_version, created_at, source, sandbox_version = run
+    if status is None:
+        return SnippetRow(slug, code, "unverified", False, {}, language, kind, corrects)
+    return SnippetRow(
+        slug=slug,
+        code=code,
+        status=status,
+        stale=run_hash != code_hash,
+        figures=figures,
+        language=language,
+        kind=kind,
+        corrects=corrects,
+        python_version=python_version,
+        sandbox_version=sandbox_version,
+        verified_on=created_at.date().isoformat() if created_at else "",
+        source=source,
+    )

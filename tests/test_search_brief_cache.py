@@ -1,0 +1,79 @@
+"""A repeated search reads its results' briefs from the cache, and a new verification run or
+a changed entry shows at once: the cache holds only for the stamp it was filled under."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from errata import store
+from errata.config import Settings
+from errata.db import Database
+from errata.search import SearchIndex, search
+from errata.sync import prepare_database
+
+from .test_search import POOL_TRACE, SEED
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    database = prepare_database(settings)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_settings: Settings) -> Iterator[Database]:
+    database = prepare_database(pg_settings)
+    yield database
+    database.dispose()
+
+
+def _statuses(index: SearchIndex, database: Database) -> dict[str, str]:
+    result = next(r for r in search(index, database, POOL_TRACE).results if r.id == SEED)
+    return {fix.id: fix.verification.status for fix in result.fixes}
+
+
+def test_a_repeated_search_reads_no_brief_again(database: Database) -> None:
+    index = SearchIndex.build(database)
+    first = search(index, database, POOL_TRACE)
+    reads = index.briefs.reads
+    assert search(index, database, POOL_TRACE) == first
+    assert index.briefs.reads == reads
+
+
+@pytest.mark.parametrize("backend", ["database", "pg_database"])
+def test_a_new_run_shows_in_the_next_search_without_a_refresh(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    database: Database = request.getfixturevalue(backend)
+    index = SearchIndex.build(database)
+    before = _statuses(index, database)
+    fix = next(slug for slug, status in before.items() if status == "passed")
+    with database.write() as session:
+        snippets = store.all_snippets(session=session, entry_id=SEED)
+        for snippet in (s for s in snippets if s.fix_slug == fix):
+            store.record_run(
+                session=session, entry_id=SEED, snippet_slug=snippet.slug,
+                code_hash=snippet.code_hash, status="failed",
+            )  # fmt: skip
+    assert _statuses(index, database)[fix] == "failed"
+    assert {k: v for k, v in _statuses(index, database).items() if k != fix} == {
+        k: v for k, v in before.items() if k != fix
+    }
+
+
+def test_an_index_searched_against_another_database_reads_that_databases_briefs(
+    database: Database, tmp_path_factory: pytest.TempPathFactory, settings: Settings
+) -> None:
+    index = SearchIndex.build(database)
+    search(index, database, POOL_TRACE)
+    other_settings = dataclasses.replace(settings, data_dir=tmp_path_factory.mktemp("other"))
+    other = prepare_database(other_settings)
+    with other.write() as session:
+        store.retire_entry(session=session, entry_id=SEED)
+    try:
+        assert SEED not in [r.id for r in search(index, other, POOL_TRACE).results]
+    finally:
+        other.dispose()
