@@ -92,7 +92,8 @@ def test_curated_entries_are_rarely_flagged_and_a_sigterm_fix_for_its_handler() 
     # a SIGTERM fix needs its handler; counting fds reads /proc/self: reviewed in the repository
     assert "signal-handler" in flagged["sigterm-graceful-shutdown-loses-work/drain-on-sigterm"]
     assert "signal-handler" in flagged["sigterm-graceful-shutdown-loses-work/drain-on-sigterm-node"]
-    assert len(flagged) <= total // 10, flagged
+    # entries about pipes, exits and syntax errors need such code: at most one snippet in eight
+    assert len(flagged) <= total // 8, flagged
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ class Harness:
         while not self._stopping.is_set():
             self._wake.clear()
             try:
-                job = await self._in_thread(self._claim)
+                job = await self._claim_next()
             except Exception:
                 log.exception("claiming a verification job failed; retrying")
                 job = None
@@ -148,6 +148,18 @@ class Harness:
                         await self._wake.wait()
                 continue
             await self._run(job)
+
+    async def _claim_next(self) -> Job | None:
+        """Claim a job in the pool; a claim that lands while the harness stops goes back to
+        the queue (a cancel does not stop the thread that is claiming)."""
+        future = asyncio.get_running_loop().run_in_executor(self._executor, self._claim)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            done = future.done() and not future.cancelled() and future.exception() is None
+            if done and (job := future.result()) is not None:
+                self._release(job)
+            raise
 
     async def _run(self, job: Job) -> None:
         self.running += 1
@@ -171,9 +183,13 @@ class Harness:
             if not store.has_claimable_job(session=session, kinds=kinds):
                 return None
         with self.database.write() as session:
-            return store.claim_job(
+            job = store.claim_job(
                 session=session, owner=self.owner, lease_seconds=self.lease_seconds, kinds=kinds
             )
+        if job is not None and self._stopping.is_set():  # claimed after stop() began
+            self._release(job)
+            return None
+        return job
 
     def _sweep_due(self) -> bool:
         now = time.monotonic()
