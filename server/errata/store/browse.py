@@ -51,11 +51,12 @@ def browse_entries(
         query = query.order_by(col(Entry.updated_at).desc(), col(Entry.id))
     entries = session.exec(query.offset(offset).limit(limit)).all()
     return EntryPage(
-        items=_summaries(session, entries), total=int(total), limit=limit, offset=offset
+        items=entry_summaries(session, entries), total=int(total), limit=limit, offset=offset
     )
 
 
-def _summaries(session: Session, entries: Sequence[Entry]) -> list[EntrySummary]:
+def entry_summaries(session: Session, entries: Sequence[Entry]) -> list[EntrySummary]:
+    """Entries as a list shows them, with their symptom and fix counts (two grouped queries)."""
     ids = [e.id for e in entries]
     fixes = _count_by_entry(session, Fix.entry_id, ids)
     symptoms = _count_by_entry(session, Symptom.entry_id, ids)

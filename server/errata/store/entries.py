@@ -24,7 +24,8 @@ from ..models import (
     snippet_hash,
     utcnow,
 )
-from ..public import EntryPage, EntrySummary
+from ..public import EntryPage
+from .browse import entry_summaries
 from .meta import bump_counter
 from .outcomes import MIN_CLIENTS, OUTCOME_REVISION_KEY, outcome_scores
 
@@ -243,33 +244,8 @@ def list_entries(*, session: Session, limit: int, offset: int) -> EntryPage:
         .offset(offset)
         .limit(limit)
     ).all()
-    ids = [e.id for e in entries]
-    symptom_counts = _counts(session, Symptom, ids)
-    fix_counts = _counts(session, Fix, ids)
-    items = [
-        EntrySummary(
-            id=e.id,
-            title=e.title,
-            tags=e.tags,
-            languages=e.languages,
-            origin=e.origin,
-            symptom_count=symptom_counts.get(e.id, 0),
-            fix_count=fix_counts.get(e.id, 0),
-        )
-        for e in entries
-    ]
+    items = entry_summaries(session, entries)
     return EntryPage(items=items, total=int(total), limit=limit, offset=offset)
-
-
-def _counts(session: Session, table: type[Symptom] | type[Fix], ids: list[str]) -> dict[str, int]:
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(table.entry_id, func.count())
-        .where(col(table.entry_id).in_(ids))
-        .group_by(table.entry_id)
-    )
-    return {entry_id: int(count) for entry_id, count in rows}
 
 
 def index_documents(*, session: Session, min_clients: int = MIN_CLIENTS) -> list[IndexDocument]:
