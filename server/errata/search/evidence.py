@@ -145,3 +145,23 @@ def frame_gap(frame_ids: Any, weights: Any, entry_sorted: Any) -> float:
     at = np.minimum(np.searchsorted(entry_sorted, frame_ids), len(entry_sorted) - 1)
     known = entry_sorted[at] == frame_ids
     return 1.0 - float(weights[frame_ids[known]].sum()) / total
+
+
+def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[float]:
+    """`frame_gap` of every candidate at once, equal value for value: candidate k's token ids
+    are tokens[first[k]:first[k + 1]] (any order, repeats allowed)."""
+    n = len(first) - 1
+    if not len(query_ids):
+        return [0.0] * n
+    counts = np.diff(first)
+    at = np.minimum(np.searchsorted(query_ids, tokens), len(query_ids) - 1)
+    hit = query_ids[at] == tokens
+    known = np.zeros((n, len(query_ids)), dtype=bool)
+    known[np.repeat(np.arange(n), counts)[hit], at[hit]] = True
+    query_weights = weights[query_ids]
+    total = float(query_weights.sum())
+    return [
+        1.0 if not counts[k] else 0.0 if total <= 0 else
+        1.0 - float(query_weights[known[k]].sum()) / total
+        for k in range(n)
+    ]  # fmt: skip
