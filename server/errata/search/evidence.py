@@ -74,12 +74,22 @@ class Candidate(Protocol):
 def mark_shared(ranked: Sequence[Candidate]) -> None:
     """Mark every strong candidate whose matched message another strong candidate also lists
     (numbers, paths and quoted values masked)."""
-    strong = [(r, mask(r.matched_symptom).lower()) for r in ranked if r.evidence >= STRONG]
+    strong = [(r, masked_lower(r.matched_symptom)) for r in ranked if r.evidence >= STRONG]
     for result, text in strong:
         result.shared = any(
-            other is not result and fuzz.partial_ratio(text, other_text) >= SAME_MESSAGE
-            for other, other_text in strong
+            other is not result and _same_message(text, other_text) for other, other_text in strong
         )
+
+
+@lru_cache(maxsize=20_000)
+def masked_lower(symptom: str) -> str:
+    """A symptom with its numbers, paths and quoted values masked, lowercased."""
+    return mask(symptom).lower()
+
+
+@lru_cache(maxsize=50_000)
+def _same_message(text: str, other: str) -> bool:
+    return fuzz.partial_ratio(text, other) >= SAME_MESSAGE
 
 
 def is_differential(ranked: Sequence[Candidate]) -> bool:

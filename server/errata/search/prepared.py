@@ -4,6 +4,7 @@ its exception types, errnos, and a sentence's own words."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -28,11 +29,16 @@ class Prepared:
     masked_rows: set[int]
     type_ids: frozenset[int]  # tokens of the query's exception type names
     surface_text: str  # a sentence's own words, masked and lowercased ("" for a trace)
-    surfaces: dict[str, str]  # token -> the query's own word for it, for `why`
+    text: str  # the normalized query's text
     type_names: dict[str, str]  # lowercased exception type -> as the query wrote it
     frame_ids: np.ndarray  # the query's frame words that some entry has
     all_ids: np.ndarray  # every query word that some entry has
     errnos: frozenset[str]
+
+    @cached_property
+    def surfaces(self) -> dict[str, str]:
+        """Token -> the query's own word for it, for `why` (read only for the results shown)."""
+        return surface_words(self.text)
 
     def arrays(self, state: _State) -> QueryArrays:
         """The query as bulk scoring needs it."""
@@ -74,7 +80,7 @@ def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) 
             vocab[t] for t in tokenize(" ".join(query.exception_types)) if t in vocab
         ),
         surface_text=query.text.lower() if is_sentence and _short(query.text) else "",
-        surfaces=surface_words(query.text),
+        text=query.text,
         type_names={t.lower(): t for t in reversed(query.exception_types)},
         frame_ids=_ids(frozenset(vocab[t] for t in tokenize(" ".join(query.frames)) if t in vocab)),
         errnos=query.errnos,

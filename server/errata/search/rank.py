@@ -13,15 +13,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from operator import mul
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from .evidence import errno_clash, frame_gaps, is_generic, mark_shared
+from .evidence import errno_clash, frame_gaps, is_generic, mark_shared, masked_lower
 from .index import SearchIndex
-from .mask import mask
 from .normalize import Normalized
 from .prepared import Prepared, prepare
 from .reasons import explain, template_flags
@@ -102,12 +101,7 @@ def surface_similarity(sentence: str, symptom: str) -> float:
     score 1 against every symptom that contains the word."""
     if not sentence:
         return 0.0
-    return fuzz.token_sort_ratio(sentence, _masked_lower(symptom)) / 100
-
-
-@lru_cache(maxsize=20_000)
-def _masked_lower(symptom: str) -> str:
-    return mask(symptom).lower()
+    return fuzz.token_sort_ratio(sentence, masked_lower(symptom)) / 100
 
 
 def _ranked(
@@ -223,7 +217,10 @@ def calibrate(result: Ranked, margin: float, weights: tuple[float, ...] | None =
     """Confidence in 0..1: a logistic model of `features` (the best symptom's evidence, its
     coverage both ways, the margin over the next entry, what marks a message as generic)."""
     weights = CALIBRATION if weights is None else weights
-    z = sum(w * x for w, x in zip(weights, features(result, margin), strict=True))
+    parts = features(result, margin)
+    if len(parts) != len(weights):
+        raise ValueError(f"{len(weights)} weights for {len(parts)} features")
+    z = sum(map(mul, weights, parts))  # in order, as a sum of the products one by one
     return 1.0 / (1.0 + math.exp(-z))
 
 
