@@ -139,8 +139,10 @@ def is_generic(symptom: str) -> bool:
 def errno_clash(query: frozenset[str], symptom: str) -> bool:
     """The query and the matched symptom both name errnos, and no one is the same: a cousin of
     the symptom's error, not it."""
+    if not query:  # most queries name none: the symptom is not read
+        return False
     listed = _symptom_errnos(symptom)
-    return bool(query and listed and not query & listed)
+    return bool(listed and not query & listed)
 
 
 def frame_gap(frame_ids: Any, weights: Any, entry_sorted: Any) -> float:
