@@ -168,7 +168,8 @@ def _rerank(
     if not positions:
         return state, prepared, []
     rows = state.gather(positions)
-    scored = score_rows(rows, prepared.arrays(state), state.weights, state.tokens_by_id)
+    arrays = prepared.arrays(state)
+    scored = score_rows(rows, arrays, state.weights, state.tokens_by_id, state.row_words)
     gaps = _gaps(state, prepared, rows)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
