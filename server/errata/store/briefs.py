@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -75,7 +76,8 @@ def entry_briefs(*, session: Session, entry_ids: list[str]) -> tuple[Stamp, dict
         return (None, None), {}
     # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
     # status index (every active entry) instead of looking the few ids up by primary key.
-    rows = session.connection().execute(_ENTRIES, {"ids": entry_ids}).all()
+    statement, params = _by_ids(_ENTRIES, entry_ids)
+    rows = session.connection().execute(statement, params).all()
     stamp: Stamp = (rows[0][8], rows[0][9]) if rows else (None, None)
     return stamp, {row[0]: BriefRow(*row[:7]) for row in rows if row[7] == "active"}
 
@@ -86,7 +88,8 @@ def add_fixes(*, session: Session, briefs: dict[str, BriefRow]) -> None:
     if not briefs:
         return
     fixes: dict[tuple[str, str], FixRow] = {}
-    for entry_id, slug, *fields in session.connection().execute(_FIXES, {"ids": list(briefs)}):
+    statement, params = _by_ids(_FIXES, list(briefs))
+    for entry_id, slug, *fields in session.connection().execute(statement, params):
         fix = fixes.get((entry_id, slug))
         if fix is None:
             fix = fixes[(entry_id, slug)] = FixRow(slug, *fields[:4])
@@ -120,16 +123,32 @@ _RUN: tuple[Any, ...] = (
     VerificationRun.sandbox_version,
 )  # fmt: skip
 _IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds its entry ids
+FIXED_IDS = 64  # up to this many ids, a statement with one parameter per id (compiled once)
 
 
-def _fixes() -> Any:
+def _by_ids(kind: str, ids: list[str]) -> tuple[Any, dict[str, Any]]:
+    """The statement of `kind` for these ids and its parameters: up to FIXED_IDS ids, one
+    compiled once per count (an expanding IN is rendered again at every execution)."""
+    if len(ids) > FIXED_IDS:
+        return _statement(kind, 0), {"ids": ids}
+    return _statement(kind, len(ids)), {f"id{k}": value for k, value in enumerate(ids)}
+
+
+@lru_cache(maxsize=2 * FIXED_IDS + 2)
+def _statement(kind: str, count: int) -> Any:
+    """The entries' (`_ENTRIES`) or fixes' (`_FIXES`) statement for `count` ids (0: expanding)."""
+    ids = [bindparam(f"id{k}") for k in range(count)] if count else _IDS
+    return _entries(ids) if kind == _ENTRIES else _fixes(ids)
+
+
+def _fixes(ids: Any) -> Any:
     """Each fix with each of its snippets (or one row of NULLs) and the snippet's newest run
     (the highest run id of its entry and slug), fixes and snippets in their order. Every join
     starts from the given entries' ids (indexed), whatever the size of the runs table."""
     run_id = func.max(VerificationRun.id).label("run_id")
     newest = (
         select(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug), run_id)
-        .where(col(VerificationRun.entry_id).in_(_IDS))
+        .where(col(VerificationRun.entry_id).in_(ids))
         .group_by(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug))
         .subquery()
     )
@@ -142,7 +161,7 @@ def _fixes() -> Any:
         .outerjoin(Snippet, owned)
         .outerjoin(newest, ran)
         .outerjoin(VerificationRun, col(VerificationRun.id) == newest.c.run_id)
-        .where(col(Fix.entry_id).in_(_IDS))
+        .where(col(Fix.entry_id).in_(ids))
         .order_by(col(Fix.position), col(Fix.id), col(Snippet.position), col(Snippet.id))
     )
 
@@ -151,8 +170,11 @@ _STAMP: tuple[Any, ...] = (
     select(col(Meta.value)).where(col(Meta.key) == REVISION_KEY).scalar_subquery(),
     select(func.max(VerificationRun.id)).scalar_subquery(),
 )
-_ENTRIES = select(*_ENTRY, *_STAMP).where(col(Entry.id).in_(_IDS))
-_FIXES = _fixes()
+_ENTRIES, _FIXES = "entries", "fixes"
+
+
+def _entries(ids: Any) -> Any:
+    return select(*_ENTRY, *_STAMP).where(col(Entry.id).in_(ids))
 
 
 def _snippet_row(
