@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlmodel import Session, col
 
 from ..models import Entry, Fix, Meta, Snippet, VerificationRun
@@ -67,7 +67,9 @@ class BriefRow:
 Stamp = tuple[int | None, int | None]  # the entries' revision and the newest run's id
 
 
-def entry_briefs(*, session: Session, entry_ids: list[str]) -> tuple[Stamp, dict[str, BriefRow]]:
+def entry_briefs(
+    *, session: Session | Connection, entry_ids: list[str]
+) -> tuple[Stamp, dict[str, BriefRow]]:
     """The given active entries' own fields (fixes not read yet), in one primary-key query that
     also reads what their fixes depend on: the entries' revision (bumped with every change of
     an entry, its fixes or snippets) and the newest run's id (runs are only ever added; the
@@ -77,25 +79,30 @@ def entry_briefs(*, session: Session, entry_ids: list[str]) -> tuple[Stamp, dict
     # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
     # status index (every active entry) instead of looking the few ids up by primary key.
     statement, params = _by_ids(_ENTRIES, entry_ids)
-    rows = session.connection().execute(statement, params).all()
+    rows = _connection(session).execute(statement, params).all()
     stamp: Stamp = (rows[0][8], rows[0][9]) if rows else (None, None)
     return stamp, {row[0]: BriefRow(*row[:7]) for row in rows if row[7] == "active"}
 
 
-def add_fixes(*, session: Session, briefs: dict[str, BriefRow]) -> None:
+def add_fixes(*, session: Session | Connection, briefs: dict[str, BriefRow]) -> None:
     """Read the fixes of the given briefs, each with its snippets and their newest runs, in one
     indexed query of only the columns a result shows (no ORM objects, no run output)."""
     if not briefs:
         return
     fixes: dict[tuple[str, str], FixRow] = {}
     statement, params = _by_ids(_FIXES, list(briefs))
-    for entry_id, slug, *fields in session.connection().execute(statement, params):
+    for entry_id, slug, *fields in _connection(session).execute(statement, params):
         fix = fixes.get((entry_id, slug))
         if fix is None:
             fix = fixes[(entry_id, slug)] = FixRow(slug, *fields[:4])
             briefs[entry_id].fixes.append(fix)
         if fields[4] is not None:  # a fix with no snippet has one row of NULLs
             fix.snippets.append(_snippet_row(*fields[4:]))
+
+
+def _connection(source: Session | Connection) -> Connection:
+    """A search reads through a plain connection (Database.lookup); others through a session."""
+    return source.connection() if isinstance(source, Session) else source
 
 
 def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefRow]:
