@@ -130,21 +130,23 @@ _RUN: tuple[Any, ...] = (
     VerificationRun.sandbox_version,
 )  # fmt: skip
 _IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds its entry ids
-FIXED_IDS = 64  # up to this many ids, a statement with one parameter per id (compiled once)
+FIXED_IDS = 8  # up to this many ids (a search's page), one statement compiled once
 
 
 def _by_ids(kind: str, ids: list[str]) -> tuple[Any, dict[str, Any]]:
-    """The statement of `kind` for these ids and its parameters: up to FIXED_IDS ids, one
-    compiled once per count (an expanding IN is rendered again at every execution)."""
-    if len(ids) > FIXED_IDS:
-        return _statement(kind, 0), {"ids": ids}
-    return _statement(kind, len(ids)), {f"id{k}": value for k, value in enumerate(ids)}
+    """The statement of `kind` for these ids and its parameters. Up to FIXED_IDS ids, the list
+    is padded with its last id (IN ignores repeats) to bind one parameter per id of a statement
+    compiled once; an expanding IN is rendered again at every execution."""
+    if not ids or len(ids) > FIXED_IDS:
+        return _statement(kind, False), {"ids": ids}
+    padded = ids + [ids[-1]] * (FIXED_IDS - len(ids))
+    return _statement(kind, True), {f"id{k}": value for k, value in enumerate(padded)}
 
 
-@lru_cache(maxsize=2 * FIXED_IDS + 2)
-def _statement(kind: str, count: int) -> Any:
-    """The entries' (`_ENTRIES`) or fixes' (`_FIXES`) statement for `count` ids (0: expanding)."""
-    ids = [bindparam(f"id{k}") for k in range(count)] if count else _IDS
+@lru_cache(maxsize=4)
+def _statement(kind: str, fixed: bool) -> Any:
+    """The entries' (`_ENTRIES`) or fixes' (`_FIXES`) statement, for FIXED_IDS ids or any."""
+    ids = [bindparam(f"id{k}") for k in range(FIXED_IDS)] if fixed else _IDS
     return _entries(ids) if kind == _ENTRIES else _fixes(ids)
 
 
