@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -103,11 +103,12 @@ class Database:
             yield session
 
     @contextmanager
-    def lookup(self) -> Iterator[Session]:
-        """A session for a few reads that each stand alone (a search's result rows): on
-        PostgreSQL each statement runs outside a transaction, sparing two round trips."""
-        with Session(self._lookup_engine, expire_on_commit=False) as session:
-            yield session
+    def lookup(self) -> Iterator[Connection]:
+        """A connection for a few Core reads that each stand alone (a search's result rows): on
+        PostgreSQL each statement runs outside a transaction, sparing two round trips; no ORM
+        session is set up for them."""
+        with self._lookup_engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:

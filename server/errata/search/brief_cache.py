@@ -13,6 +13,7 @@ import dataclasses
 import threading
 from collections import OrderedDict
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from .. import store
@@ -31,7 +32,9 @@ class BriefCache:
         self._lock = threading.Lock()
         self.reads = 0  # how many searches read fixes from the database (for tests)
 
-    def briefs(self, session: Session, source: object, entry_ids: list[str]) -> dict[str, BriefRow]:
+    def briefs(
+        self, session: Session | Connection, source: object, entry_ids: list[str]
+    ) -> dict[str, BriefRow]:
         """The briefs of the given active entries, their fixes from the cache while the stamp
         holds; `source` names the database (tests search one index against several)."""
         read_at, cached = store.entry_briefs(session=session, entry_ids=entry_ids)

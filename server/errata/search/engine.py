@@ -153,8 +153,8 @@ def search(
     ranked = rank(index, normalized, limit=limit, language=(language or "").strip() or None)
     results: list[SearchResult] = []
     if ranked:
-        with database.lookup() as session:  # short: the entries, and fixes not cached
-            entries = index.briefs.briefs(session, database, [r.id for r in ranked])
+        with database.lookup() as connection:  # short: the entries, and fixes not cached
+            entries = index.briefs.briefs(connection, database, [r.id for r in ranked])
         for r in ranked:
             entry = entries.get(r.id)
             if entry is not None:  # retired since the index was built

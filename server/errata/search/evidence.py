@@ -74,12 +74,22 @@ class Candidate(Protocol):
 def mark_shared(ranked: Sequence[Candidate]) -> None:
     """Mark every strong candidate whose matched message another strong candidate also lists
     (numbers, paths and quoted values masked)."""
-    strong = [(r, mask(r.matched_symptom).lower()) for r in ranked if r.evidence >= STRONG]
+    strong = [(r, masked_lower(r.matched_symptom)) for r in ranked if r.evidence >= STRONG]
     for result, text in strong:
         result.shared = any(
-            other is not result and fuzz.partial_ratio(text, other_text) >= SAME_MESSAGE
-            for other, other_text in strong
+            other is not result and _same_message(text, other_text) for other, other_text in strong
         )
+
+
+@lru_cache(maxsize=20_000)
+def masked_lower(symptom: str) -> str:
+    """A symptom with its numbers, paths and quoted values masked, lowercased."""
+    return mask(symptom).lower()
+
+
+@lru_cache(maxsize=50_000)
+def _same_message(text: str, other: str) -> bool:
+    return fuzz.partial_ratio(text, other) >= SAME_MESSAGE
 
 
 def is_differential(ranked: Sequence[Candidate]) -> bool:
@@ -129,8 +139,10 @@ def is_generic(symptom: str) -> bool:
 def errno_clash(query: frozenset[str], symptom: str) -> bool:
     """The query and the matched symptom both name errnos, and no one is the same: a cousin of
     the symptom's error, not it."""
+    if not query:  # most queries name none: the symptom is not read
+        return False
     listed = _symptom_errnos(symptom)
-    return bool(query and listed and not query & listed)
+    return bool(listed and not query & listed)
 
 
 def frame_gap(frame_ids: Any, weights: Any, entry_sorted: Any) -> float:
@@ -145,3 +157,23 @@ def frame_gap(frame_ids: Any, weights: Any, entry_sorted: Any) -> float:
     at = np.minimum(np.searchsorted(entry_sorted, frame_ids), len(entry_sorted) - 1)
     known = entry_sorted[at] == frame_ids
     return 1.0 - float(weights[frame_ids[known]].sum()) / total
+
+
+def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[float]:
+    """`frame_gap` of every candidate at once, equal value for value: candidate k's token ids
+    are tokens[first[k]:first[k + 1]] (any order, repeats allowed)."""
+    n = len(first) - 1
+    if not len(query_ids):
+        return [0.0] * n
+    counts = np.diff(first)
+    at = np.minimum(np.searchsorted(query_ids, tokens), len(query_ids) - 1)
+    hit = query_ids[at] == tokens
+    known = np.zeros((n, len(query_ids)), dtype=bool)
+    known[np.repeat(np.arange(n), counts)[hit], at[hit]] = True
+    query_weights = weights[query_ids]
+    total = float(query_weights.sum())
+    return [
+        1.0 if not counts[k] else 0.0 if total <= 0 else
+        1.0 - float(query_weights[known[k]].sum()) / total
+        for k in range(n)
+    ]  # fmt: skip

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from operator import mul
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 from rapidfuzz import fuzz
 
-from .evidence import errno_clash, frame_gap, is_generic, mark_shared
+from .evidence import errno_clash, frame_gaps, is_generic, mark_shared, masked_lower
 from .index import SearchIndex
-from .mask import GENERIC_TYPES, WHY_FILLER, mask, surface_words, tokenize
 from .normalize import Normalized
-from .score import QueryArrays, Rows, Scored, best_rows, score_rows
+from .prepared import Prepared, prepare
+from .reasons import explain, template_flags
+from .score import Rows, Scored, best_rows, score_rows
 from .snapshot import Snapshot as _State
 
 # The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
@@ -65,8 +66,6 @@ MARGIN_CAP = 0.3
 MIN_SCORE = 0.12  # below this a candidate is not worth showing at all
 CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
 OUTCOME_WEIGHT = 0.02
-MAX_FUZZ_LINES = 4
-SURFACE_MAX_CHARS = 400  # longer "sentences" are pastes: their wording is not a paraphrase
 
 
 @dataclass
@@ -92,73 +91,8 @@ class Ranked:
     errno_clash: bool = False  # query and symptom name different errnos (evidence.errno_clash)
     frame_gap: float = 0.0  # share of the query's known frame words the entry never mentions
     entry_gap: float = 0.0  # ... of all the query's known words (a trace's context)
-
-
-@dataclass
-class _Query:
-    ids: frozenset[int]  # the query's tokens that some entry has
-    lines: list[tuple[frozenset[int], float, str]]  # per key line: known ids, unknown weight, text
-    types: frozenset[str]
-    is_sentence: bool
-    word_rows: set[int]
-    masked_rows: set[int]
-    type_ids: frozenset[int]  # tokens of the query's exception type names
-    surface_text: str  # a sentence's own words, masked and lowercased ("" for a trace)
-    surfaces: dict[str, str]  # token -> the query's own word for it, for `why`
-    type_names: dict[str, str]  # lowercased exception type -> as the query wrote it
-    frame_ids: np.ndarray  # the query's frame words that some entry has
-    all_ids: np.ndarray  # every query word that some entry has
-    errnos: frozenset[str]
-
-    def arrays(self, state: _State) -> QueryArrays:
-        """The query as bulk scoring needs it."""
-        weights = state.weights
-        lines = [
-            (_ids(known), float(sum(weights[i] for i in known)), unknown, text)
-            for known, unknown, text in self.lines
-        ]
-        vocab = state.vocab
-        types = _ids(frozenset(vocab[t] for t in self.types if t in vocab))
-        return QueryArrays(
-            _ids(self.ids), _ids(self.type_ids), types, lines, self.is_sentence,
-            self.word_rows, self.masked_rows,
-        )  # fmt: skip
-
-
-def _ids(ids: frozenset[int]) -> np.ndarray:
-    return np.sort(np.fromiter(ids, dtype=np.int32, count=len(ids)))
-
-
-def _prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) -> _Query:
-    vocab = state.vocab
-    lines: list[tuple[frozenset[int], float, str]] = []
-    for tokens in query.line_tokens or [query.tokens]:
-        known = frozenset(vocab[t] for t in tokens if t in vocab)
-        unknown = float(sum(state.unknown_weight for t in set(tokens) if t not in vocab))
-        lines.append((known, unknown, " ".join(dict.fromkeys(tokens))))
-    is_sentence = not query.key_lines and not query.frames
-    return _Query(
-        ids=frozenset(vocab[t] for t in query.tokens if t in vocab),
-        lines=lines[:MAX_FUZZ_LINES] or [(frozenset(), 0.0, "")],
-        types=frozenset(t.lower() for t in query.exception_types) - GENERIC_TYPES,
-        is_sentence=is_sentence,
-        word_rows=word,
-        masked_rows=masked,
-        type_ids=frozenset(
-            vocab[t] for t in tokenize(" ".join(query.exception_types)) if t in vocab
-        ),
-        surface_text=query.text.lower() if is_sentence and _short(query.text) else "",
-        surfaces=surface_words(query.text),
-        type_names={t.lower(): t for t in reversed(query.exception_types)},
-        frame_ids=_ids(frozenset(vocab[t] for t in tokenize(" ".join(query.frames)) if t in vocab)),
-        errnos=query.errnos,
-        all_ids=_ids(frozenset(vocab[t] for t in query.tokens if t in vocab)),
-    )
-
-
-def _short(text: str) -> bool:
-    """A sentence someone wrote, not a long paste that no trace format recognised."""
-    return len(text) <= SURFACE_MAX_CHARS and text.count("\n") < 2
+    row: int = field(default=-1, repr=False, compare=False)  # the matched row, for `why`
+    row_ids: Any = field(default=None, repr=False, compare=False)  # its distinct token ids
 
 
 def surface_similarity(sentence: str, symptom: str) -> float:
@@ -167,64 +101,24 @@ def surface_similarity(sentence: str, symptom: str) -> float:
     score 1 against every symptom that contains the word."""
     if not sentence:
         return 0.0
-    return fuzz.token_sort_ratio(sentence, _masked_lower(symptom)) / 100
-
-
-@lru_cache(maxsize=20_000)
-def _masked_lower(symptom: str) -> str:
-    return mask(symptom).lower()
-
-
-def _shown_terms(state: _State, query: _Query, shared: frozenset[int] | set[int]) -> list[str]:
-    """The most telling shared terms in the query's own words; filler words ("one", "error",
-    "other") only when nothing better is shared."""
-    weights = state.weights
-    by_weight = sorted(shared, key=lambda i: (-weights[i], state.tokens_by_id[i]))
-    telling: dict[str, None] = {}
-    filler: dict[str, None] = {}
-    for token in (state.tokens_by_id[i] for i in by_weight):
-        word = query.surfaces.get(token, token)
-        weak = token in WHY_FILLER or word in WHY_FILLER
-        (filler if weak else telling).setdefault(word)
-    return list(telling)[:6] if telling else list(filler)[:3]
-
-
-def _explain(state: _State, query: _Query, row: int, ids: list[int]) -> tuple[str, bool, bool]:
-    """Why a row matched (its score is computed in bulk), and its template flags."""
-    reasons = []
-    template = row in query.word_rows
-    mismatch = not template and row in query.masked_rows
-    if template:  # the same message, quoted type names included
-        reasons.append("same message")
-    elif mismatch:  # the same template around different type names
-        reasons.append("same template, different type")
-    common_types = query.types & {state.tokens_by_id[i] for i in ids}
-    if common_types:
-        name = max(common_types, key=len)
-        reasons.append("exception type " + query.type_names.get(name, name))
-    shared = query.ids & set(ids)
-    reasons.append("shared terms: " + ", ".join(_shown_terms(state, query, shared)))
-    return "; ".join(reasons), template, mismatch
+    return fuzz.token_sort_ratio(sentence, masked_lower(symptom)) / 100
 
 
 def _ranked(
-    state: _State, query: _Query, position: int, found: tuple[Rows, Scored, int, int], best: float
+    state: _State, query: Prepared, position: int, found: tuple[Rows, Scored, int, float], gaps: Any
 ) -> Ranked:
-    """The Ranked of one candidate from its best row."""
-    rows, scored, i, k = found
+    """The Ranked of one candidate from its best row (its `why` is built if it is shown)."""
+    rows, scored, i, best = found
     row = int(rows.rows[i])
-    lo, hi = rows.token_first[i], rows.token_first[i + 1]
-    why, template, mismatch = _explain(state, query, row, rows.tokens[lo:hi].tolist())
+    template, mismatch = template_flags(query, row)
     symptom = state.row_text(row)
-    first, last = rows.token_first[rows.first[k]], rows.token_first[rows.first[k + 1]]
-    entry_ids = np.sort(rows.tokens[first:last])
     return Ranked(
         position,
         state.entry_id(position),
         best,
         False,
         symptom,
-        why,
+        "",
         best,
         float(scored.message_cover[i]),
         template,
@@ -234,20 +128,49 @@ def _ranked(
         surface=surface_similarity(query.surface_text, symptom),
         sentence=query.is_sentence,
         errno_clash=errno_clash(query.errnos, symptom),
-        frame_gap=frame_gap(query.frame_ids, state.weights, entry_ids),
-        entry_gap=0.0 if query.is_sentence else frame_gap(query.all_ids, state.weights, entry_ids),
+        frame_gap=gaps[0],
+        entry_gap=gaps[1],
+        row=row,
+        row_ids=rows.tokens[rows.token_first[i] : rows.token_first[i + 1]],
     )
 
 
-def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> list[Ranked]:
-    """Every candidate worth showing, best evidence first, with its margin; not yet calibrated."""
+def _gaps(state: _State, query: Prepared, rows: Rows) -> list[tuple[float, float]]:
+    """Per candidate, its frame gap and entry gap (evidence.frame_gap)."""
+    first = rows.token_first[rows.first]
+    frames = frame_gaps(query.frame_ids, state.weights, rows.tokens, first)
+    if query.is_sentence:
+        return [(gap, 0.0) for gap in frames]
+    words = frame_gaps(query.all_ids, state.weights, rows.tokens, first)
+    return list(zip(frames, words, strict=True))
+
+
+def _margins(ranked: list[Ranked], dropped: float) -> None:
+    """Each candidate's evidence over the best other candidate's (over `dropped` when alone)."""
+    evidence = [r.evidence for r in ranked]
+    if len(evidence) == 1:
+        ranked[0].margin = evidence[0] - dropped
+        return
+    top = max(evidence)
+    at = evidence.index(top)
+    second = max(evidence[:at] + evidence[at + 1 :])
+    for j, result in enumerate(ranked):
+        result.margin = result.evidence - (second if j == at else top)
+
+
+def _rerank(
+    index: SearchIndex, query: Normalized, language: str | None
+) -> tuple[_State, Prepared, list[Ranked]]:
+    """`rerank` without the `why` texts, with the state and prepared query that explain them."""
     state = index.state
     positions, word_rows, masked_rows = index.candidates(state, query, CANDIDATES, language)
+    prepared = prepare(state, query, word_rows, masked_rows)
     if not positions:
-        return []
-    prepared = _prepare(state, query, word_rows, masked_rows)
+        return state, prepared, []
     rows = state.gather(positions)
-    scored = score_rows(rows, prepared.arrays(state), state.weights, state.tokens_by_id)
+    arrays = prepared.arrays(state)
+    scored = score_rows(rows, arrays, state.weights, state.tokens_by_id, state.row_words)
+    gaps = _gaps(state, prepared, rows)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
     for k, (position, i) in enumerate(zip(positions, best_rows(rows, scored), strict=True)):
@@ -256,13 +179,23 @@ def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> li
         if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:
-            ranked.append(_ranked(state, prepared, position, (rows, scored, i, k), best))
+            ranked.append(_ranked(state, prepared, position, (rows, scored, i, best), gaps[k]))
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
-    for i, result in enumerate(ranked):
-        others = [r.evidence for j, r in enumerate(ranked) if j != i]
-        result.margin = result.evidence - max(others, default=dropped)
+    if ranked:
+        _margins(ranked, dropped)
     mark_shared(ranked)
+    return state, prepared, ranked
+
+
+def _explained(state: _State, query: Prepared, ranked: list[Ranked]) -> list[Ranked]:
+    for result in ranked:
+        result.why = explain(state, query, result.row, result.row_ids.tolist())
     return ranked
+
+
+def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> list[Ranked]:
+    """Every candidate worth showing, best evidence first, with its margin; not yet calibrated."""
+    return _explained(*_rerank(index, query, language))
 
 
 def order(ranked: list[Ranked], weights: tuple[float, ...], threshold: float) -> list[Ranked]:
@@ -277,15 +210,18 @@ def rank(
     index: SearchIndex, query: Normalized, *, limit: int, language: str | None
 ) -> list[Ranked]:
     """The best entries for a normalized query, scored 0..1, best first."""
-    ranked = rerank(index, query, language=language)
-    return order(ranked, CALIBRATION, CONFIDENT_THRESHOLD)[:limit]
+    state, prepared, ranked = _rerank(index, query, language)
+    return _explained(state, prepared, order(ranked, CALIBRATION, CONFIDENT_THRESHOLD)[:limit])
 
 
 def calibrate(result: Ranked, margin: float, weights: tuple[float, ...] | None = None) -> float:
     """Confidence in 0..1: a logistic model of `features` (the best symptom's evidence, its
     coverage both ways, the margin over the next entry, what marks a message as generic)."""
     weights = CALIBRATION if weights is None else weights
-    z = sum(w * x for w, x in zip(weights, features(result, margin), strict=True))
+    parts = features(result, margin)
+    if len(parts) != len(weights):
+        raise ValueError(f"{len(weights)} weights for {len(parts)} features")
+    z = sum(map(mul, weights, parts))  # in order, as a sum of the products one by one
     return 1.0 / (1.0 + math.exp(-z))
 
 

@@ -21,6 +21,7 @@ TEMPLATE_SCORE = 0.97
 TEMPLATE_PENALTY = 0.15
 VAGUE_FACTOR = 0.6  # a symptom with fewer than three telling words proves little alone
 TITLE_FACTOR = 0.9  # a title is a summary, weaker evidence than a symptom
+MAX_CACHED_ROWS = 200_000  # joined row texts kept per snapshot (about 20 MB at most)
 
 
 @dataclass
@@ -87,15 +88,24 @@ def _ratio(top: Any, bottom: Any, empty: float) -> Any:
     return np.where(bottom != 0, top / safe, empty)
 
 
-def _similarity(rows: Rows, tokens_by_id: list[str], lines: list[str], keep: Any) -> Any:
-    """Best token_sort_ratio of any query line against each kept row's tokens (0..1)."""
+def _similarity(
+    rows: Rows, tokens_by_id: list[str], lines: list[str], keep: Any, cache: dict[int, str]
+) -> Any:
+    """Best token_sort_ratio of any query line against each kept row's tokens (0..1); each
+    row's text of tokens is joined once per snapshot (`cache`, by global row id)."""
     similarity = np.zeros(len(rows.rows), dtype=np.float64)
     kept = np.flatnonzero(keep)
     if not kept.size:
         return similarity
-    tokens, word = rows.tokens.tolist(), tokens_by_id.__getitem__
-    bounds = zip(rows.token_first[kept].tolist(), rows.token_first[kept + 1].tolist(), strict=True)
-    texts = [" ".join(map(word, tokens[lo:hi])) for lo, hi in bounds]
+    if len(cache) > MAX_CACHED_ROWS:
+        cache.clear()
+    texts = [cache.get(row) for row in rows.rows[kept].tolist()]
+    if None in texts:
+        tokens, word = rows.tokens.tolist(), tokens_by_id.__getitem__
+        first = rows.token_first.tolist()
+        for at, (j, row) in enumerate(zip(kept.tolist(), rows.rows[kept].tolist(), strict=True)):
+            if texts[at] is None:
+                texts[at] = cache[row] = " ".join(map(word, tokens[first[j] : first[j + 1]]))
     matrix = process.cdist(lines, texts, scorer=fuzz.token_sort_ratio, dtype=np.float64)
     similarity[kept] = matrix.max(axis=0) / 100
     return similarity
@@ -145,8 +155,15 @@ def _finish(rows: Rows, parts: _Parts, similarity: Any) -> Any:
     return np.where(rows.is_title & (score < TEMPLATE_SCORE), score * TITLE_FACTOR, score)
 
 
-def score_rows(rows: Rows, query: QueryArrays, weights: Any, tokens_by_id: list[str]) -> Scored:
-    """Every row's score against the query (0..0.99), titles already discounted."""
+def score_rows(
+    rows: Rows,
+    query: QueryArrays,
+    weights: Any,
+    tokens_by_id: list[str],
+    cache: dict[int, str] | None = None,
+) -> Scored:
+    """Every row's score against the query (0..0.99), titles already discounted; `cache` keeps
+    the rows' joined texts (by global row id) for the next query of the same snapshot."""
     w = weights[rows.tokens]
     in_query = member(rows.tokens, query.ids)
     message = ~member(rows.tokens, query.type_ids)
@@ -159,7 +176,10 @@ def score_rows(rows: Rows, query: QueryArrays, weights: Any, tokens_by_id: list[
     for (_, known_w, unknown, _), part in zip(query.lines, sums[4:], strict=True):
         cov_query = np.maximum(cov_query, part / ((known_w + unknown) or 1))
     parts = _parts(rows, query, in_query, cov_symptom, cov_query)
-    similarity = _similarity(rows, tokens_by_id, [line for *_, line in query.lines], parts.shared)
+    lines = [line for *_, line in query.lines]
+    similarity = _similarity(
+        rows, tokens_by_id, lines, parts.shared, {} if cache is None else cache
+    )
     score = _finish(rows, parts, similarity)
     return Scored(score, np.where(parts.shared, cover, 0.0), cov_query, cov_symptom)
 

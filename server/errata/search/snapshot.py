@@ -63,6 +63,8 @@ class Snapshot:
     masked: int = 0  # main entries masked out
     revision: int | None = None
     outcome_revision: int | None = None
+    # joined token texts by row id, for the fuzzy similarity (score.py); never copied
+    row_words: dict[int, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, main: _State) -> Snapshot:

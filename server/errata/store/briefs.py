@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlmodel import Session, col
 
 from ..models import Entry, Fix, Meta, Snippet, VerificationRun
@@ -66,7 +67,9 @@ class BriefRow:
 Stamp = tuple[int | None, int | None]  # the entries' revision and the newest run's id
 
 
-def entry_briefs(*, session: Session, entry_ids: list[str]) -> tuple[Stamp, dict[str, BriefRow]]:
+def entry_briefs(
+    *, session: Session | Connection, entry_ids: list[str]
+) -> tuple[Stamp, dict[str, BriefRow]]:
     """The given active entries' own fields (fixes not read yet), in one primary-key query that
     also reads what their fixes depend on: the entries' revision (bumped with every change of
     an entry, its fixes or snippets) and the newest run's id (runs are only ever added; the
@@ -75,24 +78,31 @@ def entry_briefs(*, session: Session, entry_ids: list[str]) -> tuple[Stamp, dict
         return (None, None), {}
     # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
     # status index (every active entry) instead of looking the few ids up by primary key.
-    rows = session.connection().execute(_ENTRIES, {"ids": entry_ids}).all()
+    statement, params = _by_ids(_ENTRIES, entry_ids)
+    rows = _connection(session).execute(statement, params).all()
     stamp: Stamp = (rows[0][8], rows[0][9]) if rows else (None, None)
     return stamp, {row[0]: BriefRow(*row[:7]) for row in rows if row[7] == "active"}
 
 
-def add_fixes(*, session: Session, briefs: dict[str, BriefRow]) -> None:
+def add_fixes(*, session: Session | Connection, briefs: dict[str, BriefRow]) -> None:
     """Read the fixes of the given briefs, each with its snippets and their newest runs, in one
     indexed query of only the columns a result shows (no ORM objects, no run output)."""
     if not briefs:
         return
     fixes: dict[tuple[str, str], FixRow] = {}
-    for entry_id, slug, *fields in session.connection().execute(_FIXES, {"ids": list(briefs)}):
+    statement, params = _by_ids(_FIXES, list(briefs))
+    for entry_id, slug, *fields in _connection(session).execute(statement, params):
         fix = fixes.get((entry_id, slug))
         if fix is None:
             fix = fixes[(entry_id, slug)] = FixRow(slug, *fields[:4])
             briefs[entry_id].fixes.append(fix)
         if fields[4] is not None:  # a fix with no snippet has one row of NULLs
             fix.snippets.append(_snippet_row(*fields[4:]))
+
+
+def _connection(source: Session | Connection) -> Connection:
+    """A search reads through a plain connection (Database.lookup); others through a session."""
+    return source.connection() if isinstance(source, Session) else source
 
 
 def search_briefs(*, session: Session, entry_ids: list[str]) -> dict[str, BriefRow]:
@@ -120,16 +130,34 @@ _RUN: tuple[Any, ...] = (
     VerificationRun.sandbox_version,
 )  # fmt: skip
 _IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds its entry ids
+FIXED_IDS = 8  # up to this many ids (a search's page), one statement compiled once
 
 
-def _fixes() -> Any:
+def _by_ids(kind: str, ids: list[str]) -> tuple[Any, dict[str, Any]]:
+    """The statement of `kind` for these ids and its parameters. Up to FIXED_IDS ids, the list
+    is padded with its last id (IN ignores repeats) to bind one parameter per id of a statement
+    compiled once; an expanding IN is rendered again at every execution."""
+    if not ids or len(ids) > FIXED_IDS:
+        return _statement(kind, False), {"ids": ids}
+    padded = ids + [ids[-1]] * (FIXED_IDS - len(ids))
+    return _statement(kind, True), {f"id{k}": value for k, value in enumerate(padded)}
+
+
+@lru_cache(maxsize=4)
+def _statement(kind: str, fixed: bool) -> Any:
+    """The entries' (`_ENTRIES`) or fixes' (`_FIXES`) statement, for FIXED_IDS ids or any."""
+    ids = [bindparam(f"id{k}") for k in range(FIXED_IDS)] if fixed else _IDS
+    return _entries(ids) if kind == _ENTRIES else _fixes(ids)
+
+
+def _fixes(ids: Any) -> Any:
     """Each fix with each of its snippets (or one row of NULLs) and the snippet's newest run
     (the highest run id of its entry and slug), fixes and snippets in their order. Every join
     starts from the given entries' ids (indexed), whatever the size of the runs table."""
     run_id = func.max(VerificationRun.id).label("run_id")
     newest = (
         select(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug), run_id)
-        .where(col(VerificationRun.entry_id).in_(_IDS))
+        .where(col(VerificationRun.entry_id).in_(ids))
         .group_by(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug))
         .subquery()
     )
@@ -142,7 +170,7 @@ def _fixes() -> Any:
         .outerjoin(Snippet, owned)
         .outerjoin(newest, ran)
         .outerjoin(VerificationRun, col(VerificationRun.id) == newest.c.run_id)
-        .where(col(Fix.entry_id).in_(_IDS))
+        .where(col(Fix.entry_id).in_(ids))
         .order_by(col(Fix.position), col(Fix.id), col(Snippet.position), col(Snippet.id))
     )
 
@@ -151,8 +179,11 @@ _STAMP: tuple[Any, ...] = (
     select(col(Meta.value)).where(col(Meta.key) == REVISION_KEY).scalar_subquery(),
     select(func.max(VerificationRun.id)).scalar_subquery(),
 )
-_ENTRIES = select(*_ENTRY, *_STAMP).where(col(Entry.id).in_(_IDS))
-_FIXES = _fixes()
+_ENTRIES, _FIXES = "entries", "fixes"
+
+
+def _entries(ids: Any) -> Any:
+    return select(*_ENTRY, *_STAMP).where(col(Entry.id).in_(ids))
 
 
 def _snippet_row(

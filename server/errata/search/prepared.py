@@ -1,0 +1,93 @@
+"""A normalized query as the reranker needs it: its tokens as the index's ids, per key line,
+its exception types, errnos, and a sentence's own words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .mask import GENERIC_TYPES, surface_words, tokenize
+from .normalize import Normalized
+from .score import QueryArrays
+from .snapshot import Snapshot as _State
+
+MAX_FUZZ_LINES = 4
+SURFACE_MAX_CHARS = 400  # longer "sentences" are pastes: their wording is not a paraphrase
+
+
+@dataclass
+class Prepared:
+    """The query's parts that some entry knows, and what `why` shows of its own words."""
+
+    ids: frozenset[int]  # the query's tokens that some entry has
+    lines: list[tuple[frozenset[int], float, str]]  # per key line: known ids, unknown weight, text
+    types: frozenset[str]
+    is_sentence: bool
+    word_rows: set[int]
+    masked_rows: set[int]
+    type_ids: frozenset[int]  # tokens of the query's exception type names
+    surface_text: str  # a sentence's own words, masked and lowercased ("" for a trace)
+    text: str  # the normalized query's text
+    type_names: dict[str, str]  # lowercased exception type -> as the query wrote it
+    frame_ids: np.ndarray  # the query's frame words that some entry has
+    all_ids: np.ndarray  # every query word that some entry has
+    errnos: frozenset[str]
+
+    @cached_property
+    def surfaces(self) -> dict[str, str]:
+        """Token -> the query's own word for it, for `why` (read only for the results shown)."""
+        return surface_words(self.text)
+
+    def arrays(self, state: _State) -> QueryArrays:
+        """The query as bulk scoring needs it."""
+        weights = state.weights
+        lines = [
+            (_ids(known), float(sum(weights[i] for i in known)), unknown, text)
+            for known, unknown, text in self.lines
+        ]
+        vocab = state.vocab
+        types = _ids(frozenset(vocab[t] for t in self.types if t in vocab))
+        return QueryArrays(
+            _ids(self.ids), _ids(self.type_ids), types, lines, self.is_sentence,
+            self.word_rows, self.masked_rows,
+        )  # fmt: skip
+
+
+def _ids(ids: frozenset[int]) -> np.ndarray:
+    return np.sort(np.fromiter(ids, dtype=np.int32, count=len(ids)))
+
+
+def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) -> Prepared:
+    """The query's parts as the index's token ids (`word`/`masked`: rows whose message template
+    the query has, with or without the same type names)."""
+    vocab = state.vocab
+    lines: list[tuple[frozenset[int], float, str]] = []
+    for tokens in query.line_tokens or [query.tokens]:
+        known = frozenset(vocab[t] for t in tokens if t in vocab)
+        unknown = float(sum(state.unknown_weight for t in set(tokens) if t not in vocab))
+        lines.append((known, unknown, " ".join(dict.fromkeys(tokens))))
+    is_sentence = not query.key_lines and not query.frames
+    return Prepared(
+        ids=frozenset(vocab[t] for t in query.tokens if t in vocab),
+        lines=lines[:MAX_FUZZ_LINES] or [(frozenset(), 0.0, "")],
+        types=frozenset(t.lower() for t in query.exception_types) - GENERIC_TYPES,
+        is_sentence=is_sentence,
+        word_rows=word,
+        masked_rows=masked,
+        type_ids=frozenset(
+            vocab[t] for t in tokenize(" ".join(query.exception_types)) if t in vocab
+        ),
+        surface_text=query.text.lower() if is_sentence and _short(query.text) else "",
+        text=query.text,
+        type_names={t.lower(): t for t in reversed(query.exception_types)},
+        frame_ids=_ids(frozenset(vocab[t] for t in tokenize(" ".join(query.frames)) if t in vocab)),
+        errnos=query.errnos,
+        all_ids=_ids(frozenset(vocab[t] for t in query.tokens if t in vocab)),
+    )
+
+
+def _short(text: str) -> bool:
+    """A sentence someone wrote, not a long paste that no trace format recognised."""
+    return len(text) <= SURFACE_MAX_CHARS and text.count("\n") < 2

@@ -1,0 +1,45 @@
+"""Why a candidate matched, in words: the same message or template, the exception type, and
+the most telling shared terms in the query's own words. Built only for the results shown."""
+
+from __future__ import annotations
+
+from .mask import WHY_FILLER
+from .prepared import Prepared
+from .snapshot import Snapshot as _State
+
+
+def template_flags(query: Prepared, row: int) -> tuple[bool, bool]:
+    """The query has the row's exact message template; or that template around other types."""
+    template = row in query.word_rows
+    return template, not template and row in query.masked_rows
+
+
+def shown_terms(state: _State, query: Prepared, shared: frozenset[int] | set[int]) -> list[str]:
+    """The most telling shared terms in the query's own words; filler words ("one", "error",
+    "other") only when nothing better is shared."""
+    weights = state.weights
+    by_weight = sorted(shared, key=lambda i: (-weights[i], state.tokens_by_id[i]))
+    telling: dict[str, None] = {}
+    filler: dict[str, None] = {}
+    for token in (state.tokens_by_id[i] for i in by_weight):
+        word = query.surfaces.get(token, token)
+        weak = token in WHY_FILLER or word in WHY_FILLER
+        (filler if weak else telling).setdefault(word)
+    return list(telling)[:6] if telling else list(filler)[:3]
+
+
+def explain(state: _State, query: Prepared, row: int, ids: list[int]) -> str:
+    """Why a row (its distinct token ids) matched the query."""
+    reasons = []
+    template, mismatch = template_flags(query, row)
+    if template:  # the same message, quoted type names included
+        reasons.append("same message")
+    elif mismatch:  # the same template around different type names
+        reasons.append("same template, different type")
+    common_types = query.types & {state.tokens_by_id[i] for i in ids}
+    if common_types:
+        name = max(common_types, key=len)
+        reasons.append("exception type " + query.type_names.get(name, name))
+    shared = query.ids & set(ids)
+    reasons.append("shared terms: " + ", ".join(shown_terms(state, query, shared)))
+    return "; ".join(reasons)
