@@ -215,6 +215,9 @@ def _fill_database(url: str, entries: list[dict]) -> None:
                     for e in chunk
                 ],
             )
+    if not database.is_sqlite:  # planner statistics, as autovacuum has them a minute later
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     database.dispose()
 
 
