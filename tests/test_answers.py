@@ -75,13 +75,16 @@ def _record_runs(services: Services) -> None:
                 )
 
 
-@pytest.fixture
-def services(settings: Settings) -> Iterator[Services]:
+def seeded_services(settings: Settings) -> Iterator[Services]:
+    """Services over the repository's entries, with the seed's runs recorded."""
     database = prepare_database(settings)
     built = Services(settings=settings, database=database, index=SearchIndex.build(database))
     _record_runs(built)
     yield built
     database.dispose()
+
+
+services = pytest.fixture(seeded_services, name="services")
 
 
 def _fixes(answer: dict[str, Any]) -> list[dict[str, Any]]:

@@ -4,23 +4,20 @@ and a matched symptom can pick its own first fix."""
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from errata.answers import as_text, brief_answer
-from errata.config import Settings
 from errata.contributions.submission import SubmissionIn, to_draft
 from errata.db import Database
 from errata.entry_files import EntryError, parse_entries, parse_entry
 from errata.migrations import migrate
-from errata.search import SearchIndex
 from errata.services import Services
-from errata.sync import prepare_database, sync_entries
+from errata.sync import sync_entries
 from sqlalchemy import inspect, text
 
 from .conftest import REPO_ENTRIES
-from .test_answers import SEED, _record_runs
+from .test_answers import SEED, seeded_services
 
 POOL_TIMEOUT = (
     "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection "
@@ -30,13 +27,7 @@ LOCK_WAIT = "Lock wait time visible in profiling: 95% of time is lock contention
 NEVER_RELEASED = "asyncio.Lock acquired but never released — deadlock after one agent crashes"
 
 
-@pytest.fixture
-def services(settings: Settings) -> Iterator[Services]:
-    database = prepare_database(settings)
-    built = Services(settings=settings, database=database, index=SearchIndex.build(database))
-    _record_runs(built)
-    yield built
-    database.dispose()
+services = pytest.fixture(seeded_services, name="services")
 
 
 def test_every_curated_fix_says_in_one_line_when_it_applies_and_every_entry_orders_its_fixes() -> (

@@ -4,7 +4,6 @@ observation that confirms it, on every surface, brief and full."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,26 +13,18 @@ from errata.cli import main
 from errata.config import Settings
 from errata.entry_files import parse_entries
 from errata.mcp_server import build_mcp
-from errata.search import SearchIndex
 from errata.services import Services
-from errata.sync import prepare_database
 from fastapi.testclient import TestClient
 from mcp import Client
 
 from .conftest import REPO_ENTRIES
-from .test_answers import SEED, _record_runs
+from .test_answers import SEED, seeded_services
 
 LEAK = "db-connection-leak-pool-exhausted"
 ONE_CAUSE = "asyncio.Lock acquired but never released — deadlock after one agent crashes"
 
 
-@pytest.fixture
-def services(settings: Settings) -> Iterator[Services]:
-    database = prepare_database(settings)
-    built = Services(settings=settings, database=database, index=SearchIndex.build(database))
-    _record_runs(built)
-    yield built
-    database.dispose()
+services = pytest.fixture(seeded_services, name="services")
 
 
 QUEUEPOOL_TRACE = """\
