@@ -10,10 +10,9 @@ from pydantic import BaseModel, Field
 
 from .. import security, store
 from ..contributions import editing, lifecycle, moderation
-from ..contributions.public import SubmissionPage
+from ..contributions.public import SubmissionPage, SubmissionPublic, SubmissionReceipt
 from ..contributions.submission import SubmissionIn, SubmissionInvalid
 from ..models import Submission
-from ..public import SubmissionPublic, SubmissionReceipt
 from ..security.writers import writer_key
 from . import submission_list
 from .deps import ServicesDep

@@ -25,10 +25,11 @@ from sqlmodel import Session
 
 from .. import store, verdicts
 from ..models import EntryDraft, Submission, VerificationRun
-from ..public import SnippetRunPublic, SubmissionPublic, SubmissionReceipt
+from ..public import SnippetRunPublic
 from ..rate_limits import check_rate
 from ..search import SearchInputError, SearchUnavailable
 from ..services import Services
+from .public import SubmissionPublic, SubmissionReceipt
 from .submission import SubmissionIn, SubmissionInvalid, to_draft
 
 log = logging.getLogger("errata.contributions")

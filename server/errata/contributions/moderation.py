@@ -13,17 +13,11 @@ import logging
 
 from .. import store
 from ..models import EntryDraft, SnippetDraft, Submission, VerificationRun
-from ..public import (
-    FixForReview,
-    NearestEntry,
-    Review,
-    ReviewFlagPublic,
-    SnippetForReview,
-    SymptomLine,
-)
+from ..public import ReviewFlagPublic
 from ..search import SearchInputError, SearchUnavailable
 from ..services import Services
 from .lifecycle import DUPLICATE_SYMPTOMS, run_shown
+from .public import FixForReview, NearestEntry, Review, SnippetForReview, SymptomLine
 
 log = logging.getLogger("errata.contributions")
 STDERR_LINES = 30

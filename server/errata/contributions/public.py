@@ -1,13 +1,16 @@
-"""Outgoing models of the contribution loop: trials ("run in sandbox") and submission pages."""
+"""Outgoing models of the contribution loop: trials ("run in sandbox"), submissions as
+contributors and moderators see them, and submission pages."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 
-from ..models import SubmissionStatus, UtcDatetime
+from ..public import ReviewFlagPublic, SnippetRunPublic, shown_field
+from ..schema.vocab import SubmissionStatus, UtcDatetime
+from ..verdicts import Shown
 
 
 class TrialPublic(BaseModel):
@@ -61,3 +64,75 @@ class SubmissionPage(BaseModel):
     offset: int
     limit: int
     next_offset: int | None
+
+
+class SubmissionReceipt(BaseModel):
+    """What a contributor gets back: the id, the status and where to follow it."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    status: str
+    entry_id: str | None
+    duplicate_of: str | None
+    status_url: str
+
+
+class SnippetForReview(BaseModel):
+    """A submitted snippet as a moderator judges it: code, check, and what its run left."""
+
+    id: str
+    file: str
+    language: str
+    code: str
+    check_code: str | None
+    status: str  # the run's status, or "pending" before any run
+    shown: Shown | None = shown_field()
+    error: str = ""
+    stderr_tail: str = ""  # the last lines of the run's stderr
+    flags: list[ReviewFlagPublic] = PydanticField(default_factory=list)
+
+
+class FixForReview(BaseModel):
+    """A submitted fix: its explanation and every snippet."""
+
+    id: str
+    title: str
+    explanation: str
+    snippets: list[SnippetForReview]
+
+
+class SymptomLine(BaseModel):
+    """One line of the symptoms' diff: in both, only the entry's, or only the submission's."""
+
+    side: Literal["both", "entry", "submission"]
+    text: str
+
+
+class NearestEntry(BaseModel):
+    """The existing entry closest to a submission: its duplicate, or the best search hit."""
+
+    id: str
+    title: str
+    reason: Literal["duplicate_of", "best search hit"]
+    score: float | None = None
+    symptom_diff: list[SymptomLine] = PydanticField(default_factory=list)
+
+
+class Review(BaseModel):
+    """What a moderator must judge before approving (maintainers only)."""
+
+    root_cause: str
+    fixes: list[FixForReview]
+    nearest: NearestEntry | None = None
+
+
+class SubmissionPublic(SubmissionReceipt):
+    """A submission as anyone may see it (the contact address stays private); `review` only
+    for maintainers."""
+
+    title: str
+    review_note: str
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    verification: list[SnippetRunPublic]
+    review: Review | None = None

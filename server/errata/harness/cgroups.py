@@ -175,3 +175,17 @@ def sweep_stale() -> int:
     for name in stale:
         destroy_run(name)
     return len(stale)
+
+
+def kill_own_runs() -> int:
+    """SIGKILL the sandbox runs this process started (the server is stopping); how many."""
+    parent = CGROUP_ROOT / "pids" / PARENT
+    prefix = f"run-{os.getpid()}-"
+    killed = 0
+    for run in parent.iterdir() if parent.is_dir() else []:
+        if run.name.startswith(prefix):
+            for pid in pids_of(run.name):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            killed += 1
+    return killed

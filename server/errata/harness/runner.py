@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 import socket
 import threading
 import time
@@ -28,7 +27,7 @@ from ..config import Settings
 from ..db import Database
 from ..models import Job
 from ..public import JobPublic, SnippetRunPublic
-from .jobs import QueueFull, UnknownTarget
+from .jobs import QueueFull, UnknownTarget, stale_snippets
 from .verify import SandboxLike, SnippetResult, TargetKind, run_job, verify_entries
 
 log = logging.getLogger("errata.harness")
@@ -42,20 +41,11 @@ def make_sandbox(settings: Settings) -> SandboxLike | None:
     return Sandbox.from_settings(settings)
 
 
-def kill_own_runs() -> int:
-    """SIGKILL the sandbox runs this process started (the server is stopping); how many."""
-    from . import cgroups
+def _kill_own_runs() -> int:
+    """SIGKILL the sandbox runs this process started; how many (cgroups load lazily)."""
+    from .cgroups import kill_own_runs
 
-    parent = cgroups.CGROUP_ROOT / "pids" / cgroups.PARENT
-    prefix = f"run-{os.getpid()}-"
-    killed = 0
-    for run in parent.iterdir() if parent.is_dir() else []:
-        if run.name.startswith(prefix):
-            for pid in cgroups.pids_of(run.name):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            killed += 1
-    return killed
+    return kill_own_runs()
 
 
 def lease_seconds_for(settings: Settings) -> float:
@@ -121,7 +111,7 @@ class Harness:
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
         if busy:
-            await asyncio.get_running_loop().run_in_executor(None, kill_own_runs)
+            await asyncio.get_running_loop().run_in_executor(None, _kill_own_runs)
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     async def _in_thread(self, func: Any, *args: Any) -> Any:
@@ -275,18 +265,7 @@ class Harness:
         """Queue a job for every entry with stale or unverified snippets (until the queue fills)."""
         # Shipped records are re-run only where a sandbox can: elsewhere they stay shown.
         rerun = bool(self.sandbox is not None and self.sandbox.available)
-        with self.database.read() as session:
-            wanted = {
-                entry_id: [
-                    s.slug
-                    for s in store.snippets_to_verify(
-                        session=session, entry_id=entry_id, only_stale=True, rerun_records=rerun
-                    )
-                ]
-                for entry_id in store.entries_needing_verification(
-                    session=session, rerun_records=rerun
-                )
-            }
+        wanted = stale_snippets(self.database, rerun_records=rerun)
         jobs: list[Job] = []
         for entry_id, slugs in wanted.items():
             try:

@@ -14,9 +14,10 @@ from pydantic import BaseModel
 from .. import store
 from ..answers import as_text, brief_answer, full_answer
 from ..contributions import lifecycle
+from ..contributions.public import SubmissionReceipt
 from ..contributions.submission import SubmissionIn, SubmissionInvalid
 from ..outcomes import OutcomeIn, UnknownTargetError, record_outcome
-from ..public import EntryPublic, OutcomePublic, SearchResponse, SubmissionReceipt
+from ..public import EntryPublic, OutcomePublic, SearchResponse
 from ..rate_limits import RateLimited
 from ..schema.vocab import Detail, Format, Outcome
 from ..search import SearchInputError, SearchUnavailable

@@ -16,8 +16,9 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from ..contributions.public import SubmissionReceipt
 from ..contributions.submission import SubmissionIn
-from ..public import OutcomePublic, SubmissionReceipt
+from ..public import OutcomePublic
 from ..schema.vocab import MAX_DETAILS_CHARS, MAX_ENVIRONMENT_CHARS, Detail, Format, Outcome
 from .budget import DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS
 
