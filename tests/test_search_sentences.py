@@ -13,6 +13,7 @@ from errata.db import Database
 from errata.entry_files import write_entry
 from errata.search import SearchIndex, normalize
 from errata.search.evidence import telling_words
+from errata.search.mask import tokenize
 from errata.search.rank import Ranked, calibrate, rerank
 from errata.sync import prepare_database
 
@@ -83,3 +84,17 @@ def test_telling_words_weigh_only_for_a_sentence(database: Database) -> None:
     assert calibrate(trace, trace.margin) == calibrate(
         dataclasses.replace(trace, telling=0), trace.margin
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("the worker stalls", "the worker hangs"),
+        ("the page froze", "the page freezes"),
+        ("the server is unresponsive", "the server is stuck"),
+        ("memory climbs all day", "memory grows all day"),
+        ("it waits forever", "it never returns"),
+    ],
+)
+def test_words_people_use_for_one_effect_are_one_search_token(said: str, meant: str) -> None:
+    assert set(tokenize(said)) & set(tokenize(meant)) - set(tokenize("the it is all day"))
