@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from errata.config import Settings
+from errata.config import REPO_ROOT, Settings
 from errata.db import Database
-from errata.entry_files import write_entry
+from errata.entry_files import parse_entries, write_entry
 from errata.search import SearchIndex, normalize
 from errata.search.evidence import telling_words
 from errata.search.mask import tokenize
@@ -98,3 +98,16 @@ def test_telling_words_weigh_only_for_a_sentence(database: Database) -> None:
 )
 def test_words_people_use_for_one_effect_are_one_search_token(said: str, meant: str) -> None:
     assert set(tokenize(said)) & set(tokenize(meant)) - set(tokenize("the it is all day"))
+
+
+def is_plain(symptom: str) -> bool:
+    read = normalize(symptom)
+    return not read.key_lines and not read.frames
+
+
+def test_every_curated_entry_says_its_problem_in_plain_sentences_too() -> None:
+    """People describe a problem before they paste its error: each entry lists at least two
+    symptoms that read as a sentence (no error line, no frame), as such a description matches."""
+    for entry in parse_entries(REPO_ROOT / "entries"):
+        plain = [symptom for symptom in entry.symptoms if is_plain(symptom)]
+        assert len(plain) >= 2, f"{entry.id} has {len(plain)} plain-sentence symptoms"
