@@ -18,10 +18,12 @@ from typing import Any, Protocol
 import numpy as np
 from rapidfuzz import fuzz
 
+from .bm25 import idf as bm25_idf
 from .mask import mask
 
 SAME_MESSAGE = 90  # one masked symptom this similar (0..100) to part of the other: one message
 STRONG = 0.6  # evidence above which a candidate explains the message at all
+RARE_ENTRIES = 2  # a word that at most this many entries list tells their cause (telling_words)
 MAX_VALUE_CHARS = 50_000  # what the errno reader reads of a query
 # "[Errno 11]", "errno=11", "errno 24", "(os error 24)", and symbolic names ("EAGAIN", "EMFILE");
 # each pattern starts with a literal, so the scan skips ahead instead of trying every position
@@ -166,10 +168,7 @@ def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[fl
     if not len(query_ids):
         return [0.0] * n
     counts = np.diff(first)
-    at = np.minimum(np.searchsorted(query_ids, tokens), len(query_ids) - 1)
-    hit = query_ids[at] == tokens
-    known = np.zeros((n, len(query_ids)), dtype=bool)
-    known[np.repeat(np.arange(n), counts)[hit], at[hit]] = True
+    known = _known(query_ids, tokens, first)
     query_weights = weights[query_ids]
     total = float(query_weights.sum())
     return [
@@ -177,3 +176,26 @@ def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[fl
         1.0 - float(query_weights[known[k]].sum()) / total
         for k in range(n)
     ]  # fmt: skip
+
+
+def _known(query_ids: Any, tokens: Any, first: Any) -> Any:
+    """known[k, j]: candidate k's token ids (tokens[first[k]:first[k + 1]]) hold query_ids[j]
+    (sorted, not empty)."""
+    n = len(first) - 1
+    at = np.minimum(np.searchsorted(query_ids, tokens), len(query_ids) - 1)
+    hit = query_ids[at] == tokens
+    known = np.zeros((n, len(query_ids)), dtype=bool)
+    known[np.repeat(np.arange(n), np.diff(first))[hit], at[hit]] = True
+    return known
+
+
+def telling_words(query_ids: Any, idf: Any, count: int, tokens: Any, first: Any) -> list[int]:
+    """Per candidate (its token ids as in `frame_gaps`), how many of the query's words (sorted
+    ids) it lists that at most RARE_ENTRIES entries of `count` list: words that name a cause
+    ("Popen", "jitter", "lru_cache"), where the words of an effect ("hangs", "slow", "memory")
+    are listed by many entries."""
+    n = len(first) - 1
+    if not len(query_ids):
+        return [0] * n
+    rare = idf[query_ids] >= bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9
+    return (_known(query_ids, tokens, first) & rare).sum(axis=1).tolist()

@@ -19,7 +19,14 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .evidence import errno_clash, frame_gaps, is_generic, mark_shared, masked_lower
+from .evidence import (
+    errno_clash,
+    frame_gaps,
+    is_generic,
+    mark_shared,
+    masked_lower,
+    telling_words,
+)
 from .index import SearchIndex
 from .normalize import Normalized
 from .prepared import Prepared, prepare
@@ -47,6 +54,10 @@ FEATURES = (
     "entry_gap",
     "sentence",
     "sentence_x_evidence",
+    "sentence_x_cover",
+    "sentence_x_query_cover",
+    "sentence_x_margin",
+    "sentence_x_telling",
     "bias",
 )
 
@@ -63,6 +74,7 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> tuple[tuple[float, ...], 
 
 CALIBRATION, CONFIDENT_THRESHOLD = load_calibration()
 MARGIN_CAP = 0.3
+TELLING_CAP = 3  # telling words beyond this many prove no more
 MIN_SCORE = 0.12  # below this a candidate is not worth showing at all
 CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
 OUTCOME_WEIGHT = 0.02
@@ -91,6 +103,7 @@ class Ranked:
     errno_clash: bool = False  # query and symptom name different errnos (evidence.errno_clash)
     frame_gap: float = 0.0  # share of the query's known frame words the entry never mentions
     entry_gap: float = 0.0  # ... of all the query's known words (a trace's context)
+    telling: int = 0  # query words that at most two entries list, this one among them
     row: int = field(default=-1, repr=False, compare=False)  # the matched row, for `why`
     row_ids: Any = field(default=None, repr=False, compare=False)  # its distinct token ids
 
@@ -109,6 +122,7 @@ def _ranked(
 ) -> Ranked:
     """The Ranked of one candidate from its best row (its `why` is built if it is shown)."""
     rows, scored, i, best = found
+    frame_gap, entry_gap, telling = gaps
     row = int(rows.rows[i])
     template, mismatch = template_flags(query, row)
     symptom = state.row_text(row)
@@ -128,21 +142,24 @@ def _ranked(
         surface=surface_similarity(query.surface_text, symptom),
         sentence=query.is_sentence,
         errno_clash=errno_clash(query.errnos, symptom),
-        frame_gap=gaps[0],
-        entry_gap=gaps[1],
+        frame_gap=frame_gap,
+        entry_gap=entry_gap,
+        telling=telling,
         row=row,
         row_ids=rows.tokens[rows.token_first[i] : rows.token_first[i + 1]],
     )
 
 
-def _gaps(state: _State, query: Prepared, rows: Rows) -> list[tuple[float, float]]:
-    """Per candidate, its frame gap and entry gap (evidence.frame_gap)."""
+def _gaps(state: _State, query: Prepared, rows: Rows) -> list[tuple[float, float, int]]:
+    """Per candidate, its frame gap and entry gap (evidence.frame_gap), and its telling words
+    (evidence.telling_words)."""
     first = rows.token_first[rows.first]
     frames = frame_gaps(query.frame_ids, state.weights, rows.tokens, first)
+    telling = telling_words(query.all_ids, state.idf, state.count, rows.tokens, first)
     if query.is_sentence:
-        return [(gap, 0.0) for gap in frames]
+        return [(gap, 0.0, n) for gap, n in zip(frames, telling, strict=True)]
     words = frame_gaps(query.all_ids, state.weights, rows.tokens, first)
-    return list(zip(frames, words, strict=True))
+    return list(zip(frames, words, telling, strict=True))
 
 
 def _margins(ranked: list[Ranked], dropped: float) -> None:
@@ -231,6 +248,16 @@ def features(result: Ranked, margin: float) -> tuple[float, ...]:
     margin = max(-MARGIN_CAP, min(margin, MARGIN_CAP))  # one lone candidate proves little more
     flags = (float(result.template), float(result.mismatch), float(result.vague))
     shared = (float(result.shared), float(is_generic(result.matched_symptom)))
-    gaps, said = (float(result.errno_clash), result.frame_gap, result.entry_gap), result.sentence
+    gaps = (float(result.errno_clash), result.frame_gap, result.entry_gap)
     parts = (e * cover, result.query_cover, result.surface, *shared, *gaps)
-    return (e, cover, margin, *flags, *parts, float(said), float(said) * e, 1.0)
+    return (e, cover, margin, *flags, *parts, *_sentence(result, margin), 1.0)
+
+
+def _sentence(result: Ranked, margin: float) -> tuple[float, ...]:
+    """A plain sentence's own terms: it paraphrases a symptom, so how much of the symptom it
+    says, how much of it the symptom explains, its lead and its words that name a cause weigh
+    differently than a trace's (0 for a trace)."""
+    said = float(result.sentence)
+    telling = min(result.telling, TELLING_CAP) / TELLING_CAP
+    parts = (result.evidence, result.message_cover, result.query_cover, margin, telling)
+    return (said, *(said * part for part in parts))
