@@ -66,15 +66,17 @@ def test_the_shipped_threshold_is_the_lowest_within_budget(
     tuning: tuple[list[dict], list[list[rank.Ranked]]],
 ) -> None:
     cases, candidates = tuning
+    weights = calibrate.out_of_fold(cases, candidates)
+    real = [i for i, case in enumerate(cases) if "project" in case]
+
+    def rates(threshold: float, keep: list[int]) -> dict[str, float]:
+        answers = [calibrate.top_answer(candidates[i], weights[i], threshold) for i in keep]
+        return calibrate.rates([cases[i] for i in keep], answers)
+
     lower = round(rank.CONFIDENT_THRESHOLD - 0.01, 2)
-    f = calibrate.confident_wrong(cases, candidates, rank.CALIBRATION, lower)
-    real = [(c, r) for c, r in zip(cases, candidates, strict=True) if "project" in c]
-    uncovered = calibrate.confident_wrong(
-        [c for c, _ in real], [r for _, r in real], rank.CALIBRATION, lower
-    )["confident_wrong_negatives"]
-    over_pooled = max(f["confident_wrong_negatives"], f["confident_wrong_positives"])
+    pooled = rates(lower, list(range(len(cases))))
+    over_pooled = max(pooled["confident_wrong_negatives"], pooled["confident_wrong_positives"])
+    uncovered = rates(lower, real)["confident_wrong_negatives"]
     assert over_pooled > calibrate.BUDGET or uncovered > calibrate.UNCOVERED_BUDGET
-    shipped = calibrate.confident_wrong(
-        [c for c, _ in real], [r for _, r in real], rank.CALIBRATION, rank.CONFIDENT_THRESHOLD
-    )
+    shipped = rates(rank.CONFIDENT_THRESHOLD, real)
     assert shipped["confident_wrong_negatives"] <= calibrate.UNCOVERED_BUDGET
