@@ -177,3 +177,18 @@ def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[fl
         1.0 - float(query_weights[known[k]].sum()) / total
         for k in range(n)
     ]  # fmt: skip
+
+
+def context_support(
+    query_ids: Any, weights: Any, entry_sorted: Any, row_ids: Any, unknown: float
+) -> float:
+    """Of the query's words outside the matched symptom (idf-weighted; words no entry has
+    weigh `unknown` together), the share that the entry's other symptoms mention: what of the
+    trace around a message points to this entry's cause (0 when nothing is outside it)."""
+    outside = query_ids[~np.isin(query_ids, row_ids)] if len(row_ids) else query_ids
+    total = float(weights[outside].sum()) + unknown
+    if total <= 0 or not len(outside):
+        return 0.0
+    at = np.minimum(np.searchsorted(entry_sorted, outside), max(len(entry_sorted) - 1, 0))
+    known = entry_sorted[at] == outside if len(entry_sorted) else np.zeros(len(outside), bool)
+    return float(weights[outside[known]].sum()) / total

@@ -17,9 +17,17 @@ from operator import mul
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 
-from .evidence import errno_clash, frame_gaps, is_generic, mark_shared, masked_lower
+from .evidence import (
+    context_support,
+    errno_clash,
+    frame_gaps,
+    is_generic,
+    mark_shared,
+    masked_lower,
+)
 from .index import SearchIndex
 from .normalize import Normalized
 from .prepared import Prepared, prepare
@@ -47,6 +55,8 @@ FEATURES = (
     "entry_gap",
     "sentence",
     "sentence_x_evidence",
+    "support",
+    "generic_x_support",
     "bias",
 )
 
@@ -91,6 +101,7 @@ class Ranked:
     errno_clash: bool = False  # query and symptom name different errnos (evidence.errno_clash)
     frame_gap: float = 0.0  # share of the query's known frame words the entry never mentions
     entry_gap: float = 0.0  # ... of all the query's known words (a trace's context)
+    support: float = 0.0  # share of the query outside the symptom the entry mentions elsewhere
     row: int = field(default=-1, repr=False, compare=False)  # the matched row, for `why`
     row_ids: Any = field(default=None, repr=False, compare=False)  # its distinct token ids
 
@@ -130,6 +141,7 @@ def _ranked(
         errno_clash=errno_clash(query.errnos, symptom),
         frame_gap=gaps[0],
         entry_gap=gaps[1],
+        support=gaps[2],
         row=row,
         row_ids=rows.tokens[rows.token_first[i] : rows.token_first[i + 1]],
     )
@@ -143,6 +155,14 @@ def _gaps(state: _State, query: Prepared, rows: Rows) -> list[tuple[float, float
         return [(gap, 0.0) for gap in frames]
     words = frame_gaps(query.all_ids, state.weights, rows.tokens, first)
     return list(zip(frames, words, strict=True))
+
+
+def _support(state: _State, query: Prepared, rows: Rows, k: int, i: int) -> float:
+    """evidence.context_support of candidate k, whose best row is rows' index i."""
+    tf, first = rows.token_first, rows.first
+    entry = np.unique(rows.tokens[tf[first[k]] : tf[first[k + 1]]])
+    row_ids = rows.tokens[tf[i] : tf[i + 1]]
+    return context_support(query.all_ids, state.weights, entry, row_ids, query.unknown)
 
 
 def _margins(ranked: list[Ranked], dropped: float) -> None:
@@ -179,7 +199,8 @@ def _rerank(
         if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:
-            ranked.append(_ranked(state, prepared, position, (rows, scored, i, best), gaps[k]))
+            parts = (*gaps[k], _support(state, prepared, rows, k, i))
+            ranked.append(_ranked(state, prepared, position, (rows, scored, i, best), parts))
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     if ranked:
         _margins(ranked, dropped)
@@ -233,4 +254,5 @@ def features(result: Ranked, margin: float) -> tuple[float, ...]:
     shared = (float(result.shared), float(is_generic(result.matched_symptom)))
     gaps, said = (float(result.errno_clash), result.frame_gap, result.entry_gap), result.sentence
     parts = (e * cover, result.query_cover, result.surface, *shared, *gaps)
-    return (e, cover, margin, *flags, *parts, float(said), float(said) * e, 1.0)
+    support = (result.support, shared[1] * result.support)
+    return (e, cover, margin, *flags, *parts, float(said), float(said) * e, *support, 1.0)
