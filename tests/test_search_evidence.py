@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from errata.search.evidence import context_support
+from errata.search.evidence import context_support, is_generic
+from fastapi.testclient import TestClient
 
 WEIGHTS = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
 
@@ -30,3 +31,29 @@ def test_words_no_entry_knows_weigh_against_the_support() -> None:
 def test_a_bare_message_has_no_support() -> None:
     assert context_support(ids(1, 2), WEIGHTS, ids(1, 2, 3), ids(1, 2), 0.0) == 0.0
     assert context_support(ids(), WEIGHTS, ids(1, 2, 3), ids(1, 2), 0.0) == 0.0
+
+
+def test_a_counter_taken_below_zero_is_a_message_of_many_causes() -> None:
+    assert is_generic("panic: sync: negative WaitGroup counter")
+    assert is_generic("ValueError: task_done() called too many times")
+    assert not is_generic("RuntimeError: Task got Future attached to a different loop")
+
+
+GO_NEGATIVE_COUNTER = (
+    "panic: sync: negative WaitGroup counter\n\n"
+    "goroutine 7 [running]:\n"
+    "sync.(*WaitGroup).Add(0xc000012345?, 0xffffffffffffffff?)\n"
+    "\t/usr/local/go/src/sync/waitgroup.go:64 +0x125\n"
+    "sync.(*WaitGroup).Done(...)\n"
+    "\t/usr/local/go/src/sync/waitgroup.go:89\n"
+    "example.com/relay/pool.(*tracker).release(0xc0000a6000)\n"
+    "\t/src/relay/pool/tracker.go:41 +0x3c\n"
+)
+
+
+def test_a_negative_waitgroup_counter_from_a_wrapper_is_not_a_confident_answer(
+    client: TestClient,
+) -> None:
+    """The message fits a Done on two paths as well as a wrapper whose Add and Done race."""
+    body = client.post("/api/search", json={"query": GO_NEGATIVE_COUNTER}).json()
+    assert body["results"] and not body["results"][0]["confident"]

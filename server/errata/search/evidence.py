@@ -53,6 +53,11 @@ GENERIC_MESSAGES = re.compile(
             # the build or the published package, a typo
             r"err_module_not_found",
             r"(?:task|future) exception was never retrieved",  # any exception in a task
+            # a counter taken below zero: a Done/task_done on two paths, a drain that already
+            # counted its items, a wrapper whose Add and Done race (not a missing Done)
+            # https://pkg.go.dev/sync#WaitGroup.Add
+            # https://docs.python.org/3/library/asyncio-queue.html#asyncio.Queue.task_done
+            r"negative waitgroup counter|task_done\(\) called too many times",
             # a pool runs dry: a leak, connections held across slow work, or a pool smaller
             # than the real concurrency
             r"queuepool limit|connection is not available|too many (?:clients|connections)",

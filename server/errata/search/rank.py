@@ -57,6 +57,8 @@ FEATURES = (
     "sentence_x_evidence",
     "support",
     "generic_x_support",
+    "generic_x_cover",
+    "generic_x_template",
     "bias",
 )
 
@@ -254,5 +256,5 @@ def features(result: Ranked, margin: float) -> tuple[float, ...]:
     shared = (float(result.shared), float(is_generic(result.matched_symptom)))
     gaps, said = (float(result.errno_clash), result.frame_gap, result.entry_gap), result.sentence
     parts = (e * cover, result.query_cover, result.surface, *shared, *gaps)
-    support = (result.support, shared[1] * result.support)
+    support = (result.support, shared[1] * result.support, shared[1] * cover, shared[1] * flags[0])
     return (e, cover, margin, *flags, *parts, float(said), float(said) * e, *support, 1.0)
