@@ -39,6 +39,19 @@ def test_a_counter_taken_below_zero_is_a_message_of_many_causes() -> None:
     assert not is_generic("RuntimeError: Task got Future attached to a different loop")
 
 
+def test_a_possible_connection_leak_warning_is_a_message_of_many_causes() -> None:
+    """HikariCP warns when a connection stays out past a threshold: a leak or a long query."""
+    warning = (
+        "WARN com.zaxxer.hikari.pool.ProxyLeakTask - Connection leak detection triggered for "
+        "conn7 on thread worker-2, stack trace follows java.lang.Exception: Apparent connection "
+        "leak detected"
+    )
+    assert is_generic(warning)
+    assert not is_generic(
+        "WARN com.zaxxer.hikari.pool.HikariPool - Thread starvation or clock leap"
+    )
+
+
 GO_NEGATIVE_COUNTER = (
     "panic: sync: negative WaitGroup counter\n\n"
     "goroutine 7 [running]:\n"

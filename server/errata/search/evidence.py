@@ -63,6 +63,10 @@ GENERIC_MESSAGES = re.compile(
             r"queuepool limit|connection is not available|too many (?:clients|connections)",
             r"remaining connection slots are reserved|connection pool exhausted|pooltimeout",
             r"timeout acquiring a connection|connection from the (?:connection )?pool",
+            # HikariCP logs "a possible connection leak" when a connection stays out longer
+            # than leakDetectionThreshold: a leak, or one long query or transaction
+            # https://github.com/brettwooldridge/HikariCP#infrequently-used
+            r"connection leak detection triggered|apparent connection leak detected",
         )
     )
 )
