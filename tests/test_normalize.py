@@ -326,7 +326,7 @@ def test_an_ipython_traceback_cut_before_its_last_line_keeps_the_executing_call(
         "--> 286     return asyncio.run(MvgApi.station_async(query))\n"
     )
     assert norm.key_lines == ["return asyncio.run(MvgApi.station_async(query))"]
-    assert "RuntimeError" in norm.exception_types and "MvgApi.station" in norm.frames
+    assert "RuntimeError" in norm.exception_types and "mvg.MvgApi.station" in norm.frames
 
 
 def test_a_faulthandler_dump_keeps_its_frames() -> None:

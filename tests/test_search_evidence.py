@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from errata.search import normalize
 from errata.search.evidence import context_support, is_generic
 from fastapi.testclient import TestClient
 
@@ -70,3 +71,17 @@ def test_a_negative_waitgroup_counter_from_a_wrapper_is_not_a_confident_answer(
     """The message fits a Done on two paths as well as a wrapper whose Add and Done race."""
     body = client.post("/api/search", json={"query": GO_NEGATIVE_COUNTER}).json()
     assert body["results"] and not body["results"][0]["confident"]
+
+
+def test_an_ipython_7_traceback_names_its_library_frames_and_drops_the_cell_names() -> None:
+    norm = normalize(
+        "RuntimeError                              Traceback (most recent call last)\n"
+        "c:\\Users\\me\\work\\notebook.ipynb Cell 2 in <cell line: 8>()\n"
+        "----> 8 result = asyncio.run(main())\n"
+        "<ipython-input-3-1f2e9a> in <module>\n"
+        "c:\\Users\\me\\AppData\\Local\\Programs\\Python\\Python310\\lib\\asyncio\\runners.py"
+        " in run(main, debug)\n"
+    )
+    assert norm.frames == ["asyncio.run"]
+    assert "Cell" not in norm.text and "ipython-input" not in norm.text
+    assert norm.key_lines == ["result = asyncio.run(main())"]

@@ -16,8 +16,14 @@ _IPYTHON_HEADER = re.compile(
     r"^(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning))\s{2,}"
     r"Traceback \(most recent call last\)"
 )
-# "File ~/x/site-packages/mvg/mvgapi.py:286, in MvgApi.station(query)"
-_IPYTHON_FRAME = re.compile(r"^File (?P<path>\S.*?):\d+, in (?P<func>[\w.<>]+)")
+# "File ~/x/site-packages/mvg/mvgapi.py:286, in MvgApi.station(query)" (IPython 8), and
+# "~/x/site-packages/mvg/mvgapi.py in station(query)" (IPython 7)
+_IPYTHON_FRAME = re.compile(
+    r"^(?:File (?P<path>\S.*?):\d+, in |(?P<path7>\S.*?\.py) in )(?P<func>[\w.<>]+)\("
+)
+# where a cell's code starts: "Cell In[3], line 5", "x.ipynb Cell 2 in <cell line: 8>()",
+# "<ipython-input-3-1f2e> in <module>": a name, no signal
+_IPYTHON_CELL = re.compile(r"(?:^|\s)Cell (?:In\[\d+\]|\d+)[, ]|^<ipython-input-[\w-]+> in ")
 # faulthandler: '  File "x.py", line 12 in func' (no comma before "in")
 # IPython's marker of the executing line: "----> 3 station = MvgApi.station(...)"
 _IPYTHON_ARROW = re.compile(r"^-*> ?\d+\s+(?P<code>\S.*)$")
@@ -38,6 +44,9 @@ class Collector(Protocol):
 
     types: list[str]
     last_source: str  # the last executing source line: a cut trace's best clue
+    ipython: bool  # an IPython traceback's header was read: its numbered lines are code
+
+    def qualified(self, func: str | None, path: str) -> str | None: ...
 
     def key_line(self, line: str, exc_type: str | None = None) -> None: ...
 
@@ -49,11 +58,16 @@ class Collector(Protocol):
 def classify(stripped: str, out: Collector) -> bool:
     """Consume one line of a format that normalize's classic rules do not know."""
     if m := _IPYTHON_HEADER.match(stripped):
+        out.ipython = True
         if m.group("type") not in out.types:
             out.types.append(m.group("type"))
     elif m := _IPYTHON_ARROW.match(stripped):
         out.last_source = m.group("code")
-    elif (m := _IPYTHON_FRAME.match(stripped)) or (m := _FAULT_FRAME.match(stripped)):
+    elif m := _IPYTHON_FRAME.match(stripped):
+        out.frame(out.qualified(m.group("func"), m.group("path") or m.group("path7")), "python")
+    elif out.ipython and _IPYTHON_CELL.search(stripped):
+        pass
+    elif m := _FAULT_FRAME.match(stripped):
         out.frame(m.group("func"), "python")
     elif _FAULT_THREAD.match(stripped):
         out.other_line("thread most recent call first")

@@ -48,7 +48,7 @@ _CHAIN = re.compile(
 )
 _PACKAGE = re.compile(
     r"(?:site-packages|dist-packages|node_modules)[\\/]((?:@[\w.-]+[\\/])?[\w.-]+)"
-    r"|[\\/]python3?\.?\d*[\\/](?:lib[\\/])?(\w+)(?:[\\/]|\.py\b)"
+    r"|[\\/]python3?\.?\d*[\\/](?:lib[\\/])?(?!python)(\w+)(?:[\\/]|\.py\b)"
     r"|[\\/]lib[\\/](\w+)(?:[\\/]|\.py\b)",
     re.I,
 )
@@ -102,6 +102,7 @@ class _Collector:
         self.after_frame = False  # the next line is a Python frame's source line
         self.after_panic = False  # the next line is a Rust panic's message
         self.last_source = ""  # the last frame's source line (formats.Collector)
+        self.ipython = False  # an IPython traceback (formats.Collector)
 
     def _keep(self, bucket: list[str], value: str, cap: int) -> bool:
         if value and value not in self.seen and len(bucket) < cap:
@@ -133,6 +134,9 @@ class _Collector:
 
     def other_line(self, line: str) -> None:
         self._keep_line(self.other, line, MAX_OTHER_LINES)
+
+    def qualified(self, func: str | None, path: str) -> str | None:
+        return _qualified(func, path)
 
 
 def _qualified(func: str | None, path: str) -> str | None:
