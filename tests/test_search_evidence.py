@@ -85,3 +85,18 @@ def test_an_ipython_7_traceback_names_its_library_frames_and_drops_the_cell_name
     assert norm.frames == ["asyncio.run"]
     assert "Cell" not in norm.text and "ipython-input" not in norm.text
     assert norm.key_lines == ["result = asyncio.run(main())"]
+
+
+def test_a_trace_without_an_exception_line_keeps_its_log_line_and_its_executing_line() -> None:
+    norm = normalize(
+        "[2024-02-07 22:59:48,291] [gateway.py:186] Shard ID None heartbeat blocked for more "
+        "than 10 seconds.\n"
+        "Loop thread traceback (most recent call last):\n"
+        '  File "/srv/bot/main.py", line 181, in <module>\n'
+        "    client.run(TOKEN)\n"
+        '  File "/usr/lib/python3.11/asyncio/runners.py", line 190, in run\n'
+        "    return runner.run(main)\n"
+    )
+    assert len(norm.key_lines) == 2
+    assert "heartbeat blocked for more than <n> seconds" in norm.key_lines[0]
+    assert norm.key_lines[1] == "return runner.run(main)"

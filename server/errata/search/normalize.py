@@ -208,10 +208,11 @@ def _normalize(text: str, budget: CpuBudget) -> Normalized:
     for index in read_order(len(lines), budget):
         if lines[index].strip():
             _classify(clip(lines[index], MAX_CLASSIFY_CHARS), out)
-    if not out.key and out.last_source:  # a trace cut before its exception line
+    cut = not out.key  # no exception line: a trace's first log line, and the source line
+    if cut and out.other and out.kind != "text" and not out.ipython:  # it was executing
+        out.key.append(out.other.pop(0))  # (an IPython trace's lines there are its code)
+    if cut and out.last_source:
         out.key_line(out.last_source)
-    if not out.key and out.other and out.kind != "text":
-        out.key.append(out.other.pop(0))
     key_lines = [tokenize(out.words.get(line, line)) for line in out.key]
     key_tokens = [t for line in key_lines for t in line] + tokenize(" ".join(out.types))
     frame_tokens = tokenize(" ".join(out.frames))
