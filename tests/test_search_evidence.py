@@ -100,3 +100,18 @@ def test_a_trace_without_an_exception_line_keeps_its_log_line_and_its_executing_
     assert len(norm.key_lines) == 2
     assert "heartbeat blocked for more than <n> seconds" in norm.key_lines[0]
     assert norm.key_lines[1] == "return runner.run(main)"
+
+
+def test_a_task_exception_report_yields_to_the_tasks_own_exception() -> None:
+    norm = normalize(
+        "ERROR:asyncio:Task exception was never retrieved\n"
+        "future: <Task finished name='Task-9' coro=<worker() done, defined at /srv/w.py:8>>\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/w.py", line 12, in worker\n'
+        "    await lock.acquire()\n"
+        "RuntimeError: <asyncio.locks.Lock object at 0x7f00 [locked]> is bound to a different "
+        "event loop\n"
+    )
+    assert len(norm.key_lines) == 1 and norm.key_lines[0].startswith("RuntimeError:")
+    alone = normalize("Task exception was never retrieved\nfuture: <Task finished name='Task-3'>")
+    assert alone.key_lines and "never retrieved" in alone.key_lines[0]

@@ -37,6 +37,10 @@ _FAULT_THREAD = re.compile(
 _GDB_FRAME = re.compile(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(?P<func>[\w:.<>~]+) \(")
 _NATIVE_LOCK = ("__lll_lock_wait", "pthread_mutex_lock", "futex_wait", "__pthread_mutex_lock")
 NATIVE_LOCK_LINE = "native thread blocked waiting to lock a mutex (pthread_mutex_lock)"
+# asyncio's report of a task nobody awaited wraps the task's own exception: when that exception
+# is in the trace too, it names the cause and the wrapper only says where it surfaced
+_WRAPPER = re.compile(r"\b(?:Task|Future) exception was never retrieved\b")
+_EXCEPTION = re.compile(r"^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt)\b")
 
 
 class Collector(Protocol):
@@ -79,3 +83,12 @@ def classify(stripped: str, out: Collector) -> bool:
     else:
         return False
     return True
+
+
+def demote_wrappers(key: list[str], other: list[str]) -> None:
+    """Move asyncio's "Task exception was never retrieved" from the key lines to the other
+    lines when the task's own exception line is among the key lines."""
+    wrappers = [line for line in key if _WRAPPER.search(line)]
+    if wrappers and any(_EXCEPTION.match(line) for line in key if line not in wrappers):
+        key[:] = [line for line in key if line not in wrappers]
+        other[:0] = wrappers

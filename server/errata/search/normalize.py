@@ -208,6 +208,7 @@ def _normalize(text: str, budget: CpuBudget) -> Normalized:
     for index in read_order(len(lines), budget):
         if lines[index].strip():
             _classify(clip(lines[index], MAX_CLASSIFY_CHARS), out)
+    formats.demote_wrappers(out.key, out.other)
     cut = not out.key  # no exception line: a trace's first log line, and the source line
     if cut and out.other and out.kind != "text" and not out.ipython:  # it was executing
         out.key.append(out.other.pop(0))  # (an IPython trace's lines there are its code)

@@ -59,6 +59,7 @@ FEATURES = (
     "generic_x_support",
     "generic_x_cover",
     "generic_x_template",
+    "generic_x_margin",
     "bias",
 )
 
@@ -256,5 +257,9 @@ def features(result: Ranked, margin: float) -> tuple[float, ...]:
     shared = (float(result.shared), float(is_generic(result.matched_symptom)))
     gaps, said = (float(result.errno_clash), result.frame_gap, result.entry_gap), result.sentence
     parts = (e * cover, result.query_cover, result.surface, *shared, *gaps)
-    support = (result.support, shared[1] * result.support, shared[1] * cover, shared[1] * flags[0])
-    return (e, cover, margin, *flags, *parts, float(said), float(said) * e, *support, 1.0)
+    generic = shared[1]  # a generic message's own words and lone lead count for less
+    context = (result.support, generic * result.support, generic * cover, generic * flags[0])
+    return (
+        e, cover, margin, *flags, *parts, float(said), float(said) * e, *context,
+        generic * margin, 1.0,
+    )  # fmt: skip
