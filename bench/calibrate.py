@@ -12,7 +12,8 @@ confident answers on the unseen tuning part's uncovered errors alone stay <= 3% 
 real errors no entry covers, which often print an entry's exact message), with the real
 ordering (candidates sorted by calibrated score, as `rank` does). A group k-fold over the unseen
 tuning part's projects (weights and threshold refitted without each fold) gives the figures
-`cross_validated_unseen_tune`: what to expect on projects the fit never saw.
+`cross_validated_unseen_tune` (and `..._traces_logs`, its raw traces and logs only): what to
+expect on projects the fit never saw.
 
     python bench/calibrate.py           # fit and write server/search/calibration.json
     python bench/calibrate.py --check   # fit and exit 1 if the shipped file differs
@@ -47,6 +48,7 @@ BUDGET = 0.02  # confident wrong answers allowed, on negatives and on positives
 UNCOVERED_BUDGET = 0.03  # confident answers allowed on the real uncovered errors (unseen tuning)
 DECIMALS = 4
 FOLDS = 5  # group k-fold over the unseen tuning part's source projects
+CROSS_VALIDATED = ("cross_validated_unseen_tune", "cross_validated_unseen_tune_traces_logs")
 
 Answer = tuple[str | None, bool]  # the first candidate's id, and whether it is confident
 
@@ -165,9 +167,11 @@ def fold_of(case: dict) -> int:
     return hashlib.sha256(case["project"].encode("utf-8")).digest()[0] % FOLDS
 
 
-def cross_validate(cases: list[dict], candidates: list[list[Ranked]]) -> dict[str, float]:
-    """Out-of-fold figures on the unseen tuning part: each fold of projects is scored with
-    weights and a threshold fitted without it."""
+def cross_validate(
+    cases: list[dict], candidates: list[list[Ranked]]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Out-of-fold figures on the unseen tuning part, all of it and its raw traces and logs
+    only: each fold of projects is scored with weights and a threshold fitted without it."""
     folds = [fold_of(case) for case in cases]
     held: list[tuple[dict, Answer]] = []
     for k in range(FOLDS):
@@ -177,7 +181,12 @@ def cross_validate(cases: list[dict], candidates: list[list[Ranked]]) -> dict[st
         threshold = choose_threshold(*pick, weights)
         for i in (i for i, f in enumerate(folds) if f == k):
             held.append((cases[i], top_answer(candidates[i], weights, threshold)))
-    return rates([c for c, _ in held], [a for _, a in held])
+    raw = [(c, a) for c, a in held if c.get("kind") in ("trace", "log")]
+    return rates(*_unzip(held)), rates(*_unzip(raw))
+
+
+def _unzip(pairs: list[tuple[dict, Answer]]) -> tuple[list[dict], list[Answer]]:
+    return [case for case, _ in pairs], [answer for _, answer in pairs]
 
 
 def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
@@ -209,7 +218,7 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
             weights,
             threshold,
         ),
-        "cross_validated_unseen_tune": cross_validate(cases, candidates),
+        **dict(zip(CROSS_VALIDATED, cross_validate(cases, candidates), strict=True)),
     }
 
 
