@@ -115,3 +115,14 @@ def test_a_task_exception_report_yields_to_the_tasks_own_exception() -> None:
     assert len(norm.key_lines) == 1 and norm.key_lines[0].startswith("RuntimeError:")
     alone = normalize("Task exception was never retrieved\nfuture: <Task finished name='Task-3'>")
     assert alone.key_lines and "never retrieved" in alone.key_lines[0]
+
+
+def test_docker_compose_prefixes_and_celery_levels_do_not_hide_a_log_line() -> None:
+    norm = normalize(
+        "backend-1   | [2023-06-06 19:53:55,871: WARNING/MainProcess] database is locked\n"
+        "web_1  | Traceback (most recent call last):\n"
+        'web_1  |   File "/app/jobs.py", line 3, in run\n'
+        "web_1  | sqlite3.OperationalError: database is locked\n"
+    )
+    assert norm.key_lines == ["database is locked", "sqlite3.OperationalError: database is locked"]
+    assert norm.frames == ["run"]

@@ -43,6 +43,15 @@ _WRAPPER = re.compile(r"\b(?:Task|Future) exception was never retrieved\b")
 _EXCEPTION = re.compile(r"^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt)\b")
 
 
+# docker compose prefixes each line with its service and replica: "web-1  | ", "api_1    | "
+_COMPOSE_PREFIX = re.compile(r"^[\w.-]*?[-_]\d+ {1,40}\| ?")
+
+
+def strip_container_prefix(line: str) -> str:
+    """The line without a docker compose "service-1  | " prefix."""
+    return _COMPOSE_PREFIX.sub("", line, count=1)
+
+
 class Collector(Protocol):
     """What normalize's collector offers to a format."""
 

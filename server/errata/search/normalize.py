@@ -149,6 +149,7 @@ def _qualified(func: str | None, path: str) -> str | None:
 
 
 def _classify(line: str, out: _Collector) -> None:
+    line = formats.strip_container_prefix(line)
     if line.lstrip().startswith(("|", "+-")):  # ExceptionGroup tree drawing
         line = _GROUP_BAR.sub("  ", line, count=1)
     stripped = line.strip()
