@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from errata.search import normalize
 from errata.search.evidence import context_support, is_generic
@@ -126,3 +128,23 @@ def test_docker_compose_prefixes_and_celery_levels_do_not_hide_a_log_line() -> N
     )
     assert norm.key_lines == ["database is locked", "sqlite3.OperationalError: database is locked"]
     assert norm.frames == ["run"]
+
+
+def test_an_error_line_that_opens_a_json_body_is_read_with_its_body() -> None:
+    norm = normalize(
+        "litellm.ServiceUnavailableError: VertexAIException - {\n"
+        '  "error": {\n'
+        '    "code": 503,\n'
+        '    "message": "The model is overloaded. Please try again later.",\n'
+        '    "status": "UNAVAILABLE"\n'
+        "  }\n"
+        "}\n"
+    )
+    assert len(norm.key_lines) == 1 and "overloaded" in norm.key_lines[0]
+
+
+def test_unclosed_json_bodies_cost_linear_time() -> None:
+    text = "ValueError: bad - {\n" * 20_000
+    started = time.process_time()
+    norm = normalize(text)
+    assert norm.key_lines and time.process_time() - started < 1.0

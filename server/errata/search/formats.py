@@ -52,6 +52,43 @@ def strip_container_prefix(line: str) -> str:
     return _COMPOSE_PREFIX.sub("", line, count=1)
 
 
+# An error line that opens a JSON body ("litellm.ServiceUnavailableError: GeminiException - {")
+# and the pretty-printed body on the lines after it: one line, so the body's message is read
+# as part of the error (bounded: a body longer than this stays as it was)
+_OPENS_BODY = re.compile(r"(?:Error|Exception)\b.*[:-]\s*[{\[]$")
+MAX_BODY_LINES = 40
+
+
+def join_json_bodies(lines: list[str]) -> list[str]:
+    """The lines, each error line that opens a JSON body joined with the body's lines."""
+    out: list[str] = []
+    i = scanned = 0  # lines before `scanned` were read by a body that never closed: each line
+    while i < len(lines):  # is scanned at most twice
+        line = lines[i]
+        if i >= scanned and len(line) <= 2_000 and _OPENS_BODY.search(line.rstrip()):
+            end = _body_end(lines, i)
+            if end > i:
+                out.append(" ".join(part.strip() for part in lines[i : end + 1]))
+                i = end + 1
+                continue
+            scanned = i + MAX_BODY_LINES
+        out.append(line)
+        i += 1
+    return out
+
+
+def _body_end(lines: list[str], start: int) -> int:
+    """The index of the line that closes the body opened at `start`, or `start` if none does
+    within MAX_BODY_LINES."""
+    depth = 0
+    for j in range(start, min(len(lines), start + MAX_BODY_LINES)):
+        text = lines[j][:2_000]
+        depth += text.count("{") + text.count("[") - text.count("}") - text.count("]")
+        if depth <= 0 and j > start:
+            return j
+    return start
+
+
 class Collector(Protocol):
     """What normalize's collector offers to a format."""
 

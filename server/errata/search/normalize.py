@@ -205,7 +205,7 @@ def normalize(text: str, *, cpu_seconds: float = BUDGET_SECONDS) -> Normalized:
 def _normalize(text: str, budget: CpuBudget) -> Normalized:
     out = _Collector()
     text = _ESCAPED_FRAME.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = text.split("\n")
+    lines = formats.join_json_bodies(text.split("\n"))
     for index in read_order(len(lines), budget):
         if lines[index].strip():
             _classify(clip(lines[index], MAX_CLASSIFY_CHARS), out)
