@@ -5,7 +5,9 @@ error lines the symptom explains, and rapidfuzz's similarity of the two; an exac
 template or a shared exception type lifts it. Outcome reports only break near-ties.
 The calibration also weighs how much of the query the symptom explains, how closely a short
 sentence follows the symptom's words, and what separates a message from a cause (evidence.py):
-a message several causes print, a different errno, a trace whose words the entry never uses.
+a message several causes print (whose own words and lone lead then count for less), a different
+errno, a trace whose words the entry never uses, and how much of the trace around the message
+the entry's other symptoms mention.
 """
 
 from __future__ import annotations
