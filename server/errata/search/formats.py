@@ -1,5 +1,7 @@
 """Trace formats beyond the classic ones: IPython/Jupyter tracebacks, Python `faulthandler`
-and py-spy dumps (most recent call first), gdb native backtraces.
+and py-spy dumps (most recent call first), gdb native backtraces; and what wraps a trace's
+lines (docker compose prefixes, JSON bodies printed over several lines, asyncio's report of
+an unretrieved task exception), and the library a frame's path names.
 
 `classify` is called by normalize for every line before the classic formats; it returns True
 when it consumed the line. A native lock wait (`__lll_lock_wait` under `pthread_mutex_lock`)
@@ -41,6 +43,23 @@ NATIVE_LOCK_LINE = "native thread blocked waiting to lock a mutex (pthread_mutex
 # is in the trace too, it names the cause and the wrapper only says where it surfaced
 _WRAPPER = re.compile(r"\b(?:Task|Future) exception was never retrieved\b")
 _EXCEPTION = re.compile(r"^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt)\b")
+
+
+_PACKAGE = re.compile(
+    r"(?:site-packages|dist-packages|node_modules)[\\/]((?:@[\w.-]+[\\/])?[\w.-]+)"
+    r"|[\\/]python3?\.?\d*[\\/](?:lib[\\/])?(?!python)(\w+)(?:[\\/]|\.py\b)"
+    r"|[\\/]lib[\\/](\w+)(?:[\\/]|\.py\b)",
+    re.I,
+)
+
+
+def qualified(func: str | None, path: str) -> str | None:
+    """A library frame says which library: `asyncpg._acquire`, not just `_acquire`."""
+    m = _PACKAGE.search(path)
+    package = (m.group(1) or m.group(2) or m.group(3)) if m else None
+    if not func or not package:
+        return func
+    return f"{package.replace('/', '.')}.{func}"
 
 
 # docker compose prefixes each line with its service and replica: "web-1  | ", "api_1    | "
@@ -96,8 +115,6 @@ class Collector(Protocol):
     last_source: str  # the last executing source line: a cut trace's best clue
     ipython: bool  # an IPython traceback's header was read: its numbered lines are code
 
-    def qualified(self, func: str | None, path: str) -> str | None: ...
-
     def key_line(self, line: str, exc_type: str | None = None) -> None: ...
 
     def frame(self, func: str | None, kind: str) -> None: ...
@@ -114,7 +131,7 @@ def classify(stripped: str, out: Collector) -> bool:
     elif m := _IPYTHON_ARROW.match(stripped):
         out.last_source = m.group("code")
     elif m := _IPYTHON_FRAME.match(stripped):
-        out.frame(out.qualified(m.group("func"), m.group("path") or m.group("path7")), "python")
+        out.frame(qualified(m.group("func"), m.group("path") or m.group("path7")), "python")
     elif out.ipython and _IPYTHON_CELL.search(stripped):
         pass
     elif m := _FAULT_FRAME.match(stripped):

@@ -46,12 +46,6 @@ _JAVA_DEADLOCK = re.compile(r"^Found (?:one|\d+) Java-level deadlocks?", re.I)
 _CHAIN = re.compile(
     r"^(?:During handling of the above exception|The above exception was the direct cause)", re.I
 )
-_PACKAGE = re.compile(
-    r"(?:site-packages|dist-packages|node_modules)[\\/]((?:@[\w.-]+[\\/])?[\w.-]+)"
-    r"|[\\/]python3?\.?\d*[\\/](?:lib[\\/])?(?!python)(\w+)(?:[\\/]|\.py\b)"
-    r"|[\\/]lib[\\/](\w+)(?:[\\/]|\.py\b)",
-    re.I,
-)
 _QUOTE_CHARS = re.compile(r"\bb?['\"`]|['\"`]")
 # A JavaScript stack kept as one JSON string or repr (JSON loggers, util.inspect of an error):
 # its frames follow escaped newlines, and its first line sits behind `{"stack":"`, `[` or `'`.
@@ -135,18 +129,6 @@ class _Collector:
     def other_line(self, line: str) -> None:
         self._keep_line(self.other, line, MAX_OTHER_LINES)
 
-    def qualified(self, func: str | None, path: str) -> str | None:
-        return _qualified(func, path)
-
-
-def _qualified(func: str | None, path: str) -> str | None:
-    """A library frame says which library: `asyncpg._acquire`, not just `_acquire`."""
-    m = _PACKAGE.search(path)
-    package = (m.group(1) or m.group(2) or m.group(3)) if m else None
-    if not func or not package:
-        return func
-    return f"{package.replace('/', '.')}.{func}"
-
 
 def _classify(line: str, out: _Collector) -> None:
     line = formats.strip_container_prefix(line)
@@ -162,7 +144,7 @@ def _classify(line: str, out: _Collector) -> None:
     if after_panic and not _RUST_FRAME.match(line):
         out.key_line(stripped)
     elif m := _PY_FRAME.match(line):
-        out.frame(_qualified(m.group("func"), m.group("path")), "python")
+        out.frame(formats.qualified(m.group("func"), m.group("path")), "python")
         out.after_frame = True
     elif after_frame and line.startswith((" ", "\t")) and not EXC_LINE.match(stripped):
         out.last_source = stripped  # code, not the error; kept for a trace cut before it
@@ -171,7 +153,7 @@ def _classify(line: str, out: _Collector) -> None:
     elif _GO_LOC.match(line) or _RUST_AT.match(line):
         return
     elif js := js_frame(line):
-        out.frame(_qualified(*js), "javascript")
+        out.frame(formats.qualified(*js), "javascript")
     elif m := _GOROUTINE.match(stripped):
         out.kind = "go"
         out._keep(out.other, f"goroutine [{m.group('state')}]", MAX_OTHER_LINES)
