@@ -15,7 +15,8 @@ of fold (with weights fitted without its project's fold: in-sample weights score
 uncovered errors they were fitted on too low, and a threshold chosen on them lets more unseen
 ones through). A group k-fold over the unseen
 tuning part's projects (weights and threshold refitted without each fold) gives the figures
-`cross_validated_unseen_tune`: what to expect on projects the fit never saw.
+`cross_validated_unseen_tune` (and `..._traces_logs`, its raw traces and logs only): what to
+expect on projects the fit never saw.
 
     python bench/calibrate.py           # fit and write server/search/calibration.json
     python bench/calibrate.py --check   # fit and exit 1 if the shipped file differs
@@ -50,6 +51,7 @@ BUDGET = 0.02  # confident wrong answers allowed, on negatives and on positives
 UNCOVERED_BUDGET = 0.03  # confident answers allowed on the real uncovered errors (unseen tuning)
 DECIMALS = 4
 FOLDS = 5  # group k-fold over the unseen tuning part's source projects
+CROSS_VALIDATED = ("cross_validated_unseen_tune", "cross_validated_unseen_tune_traces_logs")
 
 Answer = tuple[str | None, bool]  # the first candidate's id, and whether it is confident
 
@@ -184,10 +186,12 @@ def choose_threshold(
     return best
 
 
-def cross_validate(cases: list[dict], candidates: list[list[Ranked]]) -> dict[str, float]:
-    """Out-of-fold figures on the unseen tuning part: each fold of projects is scored with
-    weights and a threshold fitted without it (the threshold from the other folds' own
-    out-of-fold answers, as the shipped one)."""
+def cross_validate(
+    cases: list[dict], candidates: list[list[Ranked]]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Out-of-fold figures on the unseen tuning part, all of it and its raw traces and logs
+    only: each fold of projects is scored with weights and a threshold fitted without it (the
+    threshold from the other folds' own out-of-fold answers, as the shipped one)."""
     folds = [fold_of(case) for case in cases]
     held: list[tuple[dict, Answer]] = []
     for k in range(FOLDS):
@@ -197,7 +201,12 @@ def cross_validate(cases: list[dict], candidates: list[list[Ranked]]) -> dict[st
         threshold = choose_threshold(*pick, out_of_fold(*pick))
         for i in (i for i, f in enumerate(folds) if f == k):
             held.append((cases[i], top_answer(candidates[i], weights, threshold)))
-    return rates([c for c, _ in held], [a for _, a in held])
+    raw = [(c, a) for c, a in held if c.get("kind") in ("trace", "log")]
+    return rates(*_unzip(held)), rates(*_unzip(raw))
+
+
+def _unzip(pairs: list[tuple[dict, Answer]]) -> tuple[list[dict], list[Answer]]:
+    return [case for case, _ in pairs], [answer for _, answer in pairs]
 
 
 def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
@@ -229,7 +238,7 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
             weights,
             threshold,
         ),
-        "cross_validated_unseen_tune": cross_validate(cases, candidates),
+        **dict(zip(CROSS_VALIDATED, cross_validate(cases, candidates), strict=True)),
     }
 
 

@@ -55,11 +55,20 @@ GENERIC_MESSAGES = re.compile(
             # the build or the published package, a typo
             r"err_module_not_found",
             r"(?:task|future) exception was never retrieved",  # any exception in a task
+            # a counter taken below zero: a Done/task_done on two paths, a drain that already
+            # counted its items, a wrapper whose Add and Done race (not a missing Done)
+            # https://pkg.go.dev/sync#WaitGroup.Add
+            # https://docs.python.org/3/library/asyncio-queue.html#asyncio.Queue.task_done
+            r"negative waitgroup counter|task_done\(\) called too many times",
             # a pool runs dry: a leak, connections held across slow work, or a pool smaller
             # than the real concurrency
             r"queuepool limit|connection is not available|too many (?:clients|connections)",
             r"remaining connection slots are reserved|connection pool exhausted|pooltimeout",
             r"timeout acquiring a connection|connection from the (?:connection )?pool",
+            # HikariCP logs "a possible connection leak" when a connection stays out longer
+            # than leakDetectionThreshold: a leak, or one long query or transaction
+            # https://github.com/brettwooldridge/HikariCP#infrequently-used
+            r"connection leak detection triggered|apparent connection leak detected",
         )
     )
 )
@@ -199,3 +208,18 @@ def telling_words(query_ids: Any, idf: Any, count: int, tokens: Any, first: Any)
         return [0] * n
     rare = idf[query_ids] >= bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9
     return (_known(query_ids, tokens, first) & rare).sum(axis=1).tolist()
+
+
+def context_support(
+    query_ids: Any, weights: Any, entry_sorted: Any, row_ids: Any, unknown: float
+) -> float:
+    """Of the query's words outside the matched symptom (idf-weighted; words no entry has
+    weigh `unknown` together), the share that the entry's other symptoms mention: what of the
+    trace around a message points to this entry's cause (0 when nothing is outside it)."""
+    outside = query_ids[~np.isin(query_ids, row_ids)] if len(row_ids) else query_ids
+    total = float(weights[outside].sum()) + unknown
+    if total <= 0 or not len(outside):
+        return 0.0
+    at = np.minimum(np.searchsorted(entry_sorted, outside), max(len(entry_sorted) - 1, 0))
+    known = entry_sorted[at] == outside if len(entry_sorted) else np.zeros(len(outside), bool)
+    return float(weights[outside[known]].sum()) / total

@@ -1,5 +1,7 @@
 """Trace formats beyond the classic ones: IPython/Jupyter tracebacks, Python `faulthandler`
-and py-spy dumps (most recent call first), gdb native backtraces.
+and py-spy dumps (most recent call first), gdb native backtraces; and what wraps a trace's
+lines (docker compose prefixes, JSON bodies printed over several lines, asyncio's report of
+an unretrieved task exception), and the library a frame's path names.
 
 `classify` is called by normalize for every line before the classic formats; it returns True
 when it consumed the line. A native lock wait (`__lll_lock_wait` under `pthread_mutex_lock`)
@@ -16,8 +18,14 @@ _IPYTHON_HEADER = re.compile(
     r"^(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning))\s{2,}"
     r"Traceback \(most recent call last\)"
 )
-# "File ~/x/site-packages/mvg/mvgapi.py:286, in MvgApi.station(query)"
-_IPYTHON_FRAME = re.compile(r"^File (?P<path>\S.*?):\d+, in (?P<func>[\w.<>]+)")
+# "File ~/x/site-packages/mvg/mvgapi.py:286, in MvgApi.station(query)" (IPython 8), and
+# "~/x/site-packages/mvg/mvgapi.py in station(query)" (IPython 7)
+_IPYTHON_FRAME = re.compile(
+    r"^(?:File (?P<path>\S.*?):\d+, in |(?P<path7>\S.*?\.py) in )(?P<func>[\w.<>]+)\("
+)
+# where a cell's code starts: "Cell In[3], line 5", "x.ipynb Cell 2 in <cell line: 8>()",
+# "<ipython-input-3-1f2e> in <module>": a name, no signal
+_IPYTHON_CELL = re.compile(r"(?:^|\s)Cell (?:In\[\d+\]|\d+)[, ]|^<ipython-input-[\w-]+> in ")
 # faulthandler: '  File "x.py", line 12 in func' (no comma before "in")
 # IPython's marker of the executing line: "----> 3 station = MvgApi.station(...)"
 _IPYTHON_ARROW = re.compile(r"^-*> ?\d+\s+(?P<code>\S.*)$")
@@ -31,6 +39,73 @@ _FAULT_THREAD = re.compile(
 _GDB_FRAME = re.compile(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(?P<func>[\w:.<>~]+) \(")
 _NATIVE_LOCK = ("__lll_lock_wait", "pthread_mutex_lock", "futex_wait", "__pthread_mutex_lock")
 NATIVE_LOCK_LINE = "native thread blocked waiting to lock a mutex (pthread_mutex_lock)"
+# asyncio's report of a task nobody awaited wraps the task's own exception: when that exception
+# is in the trace too, it names the cause and the wrapper only says where it surfaced
+_WRAPPER = re.compile(r"\b(?:Task|Future) exception was never retrieved\b")
+_EXCEPTION = re.compile(r"^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt)\b")
+
+
+_PACKAGE = re.compile(
+    r"(?:site-packages|dist-packages|node_modules)[\\/]((?:@[\w.-]+[\\/])?[\w.-]+)"
+    r"|[\\/]python3?\.?\d*[\\/](?:lib[\\/])?(?!python)(\w+)(?:[\\/]|\.py\b)"
+    r"|[\\/]lib[\\/](\w+)(?:[\\/]|\.py\b)",
+    re.I,
+)
+
+
+def qualified(func: str | None, path: str) -> str | None:
+    """A library frame says which library: `asyncpg._acquire`, not just `_acquire`."""
+    m = _PACKAGE.search(path)
+    package = (m.group(1) or m.group(2) or m.group(3)) if m else None
+    if not func or not package:
+        return func
+    return f"{package.replace('/', '.')}.{func}"
+
+
+# docker compose prefixes each line with its service and replica: "web-1  | ", "api_1    | "
+_COMPOSE_PREFIX = re.compile(r"^[\w.-]*?[-_]\d+ {1,40}\| ?")
+
+
+def strip_container_prefix(line: str) -> str:
+    """The line without a docker compose "service-1  | " prefix."""
+    return _COMPOSE_PREFIX.sub("", line, count=1)
+
+
+# An error line that opens a JSON body ("litellm.ServiceUnavailableError: GeminiException - {")
+# and the pretty-printed body on the lines after it: one line, so the body's message is read
+# as part of the error (bounded: a body longer than this stays as it was)
+_OPENS_BODY = re.compile(r"(?:Error|Exception)\b.*[:-]\s*[{\[]$")
+MAX_BODY_LINES = 40
+
+
+def join_json_bodies(lines: list[str]) -> list[str]:
+    """The lines, each error line that opens a JSON body joined with the body's lines."""
+    out: list[str] = []
+    i = scanned = 0  # lines before `scanned` were read by a body that never closed: each line
+    while i < len(lines):  # is scanned at most twice
+        line = lines[i]
+        if i >= scanned and len(line) <= 2_000 and _OPENS_BODY.search(line.rstrip()):
+            end = _body_end(lines, i)
+            if end > i:
+                out.append(" ".join(part.strip() for part in lines[i : end + 1]))
+                i = end + 1
+                continue
+            scanned = i + MAX_BODY_LINES
+        out.append(line)
+        i += 1
+    return out
+
+
+def _body_end(lines: list[str], start: int) -> int:
+    """The index of the line that closes the body opened at `start`, or `start` if none does
+    within MAX_BODY_LINES."""
+    depth = 0
+    for j in range(start, min(len(lines), start + MAX_BODY_LINES)):
+        text = lines[j][:2_000]
+        depth += text.count("{") + text.count("[") - text.count("}") - text.count("]")
+        if depth <= 0 and j > start:
+            return j
+    return start
 
 
 class Collector(Protocol):
@@ -38,6 +113,7 @@ class Collector(Protocol):
 
     types: list[str]
     last_source: str  # the last executing source line: a cut trace's best clue
+    ipython: bool  # an IPython traceback's header was read: its numbered lines are code
 
     def key_line(self, line: str, exc_type: str | None = None) -> None: ...
 
@@ -49,11 +125,16 @@ class Collector(Protocol):
 def classify(stripped: str, out: Collector) -> bool:
     """Consume one line of a format that normalize's classic rules do not know."""
     if m := _IPYTHON_HEADER.match(stripped):
+        out.ipython = True
         if m.group("type") not in out.types:
             out.types.append(m.group("type"))
     elif m := _IPYTHON_ARROW.match(stripped):
         out.last_source = m.group("code")
-    elif (m := _IPYTHON_FRAME.match(stripped)) or (m := _FAULT_FRAME.match(stripped)):
+    elif m := _IPYTHON_FRAME.match(stripped):
+        out.frame(qualified(m.group("func"), m.group("path") or m.group("path7")), "python")
+    elif out.ipython and _IPYTHON_CELL.search(stripped):
+        pass
+    elif m := _FAULT_FRAME.match(stripped):
         out.frame(m.group("func"), "python")
     elif _FAULT_THREAD.match(stripped):
         out.other_line("thread most recent call first")
@@ -65,3 +146,12 @@ def classify(stripped: str, out: Collector) -> bool:
     else:
         return False
     return True
+
+
+def demote_wrappers(key: list[str], other: list[str]) -> None:
+    """Move asyncio's "Task exception was never retrieved" from the key lines to the other
+    lines when the task's own exception line is among the key lines."""
+    wrappers = [line for line in key if _WRAPPER.search(line)]
+    if wrappers and any(_EXCEPTION.match(line) for line in key if line not in wrappers):
+        key[:] = [line for line in key if line not in wrappers]
+        other[:0] = wrappers

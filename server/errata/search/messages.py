@@ -33,7 +33,7 @@ _PANIC = re.compile(
 _LOG_PREFIX = re.compile(
     r"^(?:\[?[\d\-/:.,TZ+ ]{8,}\]?\s*)?(?:\[[^\]]{1,40}\]\s*)*(?:\w+\[\d+\]:\s*)?"
     r"(?:(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE|PANIC)\b"
-    r"[:\]]?\s*)?(?:\[[^\]]{1,60}\]\s*)*(?:[\w.$-]+:\d*\s+-\s+|[\w.$-]+\s+-\s+)?"
+    r"(?:/[\w.-]{1,40})?[:\]]?\s*)?(?:\[[^\]]{1,60}\]\s*)*(?:[\w.$-]+:\d*\s+-\s+|[\w.$-]+\s+-\s+)?"
 )
 _PROBLEM_LEVELS = frozenset({"WARN", "WARNING", "ERROR", "FATAL", "CRITICAL", "SEVERE", "PANIC"})
 _LOGFMT_PROBLEM = re.compile(r"\blevel=\"?(?:err\w*|fatal|panic|crit\w*|warn\w*)\b", re.I)

@@ -46,12 +46,6 @@ _JAVA_DEADLOCK = re.compile(r"^Found (?:one|\d+) Java-level deadlocks?", re.I)
 _CHAIN = re.compile(
     r"^(?:During handling of the above exception|The above exception was the direct cause)", re.I
 )
-_PACKAGE = re.compile(
-    r"(?:site-packages|dist-packages|node_modules)[\\/]((?:@[\w.-]+[\\/])?[\w.-]+)"
-    r"|[\\/]python3?\.?\d*[\\/](?:lib[\\/])?(\w+)(?:[\\/]|\.py\b)"
-    r"|[\\/]lib[\\/](\w+)(?:[\\/]|\.py\b)",
-    re.I,
-)
 _QUOTE_CHARS = re.compile(r"\bb?['\"`]|['\"`]")
 # A JavaScript stack kept as one JSON string or repr (JSON loggers, util.inspect of an error):
 # its frames follow escaped newlines, and its first line sits behind `{"stack":"`, `[` or `'`.
@@ -102,6 +96,7 @@ class _Collector:
         self.after_frame = False  # the next line is a Python frame's source line
         self.after_panic = False  # the next line is a Rust panic's message
         self.last_source = ""  # the last frame's source line (formats.Collector)
+        self.ipython = False  # an IPython traceback (formats.Collector)
 
     def _keep(self, bucket: list[str], value: str, cap: int) -> bool:
         if value and value not in self.seen and len(bucket) < cap:
@@ -135,16 +130,8 @@ class _Collector:
         self._keep_line(self.other, line, MAX_OTHER_LINES)
 
 
-def _qualified(func: str | None, path: str) -> str | None:
-    """A library frame says which library: `asyncpg._acquire`, not just `_acquire`."""
-    m = _PACKAGE.search(path)
-    package = (m.group(1) or m.group(2) or m.group(3)) if m else None
-    if not func or not package:
-        return func
-    return f"{package.replace('/', '.')}.{func}"
-
-
 def _classify(line: str, out: _Collector) -> None:
+    line = formats.strip_container_prefix(line)
     if line.lstrip().startswith(("|", "+-")):  # ExceptionGroup tree drawing
         line = _GROUP_BAR.sub("  ", line, count=1)
     stripped = line.strip()
@@ -157,7 +144,7 @@ def _classify(line: str, out: _Collector) -> None:
     if after_panic and not _RUST_FRAME.match(line):
         out.key_line(stripped)
     elif m := _PY_FRAME.match(line):
-        out.frame(_qualified(m.group("func"), m.group("path")), "python")
+        out.frame(formats.qualified(m.group("func"), m.group("path")), "python")
         out.after_frame = True
     elif after_frame and line.startswith((" ", "\t")) and not EXC_LINE.match(stripped):
         out.last_source = stripped  # code, not the error; kept for a trace cut before it
@@ -166,7 +153,7 @@ def _classify(line: str, out: _Collector) -> None:
     elif _GO_LOC.match(line) or _RUST_AT.match(line):
         return
     elif js := js_frame(line):
-        out.frame(_qualified(*js), "javascript")
+        out.frame(formats.qualified(*js), "javascript")
     elif m := _GOROUTINE.match(stripped):
         out.kind = "go"
         out._keep(out.other, f"goroutine [{m.group('state')}]", MAX_OTHER_LINES)
@@ -200,14 +187,16 @@ def normalize(text: str, *, cpu_seconds: float = BUDGET_SECONDS) -> Normalized:
 def _normalize(text: str, budget: CpuBudget) -> Normalized:
     out = _Collector()
     text = _ESCAPED_FRAME.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = text.split("\n")
+    lines = formats.join_json_bodies(text.split("\n"))
     for index in read_order(len(lines), budget):
         if lines[index].strip():
             _classify(clip(lines[index], MAX_CLASSIFY_CHARS), out)
-    if not out.key and out.last_source:  # a trace cut before its exception line
+    formats.demote_wrappers(out.key, out.other)
+    cut = not out.key  # no exception line: a trace's first log line, and the source line
+    if cut and out.other and out.kind != "text" and not out.ipython:  # it was executing
+        out.key.append(out.other.pop(0))  # (an IPython trace's lines there are its code)
+    if cut and out.last_source:
         out.key_line(out.last_source)
-    if not out.key and out.other and out.kind != "text":
-        out.key.append(out.other.pop(0))
     key_lines = [tokenize(out.words.get(line, line)) for line in out.key]
     key_tokens = [t for line in key_lines for t in line] + tokenize(" ".join(out.types))
     frame_tokens = tokenize(" ".join(out.frames))

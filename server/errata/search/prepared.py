@@ -34,6 +34,7 @@ class Prepared:
     frame_ids: np.ndarray  # the query's frame words that some entry has
     all_ids: np.ndarray  # every query word that some entry has
     errnos: frozenset[str]
+    unknown: float = 0.0  # the weight of the query's words that no entry has
 
     @cached_property
     def surfaces(self) -> dict[str, str]:
@@ -84,6 +85,7 @@ def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) 
         type_names={t.lower(): t for t in reversed(query.exception_types)},
         frame_ids=_ids(frozenset(vocab[t] for t in tokenize(" ".join(query.frames)) if t in vocab)),
         errnos=query.errnos,
+        unknown=state.unknown_weight * len({t for t in query.tokens if t not in vocab}),
         all_ids=_ids(frozenset(vocab[t] for t in query.tokens if t in vocab)),
     )
 

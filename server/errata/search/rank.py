@@ -5,7 +5,9 @@ error lines the symptom explains, and rapidfuzz's similarity of the two; an exac
 template or a shared exception type lifts it. Outcome reports only break near-ties.
 The calibration also weighs how much of the query the symptom explains, how closely a short
 sentence follows the symptom's words, and what separates a message from a cause (evidence.py):
-a message several causes print, a different errno, a trace whose words the entry never uses.
+a message several causes print (whose own words and lone lead then count for less), a different
+errno, a trace whose words the entry never uses, and how much of the trace around the message
+the entry's other symptoms mention.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from operator import mul
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from .evidence import (
+    context_support,
     errno_clash,
     frame_gaps,
     is_generic,
@@ -58,6 +62,11 @@ FEATURES = (
     "sentence_x_query_cover",
     "sentence_x_margin",
     "sentence_x_telling",
+    "support",
+    "generic_x_support",
+    "generic_x_cover",
+    "generic_x_template",
+    "generic_x_margin",
     "bias",
 )
 
@@ -104,6 +113,7 @@ class Ranked:
     frame_gap: float = 0.0  # share of the query's known frame words the entry never mentions
     entry_gap: float = 0.0  # ... of all the query's known words (a trace's context)
     telling: int = 0  # query words that at most two entries list, this one among them
+    support: float = 0.0  # share of the query outside the symptom the entry mentions elsewhere
     row: int = field(default=-1, repr=False, compare=False)  # the matched row, for `why`
     row_ids: Any = field(default=None, repr=False, compare=False)  # its distinct token ids
 
@@ -122,7 +132,7 @@ def _ranked(
 ) -> Ranked:
     """The Ranked of one candidate from its best row (its `why` is built if it is shown)."""
     rows, scored, i, best = found
-    frame_gap, entry_gap, telling = gaps
+    frame_gap, entry_gap, telling, support = gaps
     row = int(rows.rows[i])
     template, mismatch = template_flags(query, row)
     symptom = state.row_text(row)
@@ -145,6 +155,7 @@ def _ranked(
         frame_gap=frame_gap,
         entry_gap=entry_gap,
         telling=telling,
+        support=support,
         row=row,
         row_ids=rows.tokens[rows.token_first[i] : rows.token_first[i + 1]],
     )
@@ -160,6 +171,14 @@ def _gaps(state: _State, query: Prepared, rows: Rows) -> list[tuple[float, float
         return [(gap, 0.0, n) for gap, n in zip(frames, telling, strict=True)]
     words = frame_gaps(query.all_ids, state.weights, rows.tokens, first)
     return list(zip(frames, words, telling, strict=True))
+
+
+def _support(state: _State, query: Prepared, rows: Rows, k: int, i: int) -> float:
+    """evidence.context_support of candidate k, whose best row is rows' index i."""
+    tf, first = rows.token_first, rows.first
+    entry = np.unique(rows.tokens[tf[first[k]] : tf[first[k + 1]]])
+    row_ids = rows.tokens[tf[i] : tf[i + 1]]
+    return context_support(query.all_ids, state.weights, entry, row_ids, query.unknown)
 
 
 def _margins(ranked: list[Ranked], dropped: float) -> None:
@@ -196,7 +215,8 @@ def _rerank(
         if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:
-            ranked.append(_ranked(state, prepared, position, (rows, scored, i, best), gaps[k]))
+            parts = (*gaps[k], _support(state, prepared, rows, k, i))
+            ranked.append(_ranked(state, prepared, position, (rows, scored, i, best), parts))
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     if ranked:
         _margins(ranked, dropped)
@@ -250,7 +270,10 @@ def features(result: Ranked, margin: float) -> tuple[float, ...]:
     shared = (float(result.shared), float(is_generic(result.matched_symptom)))
     gaps = (float(result.errno_clash), result.frame_gap, result.entry_gap)
     parts = (e * cover, result.query_cover, result.surface, *shared, *gaps)
-    return (e, cover, margin, *flags, *parts, *_sentence(result, margin), 1.0)
+    generic = shared[1]  # a generic message's own words and lone lead count for less
+    context = (result.support, generic * result.support, generic * cover, generic * flags[0])
+    sentence = _sentence(result, margin)
+    return (e, cover, margin, *flags, *parts, *sentence, *context, generic * margin, 1.0)
 
 
 def _sentence(result: Ranked, margin: float) -> tuple[float, ...]:

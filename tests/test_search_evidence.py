@@ -1,0 +1,157 @@
+"""Evidence that ties a message to one entry's cause: the trace around the message."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from errata.search import normalize
+from errata.search.evidence import context_support, is_generic
+from fastapi.testclient import TestClient
+
+WEIGHTS = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+
+
+def ids(*values: int) -> np.ndarray:
+    return np.array(values, dtype=np.int32)
+
+
+def test_words_outside_the_symptom_that_the_entry_mentions_elsewhere_support_it() -> None:
+    support = context_support(ids(1, 2, 3), WEIGHTS, ids(1, 2, 3, 5), ids(1), 0.0)
+    assert support == 1.0
+
+
+def test_words_outside_the_symptom_that_the_entry_never_mentions_do_not() -> None:
+    support = context_support(ids(1, 2, 3), WEIGHTS, ids(1, 2, 5), ids(1), 0.0)
+    assert support == 2.0 / 5.0
+
+
+def test_words_no_entry_knows_weigh_against_the_support() -> None:
+    support = context_support(ids(1, 2), WEIGHTS, ids(1, 2), ids(1), 2.0)
+    assert support == 0.5
+
+
+def test_a_bare_message_has_no_support() -> None:
+    assert context_support(ids(1, 2), WEIGHTS, ids(1, 2, 3), ids(1, 2), 0.0) == 0.0
+    assert context_support(ids(), WEIGHTS, ids(1, 2, 3), ids(1, 2), 0.0) == 0.0
+
+
+def test_a_counter_taken_below_zero_is_a_message_of_many_causes() -> None:
+    assert is_generic("panic: sync: negative WaitGroup counter")
+    assert is_generic("ValueError: task_done() called too many times")
+    assert not is_generic("RuntimeError: Task got Future attached to a different loop")
+
+
+def test_a_possible_connection_leak_warning_is_a_message_of_many_causes() -> None:
+    """HikariCP warns when a connection stays out past a threshold: a leak or a long query."""
+    warning = (
+        "WARN com.zaxxer.hikari.pool.ProxyLeakTask - Connection leak detection triggered for "
+        "conn7 on thread worker-2, stack trace follows java.lang.Exception: Apparent connection "
+        "leak detected"
+    )
+    assert is_generic(warning)
+    assert not is_generic(
+        "WARN com.zaxxer.hikari.pool.HikariPool - Thread starvation or clock leap"
+    )
+
+
+GO_NEGATIVE_COUNTER = (
+    "panic: sync: negative WaitGroup counter\n\n"
+    "goroutine 7 [running]:\n"
+    "sync.(*WaitGroup).Add(0xc000012345?, 0xffffffffffffffff?)\n"
+    "\t/usr/local/go/src/sync/waitgroup.go:64 +0x125\n"
+    "sync.(*WaitGroup).Done(...)\n"
+    "\t/usr/local/go/src/sync/waitgroup.go:89\n"
+    "example.com/relay/pool.(*tracker).release(0xc0000a6000)\n"
+    "\t/src/relay/pool/tracker.go:41 +0x3c\n"
+)
+
+
+def test_a_message_of_many_causes_is_less_sure_than_a_message_of_one(
+    client: TestClient,
+) -> None:
+    """The negative counter fits a Done on two paths as well as a wrapper whose Add and Done
+    race; asyncio.run() inside a running loop has one cause."""
+
+    def top(query: str) -> dict:
+        return client.post("/api/search", json={"query": query}).json()["results"][0]
+
+    many = top(GO_NEGATIVE_COUNTER)
+    one = top("RuntimeError: asyncio.run() cannot be called from a running event loop")
+    assert many["id"] == "asyncio-queue-join-hangs" and one["confident"]
+    assert many["score"] < one["score"] - 0.05
+
+
+def test_an_ipython_7_traceback_names_its_library_frames_and_drops_the_cell_names() -> None:
+    norm = normalize(
+        "RuntimeError                              Traceback (most recent call last)\n"
+        "c:\\Users\\me\\work\\notebook.ipynb Cell 2 in <cell line: 8>()\n"
+        "----> 8 result = asyncio.run(main())\n"
+        "<ipython-input-3-1f2e9a> in <module>\n"
+        "c:\\Users\\me\\AppData\\Local\\Programs\\Python\\Python310\\lib\\asyncio\\runners.py"
+        " in run(main, debug)\n"
+    )
+    assert norm.frames == ["asyncio.run"]
+    assert "Cell" not in norm.text and "ipython-input" not in norm.text
+    assert norm.key_lines == ["result = asyncio.run(main())"]
+
+
+def test_a_trace_without_an_exception_line_keeps_its_log_line_and_its_executing_line() -> None:
+    norm = normalize(
+        "[2024-02-07 22:59:48,291] [gateway.py:186] Shard ID None heartbeat blocked for more "
+        "than 10 seconds.\n"
+        "Loop thread traceback (most recent call last):\n"
+        '  File "/srv/bot/main.py", line 181, in <module>\n'
+        "    client.run(TOKEN)\n"
+        '  File "/usr/lib/python3.11/asyncio/runners.py", line 190, in run\n'
+        "    return runner.run(main)\n"
+    )
+    assert len(norm.key_lines) == 2
+    assert "heartbeat blocked for more than <n> seconds" in norm.key_lines[0]
+    assert norm.key_lines[1] == "return runner.run(main)"
+
+
+def test_a_task_exception_report_yields_to_the_tasks_own_exception() -> None:
+    norm = normalize(
+        "ERROR:asyncio:Task exception was never retrieved\n"
+        "future: <Task finished name='Task-9' coro=<worker() done, defined at /srv/w.py:8>>\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/w.py", line 12, in worker\n'
+        "    await lock.acquire()\n"
+        "RuntimeError: <asyncio.locks.Lock object at 0x7f00 [locked]> is bound to a different "
+        "event loop\n"
+    )
+    assert len(norm.key_lines) == 1 and norm.key_lines[0].startswith("RuntimeError:")
+    alone = normalize("Task exception was never retrieved\nfuture: <Task finished name='Task-3'>")
+    assert alone.key_lines and "never retrieved" in alone.key_lines[0]
+
+
+def test_docker_compose_prefixes_and_celery_levels_do_not_hide_a_log_line() -> None:
+    norm = normalize(
+        "backend-1   | [2023-06-06 19:53:55,871: WARNING/MainProcess] database is locked\n"
+        "web_1  | Traceback (most recent call last):\n"
+        'web_1  |   File "/app/jobs.py", line 3, in run\n'
+        "web_1  | sqlite3.OperationalError: database is locked\n"
+    )
+    assert norm.key_lines == ["database is locked", "sqlite3.OperationalError: database is locked"]
+    assert norm.frames == ["run"]
+
+
+def test_an_error_line_that_opens_a_json_body_is_read_with_its_body() -> None:
+    norm = normalize(
+        "litellm.ServiceUnavailableError: VertexAIException - {\n"
+        '  "error": {\n'
+        '    "code": 503,\n'
+        '    "message": "The model is overloaded. Please try again later.",\n'
+        '    "status": "UNAVAILABLE"\n'
+        "  }\n"
+        "}\n"
+    )
+    assert len(norm.key_lines) == 1 and "overloaded" in norm.key_lines[0]
+
+
+def test_unclosed_json_bodies_cost_linear_time() -> None:
+    text = "ValueError: bad - {\n" * 20_000
+    started = time.process_time()
+    norm = normalize(text)
+    assert norm.key_lines and time.process_time() - started < 1.0
