@@ -8,8 +8,8 @@ regression with a small L2 penalty (not on the bias) is fitted by Newton's metho
 weights: no randomness, so two runs write the same file. The threshold is then the lowest one
 on a 0.01 grid whose confident wrong answers stay <= 2% on the negatives and on the positives
 of every tuning set together (the unseen tuning part's uncovered errors counted) and whose
-confident answers on the unseen tuning part's uncovered errors alone stay <= 3% (the goal for
-real errors no entry covers, which often print an entry's exact message), with the real
+confident answers on the unseen tuning part's uncovered errors alone stay <= 1.5% (half the goal
+for real errors no entry covers, which often print an entry's exact message), with the real
 ordering (candidates sorted by calibrated score, as `rank` does), each unseen case answered out
 of fold (with weights fitted without its project's fold: in-sample weights score the very
 uncovered errors they were fitted on too low, and a threshold chosen on them lets more unseen
@@ -48,7 +48,10 @@ from unseen import unseen_cases  # noqa: E402
 TOP = 3  # candidates per case that become samples
 L2 = 0.5  # penalty on the weights (not the bias); 0.1..0.5 give the most CV confident-right
 BUDGET = 0.02  # confident wrong answers allowed, on negatives and on positives
-UNCOVERED_BUDGET = 0.03  # confident answers allowed on the real uncovered errors (unseen tuning)
+# Confident answers allowed on the real uncovered errors of the unseen tuning part: half the
+# 3% goal, since one case of ~85 is 1.2% and projects the fit never saw differ more than folds
+# of the same part do (a margin, not a fit).
+UNCOVERED_BUDGET = 0.015
 DECIMALS = 4
 FOLDS = 5  # group k-fold over the unseen tuning part's source projects
 CROSS_VALIDATED = ("cross_validated_unseen_tune", "cross_validated_unseen_tune_traces_logs")
