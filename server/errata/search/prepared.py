@@ -10,7 +10,7 @@ import numpy as np
 
 from .mask import GENERIC_TYPES, surface_words, tokenize
 from .normalize import Normalized
-from .score import QueryArrays
+from .score import QueryArrays, union_flags
 from .snapshot import Snapshot as _State
 
 MAX_FUZZ_LINES = 4
@@ -48,10 +48,12 @@ class Prepared:
             for known, unknown, text in self.lines
         ]
         vocab = state.vocab
-        types = _ids(frozenset(vocab[t] for t in self.types if t in vocab))
+        type_names = frozenset(vocab[t] for t in self.types if t in vocab)
+        sets = [self.ids, self.type_ids, type_names, *(known for known, *_ in self.lines)]
+        union, flags = union_flags(sets)
         return QueryArrays(
-            _ids(self.ids), _ids(self.type_ids), types, lines, self.is_sentence,
-            self.word_rows, self.masked_rows,
+            _ids(self.ids), _ids(self.type_ids), _ids(type_names), lines, self.is_sentence,
+            self.word_rows, self.masked_rows, union, flags,
         )  # fmt: skip
 
 

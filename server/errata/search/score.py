@@ -21,7 +21,7 @@ TEMPLATE_SCORE = 0.97
 TEMPLATE_PENALTY = 0.15
 VAGUE_FACTOR = 0.6  # a symptom with fewer than three telling words proves little alone
 TITLE_FACTOR = 0.9  # a title is a summary, weaker evidence than a symptom
-MAX_CACHED_ROWS = 200_000  # joined row texts kept per snapshot (about 20 MB at most)
+MAX_CACHED_ROWS = 200_000  # sorted row texts kept per snapshot (about 20 MB at most)
 
 
 @dataclass
@@ -48,6 +48,31 @@ class QueryArrays:
     is_sentence: bool
     word_rows: set[int]
     masked_rows: set[int]
+
+    union: Any = None  # every id of the sets above, sorted (np.ndarray[int32]) ...
+    flags: Any = None  # ... and which set has each: ids, type_ids, type_names, then lines
+
+    def __post_init__(self) -> None:
+        if self.union is None:
+            sets = [self.ids, self.type_ids, self.type_names, *(ids for ids, *_ in self.lines)]
+            self.union, self.flags = union_flags([{int(i) for i in ids} for ids in sets])
+
+    def memberships(self, tokens: Any) -> Any:
+        """Per token, whether it is in ids, type_ids, type_names and each line's ids (one row
+        each): `member` of every set at once, by one binary search in their union."""
+        union = self.union
+        if not len(union):
+            return np.zeros((len(self.flags), len(tokens)), dtype=bool)
+        at = np.minimum(np.searchsorted(union, tokens), len(union) - 1)
+        return self.flags[:, at] & (union[at] == tokens)
+
+
+def union_flags(sets: list[Any]) -> tuple[Any, Any]:
+    """The sorted union of some small sets of ids, and per set which of them it holds (plain
+    Python: numpy's calls cost more than the work on a query's few ids)."""
+    union = sorted(set().union(*sets))
+    flags = np.array([[i in ids for i in union] for ids in sets], dtype=bool)
+    return np.array(union, dtype=np.int32), flags.reshape(len(sets), len(union))
 
 
 @dataclass
@@ -91,8 +116,10 @@ def _ratio(top: Any, bottom: Any, empty: float) -> Any:
 def _similarity(
     rows: Rows, tokens_by_id: list[str], lines: list[str], keep: Any, cache: dict[int, str]
 ) -> Any:
-    """Best token_sort_ratio of any query line against each kept row's tokens (0..1); each
-    row's text of tokens is joined once per snapshot (`cache`, by global row id)."""
+    """Best token_sort_ratio of any query line against each kept row's tokens (0..1). That
+    ratio is `fuzz.ratio` of the two texts with their words sorted; each row's sorted text is
+    joined once per snapshot (`cache`, by global row id), so only the query's lines are sorted
+    per search (https://rapidfuzz.github.io/RapidFuzz/Usage/fuzz.html#token-sort-ratio)."""
     similarity = np.zeros(len(rows.rows), dtype=np.float64)
     kept = np.flatnonzero(keep)
     if not kept.size:
@@ -105,8 +132,10 @@ def _similarity(
         first = rows.token_first.tolist()
         for at, (j, row) in enumerate(zip(kept.tolist(), rows.rows[kept].tolist(), strict=True)):
             if texts[at] is None:
-                texts[at] = cache[row] = " ".join(map(word, tokens[first[j] : first[j + 1]]))
-    matrix = process.cdist(lines, texts, scorer=fuzz.token_sort_ratio, dtype=np.float64)
+                words = sorted(map(word, tokens[first[j] : first[j + 1]]))
+                texts[at] = cache[row] = " ".join(words)
+    sorted_lines = [" ".join(sorted(line.split())) for line in lines]
+    matrix = process.cdist(sorted_lines, texts, scorer=fuzz.ratio, dtype=np.float64)
     similarity[kept] = matrix.max(axis=0) / 100
     return similarity
 
@@ -123,12 +152,10 @@ class _Parts:
     shared: Any  # the row shares a token with the query
 
 
-def _parts(
-    rows: Rows, query: QueryArrays, in_query: Any, cov_symptom: Any, cov_query: Any
-) -> _Parts:
+def _parts(rows: Rows, query: QueryArrays, hits: Any, cov_symptom: Any, cov_query: Any) -> _Parts:
     q_exp = SENTENCE_QUERY_EXPONENT if query.is_sentence else 0.5
-    n = len(rows.rows)
-    typed = np.bincount(rows.token_row, member(rows.tokens, query.type_names), minlength=n) > 0
+    n, in_query = len(rows.rows), hits[0]
+    typed = np.bincount(rows.token_row, hits[2], minlength=n) > 0
     same = member(rows.rows, _sorted(query.word_rows))
     return _Parts(
         coverage=W_COVERAGE * cov_query**q_exp * cov_symptom ** (1 - q_exp),
@@ -165,17 +192,16 @@ def score_rows(
     """Every row's score against the query (0..0.99), titles already discounted; `cache` keeps
     the rows' joined texts (by global row id) for the next query of the same snapshot."""
     w = weights[rows.tokens]
-    in_query = member(rows.tokens, query.ids)
-    message = ~member(rows.tokens, query.type_ids)
-    lines = [member(rows.tokens, ids) for ids, *_ in query.lines]
-    columns = [in_query, in_query & message, message, None, *lines]
+    hits = query.memberships(rows.tokens)
+    in_query, message = hits[0], ~hits[1]
+    columns = [in_query, in_query & message, message, None, *hits[3:]]
     sums = _row_sums(rows, w, columns)
     cover = _ratio(sums[1], sums[2], 0.5)
     cov_symptom = sums[0] / np.where(sums[3] != 0, sums[3], 1.0)
     cov_query = np.zeros(len(rows.rows), dtype=np.float64)
     for (_, known_w, unknown, _), part in zip(query.lines, sums[4:], strict=True):
         cov_query = np.maximum(cov_query, part / ((known_w + unknown) or 1))
-    parts = _parts(rows, query, in_query, cov_symptom, cov_query)
+    parts = _parts(rows, query, hits, cov_symptom, cov_query)
     lines = [line for *_, line in query.lines]
     similarity = _similarity(
         rows, tokens_by_id, lines, parts.shared, {} if cache is None else cache
