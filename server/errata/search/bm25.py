@@ -83,8 +83,9 @@ def _top_summed(
     """Sum each query token's posting list (np.bincount) and keep the k best positive docs."""
     data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
     starts, ends = indptr[ids], indptr[ids + 1]
-    rows = np.concatenate([indices[s:e] for s, e in zip(starts, ends, strict=True)])
-    weights = np.concatenate([data[s:e] * w for s, e, w in zip(starts, ends, scale, strict=True)])
+    spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
+    rows = np.concatenate([indices[s:e] for s, e in spans])
+    weights = np.concatenate([data[s:e] * w for (s, e), w in zip(spans, scale, strict=True)])
     if rows.size == 0:
         return [], []
     summed = np.bincount(rows, weights=weights, minlength=scores["num_docs"])

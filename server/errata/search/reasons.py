@@ -17,11 +17,13 @@ def template_flags(query: Prepared, row: int) -> tuple[bool, bool]:
 def shown_terms(state: _State, query: Prepared, shared: frozenset[int] | set[int]) -> list[str]:
     """The most telling shared terms in the query's own words; filler words ("one", "error",
     "other") only when nothing better is shared."""
-    weights = state.weights
-    by_weight = sorted(shared, key=lambda i: (-weights[i], state.tokens_by_id[i]))
+    ids, tokens_by_id = list(shared), state.tokens_by_id
+    weights = state.weights[ids].tolist() if ids else []  # floats, not numpy scalars
+    pairs = zip(weights, ids, strict=True)
+    by_weight = sorted(pairs, key=lambda pair: (-pair[0], tokens_by_id[pair[1]]))
     telling: dict[str, None] = {}
     filler: dict[str, None] = {}
-    for token in (state.tokens_by_id[i] for i in by_weight):
+    for token in (tokens_by_id[i] for _, i in by_weight):
         word = query.surfaces.get(token, token)
         weak = token in WHY_FILLER or word in WHY_FILLER
         (filler if weak else telling).setdefault(word)

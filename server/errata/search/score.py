@@ -95,14 +95,6 @@ def ranges(starts: Any, ends: Any) -> Any:
     return np.arange(total, dtype=np.int64) + shift
 
 
-def member(values: Any, sorted_ids: Any) -> Any:
-    """values[i] in sorted_ids, for each i (a binary search: the query holds few ids)."""
-    if not len(sorted_ids):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_ids, values), len(sorted_ids) - 1)
-    return sorted_ids[at] == values
-
-
 def _sums(rows: Rows, values: Any) -> Any:
     return np.bincount(rows.token_row, weights=values, minlength=len(rows.rows))
 
@@ -126,11 +118,12 @@ def _similarity(
         return similarity
     if len(cache) > MAX_CACHED_ROWS:
         cache.clear()
-    texts = [cache.get(row) for row in rows.rows[kept].tolist()]
+    kept_rows = rows.rows[kept].tolist()
+    texts = [cache.get(row) for row in kept_rows]
     if None in texts:
         tokens, word = rows.tokens.tolist(), tokens_by_id.__getitem__
         first = rows.token_first.tolist()
-        for at, (j, row) in enumerate(zip(kept.tolist(), rows.rows[kept].tolist(), strict=True)):
+        for at, (j, row) in enumerate(zip(kept.tolist(), kept_rows, strict=True)):
             if texts[at] is None:
                 words = sorted(map(word, tokens[first[j] : first[j + 1]]))
                 texts[at] = cache[row] = " ".join(words)
@@ -146,38 +139,49 @@ class _Parts:
 
     coverage: Any  # the coverage term of the score
     vague: Any
-    same: Any  # the query has the row's exact message template
-    other: Any  # ... or that template around a different type name
-    lift: Any  # the row names one of the query's exception types: how much it lifts
+    same: Any  # the query has the row's exact message template (None: no row)
+    other: Any  # ... or that template around a different type name (None: no row)
+    lift: Any  # the row names one of the query's exception types: how much it lifts (or None)
     shared: Any  # the row shares a token with the query
 
 
 def _parts(rows: Rows, query: QueryArrays, hits: Any, cov_symptom: Any, cov_query: Any) -> _Parts:
     q_exp = SENTENCE_QUERY_EXPONENT if query.is_sentence else 0.5
     n, in_query = len(rows.rows), hits[0]
-    typed = np.bincount(rows.token_row, hits[2], minlength=n) > 0
-    same = member(rows.rows, _sorted(query.word_rows))
+    typed = np.bincount(rows.token_row, hits[2], minlength=n) > 0 if hits[2].any() else None
+    same = _in_rows(rows, query.word_rows)
+    other = _in_rows(rows, query.masked_rows)
+    if other is not None and same is not None:
+        other &= ~same
     return _Parts(
         coverage=W_COVERAGE * cov_query**q_exp * cov_symptom ** (1 - q_exp),
         vague=~rows.specific,
         same=same,
-        other=member(rows.rows, _sorted(query.masked_rows)) & ~same,
-        lift=np.where(typed, np.minimum(1.0, cov_symptom * 2), -1.0),
+        other=other,
+        lift=None if typed is None else np.where(typed, np.minimum(1.0, cov_symptom * 2), -1.0),
         shared=np.bincount(rows.token_row, in_query, minlength=n) > 0,
     )
 
 
-def _sorted(rows: set[int]) -> Any:
-    return np.sort(np.fromiter(rows, dtype=np.int64, count=len(rows)))
+def _in_rows(rows: Rows, wanted: set[int]) -> Any:
+    """Which rows are in `wanted` (a query's few template rows); None when it is empty."""
+    if not wanted:
+        return None
+    found = (row in wanted for row in rows.rows.tolist())
+    return np.fromiter(found, dtype=bool, count=len(rows.rows))
 
 
 def _finish(rows: Rows, parts: _Parts, similarity: Any) -> Any:
-    """The score from its parts and a similarity (0..1), in `rank`'s order of adjustments."""
+    """The score from its parts and a similarity (0..1), in `rank`'s order of adjustments; an
+    adjustment that applies to no row is skipped (it would leave every score as it is)."""
     score = parts.coverage + W_FUZZ * similarity
     score = np.where(parts.vague, score * VAGUE_FACTOR, score)
-    score = np.where(parts.same, np.maximum(score, TEMPLATE_SCORE), score)  # the same message
-    score = np.where(parts.other, score - TEMPLATE_PENALTY, score)  # another type's template
-    score = np.where(parts.lift >= 0, score + TYPE_LIFT * (1 - score) * parts.lift, score)
+    if parts.same is not None:  # the same message
+        score = np.where(parts.same, np.maximum(score, TEMPLATE_SCORE), score)
+    if parts.other is not None:  # another type's template
+        score = np.where(parts.other, score - TEMPLATE_PENALTY, score)
+    if parts.lift is not None:
+        score = np.where(parts.lift >= 0, score + TYPE_LIFT * (1 - score) * parts.lift, score)
     score = np.where(parts.shared, np.maximum(0.0, np.minimum(score, 0.99)), 0.0)
     return np.where(rows.is_title & (score < TEMPLATE_SCORE), score * TITLE_FACTOR, score)
 
@@ -194,8 +198,8 @@ def score_rows(
     w = weights[rows.tokens]
     hits = query.memberships(rows.tokens)
     in_query, message = hits[0], ~hits[1]
-    columns = [in_query, in_query & message, message, None, *hits[3:]]
-    sums = _row_sums(rows, w, columns)
+    columns = [in_query, in_query & message, message, np.ones_like(message), *hits[3:]]
+    sums = _row_sums(rows, w, np.stack(columns))
     cover = _ratio(sums[1], sums[2], 0.5)
     cov_symptom = sums[0] / np.where(sums[3] != 0, sums[3], 1.0)
     cov_query = np.zeros(len(rows.rows), dtype=np.float64)
@@ -210,11 +214,11 @@ def score_rows(
     return Scored(score, np.where(parts.shared, cover, 0.0), cov_query, cov_symptom)
 
 
-def _row_sums(rows: Rows, w: Any, masks: list[Any]) -> Any:
-    """Per row, the weight of its tokens under each mask (None: all of them), in one bincount;
-    each row's tokens are summed in order, as separate sums would be."""
+def _row_sums(rows: Rows, w: Any, masks: Any) -> Any:
+    """Per row, the weight of its tokens under each mask (a row of `masks` each), in one
+    bincount; each row's tokens are summed in order, as separate sums would be."""
     n, k = len(rows.rows), len(masks)
-    values = np.stack([w if m is None else np.where(m, w, 0.0) for m in masks])
+    values = np.where(masks, w, 0.0)
     at = rows.token_row + (np.arange(k, dtype=np.int64) * n)[:, None]
     return np.bincount(at.ravel(), values.ravel(), minlength=k * n).reshape(k, n)
 
