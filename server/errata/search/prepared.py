@@ -58,7 +58,7 @@ class Prepared:
 
 
 def _ids(ids: frozenset[int]) -> np.ndarray:
-    return np.sort(np.fromiter(ids, dtype=np.int32, count=len(ids)))
+    return np.array(sorted(ids), dtype=np.int32)
 
 
 def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) -> Prepared:

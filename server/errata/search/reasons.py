@@ -17,13 +17,11 @@ def template_flags(query: Prepared, row: int) -> tuple[bool, bool]:
 def shown_terms(state: _State, query: Prepared, shared: frozenset[int] | set[int]) -> list[str]:
     """The most telling shared terms in the query's own words; filler words ("one", "error",
     "other") only when nothing better is shared."""
-    ids, tokens_by_id = list(shared), state.tokens_by_id
-    weights = state.weights[ids].tolist() if ids else []  # floats, not numpy scalars
-    pairs = zip(weights, ids, strict=True)
-    by_weight = sorted(pairs, key=lambda pair: (-pair[0], tokens_by_id[pair[1]]))
+    weights = state.weights
+    by_weight = sorted(shared, key=lambda i: (-weights[i], state.tokens_by_id[i]))
     telling: dict[str, None] = {}
     filler: dict[str, None] = {}
-    for token in (tokens_by_id[i] for _, i in by_weight):
+    for token in (state.tokens_by_id[i] for i in by_weight):
         word = query.surfaces.get(token, token)
         weak = token in WHY_FILLER or word in WHY_FILLER
         (filler if weak else telling).setdefault(word)
@@ -38,7 +36,7 @@ def explain(state: _State, query: Prepared, row: int, ids: list[int]) -> str:
         reasons.append("same message")
     elif mismatch:  # the same template around different type names
         reasons.append("same template, different type")
-    common_types = query.types & {state.tokens_by_id[i] for i in ids}
+    common_types = query.types and query.types & {state.tokens_by_id[i] for i in ids}
     if common_types:
         name = max(common_types, key=len)
         reasons.append("exception type " + query.type_names.get(name, name))
