@@ -66,14 +66,15 @@ def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) 
     the query has, with or without the same type names)."""
     vocab = state.vocab
     lines: list[tuple[frozenset[int], float, str]] = []
-    for tokens in query.line_tokens or [query.tokens]:
+    for tokens in (query.line_tokens or [query.tokens])[:MAX_FUZZ_LINES]:
         known = frozenset(vocab[t] for t in tokens if t in vocab)
         unknown = float(sum(state.unknown_weight for t in set(tokens) if t not in vocab))
         lines.append((known, unknown, " ".join(dict.fromkeys(tokens))))
     is_sentence = not query.key_lines and not query.frames
+    ids = frozenset(vocab[t] for t in query.tokens if t in vocab)
     return Prepared(
-        ids=frozenset(vocab[t] for t in query.tokens if t in vocab),
-        lines=lines[:MAX_FUZZ_LINES] or [(frozenset(), 0.0, "")],
+        ids=ids,
+        lines=lines or [(frozenset(), 0.0, "")],
         types=frozenset(t.lower() for t in query.exception_types) - GENERIC_TYPES,
         is_sentence=is_sentence,
         word_rows=word,
@@ -86,7 +87,7 @@ def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) 
         type_names={t.lower(): t for t in reversed(query.exception_types)},
         frame_ids=_ids(frozenset(vocab[t] for t in tokenize(" ".join(query.frames)) if t in vocab)),
         errnos=query.errnos,
-        all_ids=_ids(frozenset(vocab[t] for t in query.tokens if t in vocab)),
+        all_ids=_ids(ids),
     )
 
 
