@@ -6,7 +6,7 @@ from errata.search import normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
 from errata.search.evidence import errno_clash, is_generic
 from errata.search.language import detect_language
-from errata.search.mask import mask, surface_words, tokenize
+from errata.search.mask import Surfaces, mask, surface_words, tokenize
 
 
 def test_python_traceback_keeps_type_message_and_frames_and_masks_noise() -> None:
@@ -316,6 +316,15 @@ def test_surface_words_map_each_token_back_to_the_first_word_that_made_it() -> N
     assert surfaces["queuepool"] == "QueuePool"
     assert surfaces["sqlalchemy.exc.timeouterror"] == "sqlalchemy.exc.TimeoutError"
     assert set(tokenize(text)) <= set(surfaces)
+
+
+def test_surfaces_read_lazily_give_the_same_words_in_any_order_of_asking() -> None:
+    text = mask("my workers are slow, latency grows; sqlalchemy.exc.TimeoutError in QueuePool")
+    eager = surface_words(text)
+    for asked in (sorted(eager), sorted(eager, reverse=True)):
+        lazy = Surfaces(text)
+        assert {token: lazy.get(token, token) for token in asked} == eager
+    assert Surfaces(text).get("absent", "absent") == "absent"
 
 
 def test_an_ipython_traceback_cut_before_its_last_line_keeps_the_executing_call() -> None:

@@ -8,7 +8,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .mask import GENERIC_TYPES, surface_words, tokenize
+from .mask import GENERIC_TYPES, Surfaces, tokenize
 from .normalize import Normalized
 from .score import QueryArrays, union_flags
 from .snapshot import Snapshot as _State
@@ -36,9 +36,9 @@ class Prepared:
     errnos: frozenset[str]
 
     @cached_property
-    def surfaces(self) -> dict[str, str]:
+    def surfaces(self) -> Surfaces:
         """Token -> the query's own word for it, for `why` (read only for the results shown)."""
-        return surface_words(self.text)
+        return Surfaces(self.text)
 
     def arrays(self, state: _State) -> QueryArrays:
         """The query as bulk scoring needs it."""
