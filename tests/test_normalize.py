@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import numpy as np
 from errata.search import normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
-from errata.search.evidence import errno_clash, is_generic
+from errata.search.evidence import errno_clash, frame_gap, frame_gaps, is_generic
 from errata.search.language import detect_language
 from errata.search.mask import Surfaces, mask, surface_words, tokenize
 
@@ -414,3 +417,17 @@ def test_a_node_coded_error_with_built_in_frames_is_javascript() -> None:
     assert detect_language(trace) == "javascript"
     assert detect_language(trace.splitlines()[0]) == "javascript"
     assert detect_language("TypeError: expected str, bytes or os.PathLike object") == "python"
+
+
+def test_frame_gaps_of_all_candidates_equal_each_candidates_own_gap_bit_for_bit() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        weights = rng.random(40) * (rng.random(40) > 0.1)
+        query = np.unique(rng.integers(0, 40, int(rng.integers(1, 30)))).astype(np.int32)
+        counts = rng.integers(0, 25, int(rng.integers(1, 12)))
+        first = np.concatenate([[0], np.cumsum(counts)])
+        tokens = rng.integers(0, 40, int(first[-1])).astype(np.int32)
+        each = [
+            frame_gap(query, weights, np.unique(tokens[a:b])) for a, b in pairwise(first.tolist())
+        ]
+        assert frame_gaps(query, weights, tokens, first) == each
