@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from errata.cli import main
 from errata.cli.terminal import printable
 from errata.cli.verify_entries import Progress, _print_text
 from errata.config import Settings
+from errata.db import Database
 from errata.entry_files import parse_entries
 from errata.harness.verify import SnippetResult
 
@@ -22,6 +24,22 @@ def env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
     monkeypatch.setenv("ERRATA_ENTRIES_DIR", str(settings.entries_dir))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     return settings
+
+
+def test_load_into_postgresql_leaves_the_planner_statistics_fresh(
+    monkeypatch: pytest.MonkeyPatch, pg_settings: Settings
+) -> None:
+    monkeypatch.setenv("ERRATA_DATA_DIR", str(pg_settings.data_dir))
+    monkeypatch.setenv("ERRATA_ENTRIES_DIR", str(pg_settings.entries_dir))
+    monkeypatch.setenv("DATABASE_URL", pg_settings.database_url)
+    assert main(["load"]) == 0
+    database = Database(pg_settings.database_url)
+    with database.read() as session:
+        query = "SELECT last_analyze, n_live_tup FROM pg_stat_user_tables WHERE relname = 'entry'"
+        analyzed, rows = session.execute(sqlalchemy.text(query)).one()
+    database.dispose()
+    assert analyzed is not None  # set only by ANALYZE itself, never by autovacuum
+    assert rows > 0
 
 
 def test_load_twice_reports_nothing_changed_the_second_time(

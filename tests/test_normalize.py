@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import numpy as np
 from errata.search import normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
-from errata.search.evidence import errno_clash, is_generic
+from errata.search.evidence import errno_clash, frame_gap, frame_gaps, is_generic
 from errata.search.language import detect_language
-from errata.search.mask import mask, surface_words, tokenize
+from errata.search.mask import Surfaces, mask, surface_words, tokenize
 
 
 def test_python_traceback_keeps_type_message_and_frames_and_masks_noise() -> None:
@@ -318,6 +321,15 @@ def test_surface_words_map_each_token_back_to_the_first_word_that_made_it() -> N
     assert set(tokenize(text)) <= set(surfaces)
 
 
+def test_surfaces_read_lazily_give_the_same_words_in_any_order_of_asking() -> None:
+    text = mask("my workers are slow, latency grows; sqlalchemy.exc.TimeoutError in QueuePool")
+    eager = surface_words(text)
+    for asked in (sorted(eager), sorted(eager, reverse=True)):
+        lazy = Surfaces(text)
+        assert {token: lazy.get(token, token) for token in asked} == eager
+    assert Surfaces(text).get("absent", "absent") == "absent"
+
+
 def test_an_ipython_traceback_cut_before_its_last_line_keeps_the_executing_call() -> None:
     norm = normalize(
         "RuntimeError                              Traceback (most recent call last)\n"
@@ -405,3 +417,17 @@ def test_a_node_coded_error_with_built_in_frames_is_javascript() -> None:
     assert detect_language(trace) == "javascript"
     assert detect_language(trace.splitlines()[0]) == "javascript"
     assert detect_language("TypeError: expected str, bytes or os.PathLike object") == "python"
+
+
+def test_frame_gaps_of_all_candidates_equal_each_candidates_own_gap_bit_for_bit() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        weights = rng.random(40) * (rng.random(40) > 0.1)
+        query = np.unique(rng.integers(0, 40, int(rng.integers(1, 30)))).astype(np.int32)
+        counts = rng.integers(0, 25, int(rng.integers(1, 12)))
+        first = np.concatenate([[0], np.cumsum(counts)])
+        tokens = rng.integers(0, 40, int(first[-1])).astype(np.int32)
+        each = [
+            frame_gap(query, weights, np.unique(tokens[a:b])) for a, b in pairwise(first.tolist())
+        ]
+        assert frame_gaps(query, weights, tokens, first) == each

@@ -11,6 +11,7 @@ from errata import store
 from errata.config import Settings
 from errata.db import Database
 from errata.search import SearchIndex, search
+from errata.store import briefs as briefs_module
 from errata.sync import prepare_database
 
 from .test_search import POOL_TRACE, SEED
@@ -77,3 +78,28 @@ def test_an_index_searched_against_another_database_reads_that_databases_briefs(
         assert SEED not in [r.id for r in search(index, other, POOL_TRACE).results]
     finally:
         other.dispose()
+
+
+def _briefs(database: Database, pages: list[list[str]]) -> list[dict[str, store.BriefRow]]:
+    out = []
+    with database.lookup() as connection:
+        for page in pages:
+            _, briefs = store.entry_briefs(session=connection, entry_ids=page)
+            store.add_fixes(session=connection, briefs=briefs)
+            out.append(briefs)
+    return out
+
+
+@pytest.mark.parametrize("backend", ["database", "pg_database"])
+def test_briefs_read_on_the_drivers_cursor_equal_those_sqlalchemy_reads(
+    backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database: Database = request.getfixturevalue(backend)
+    with database.read() as session:
+        ids = sorted(store.entry_hashes(session=session, from_files=True))
+    pages = [ids[k : k + size] for size in (1, 5, 9, 40) for k in range(0, len(ids), size)]
+    fast = _briefs(database, pages)
+    monkeypatch.setattr(briefs_module, "ID_SIZES", ())  # every page through SQLAlchemy
+    assert fast == _briefs(database, pages)
+    snippets = [s for page in fast for b in page.values() for f in b.fixes for s in f.snippets]
+    assert any(s.verified_on and s.figures for s in snippets)  # dates and JSON were converted

@@ -126,6 +126,18 @@ class Database:
                 raise
             self.last_write_error = None
 
+    def analyze(self) -> None:
+        """Refresh PostgreSQL's planner statistics after a bulk load, in its own statement
+        outside any transaction: autovacuum takes them only about a minute later, and until
+        then the planner guesses (a search read its rows at 16 ms instead of 3 at 100k
+        entries). https://www.postgresql.org/docs/current/sql-analyze.html
+        SQLite is left as it is: its reads go by primary key and index, planned the same way
+        with or without `sqlite_stat1`."""
+        if self.is_sqlite:
+            return
+        with self._lookup_engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()

@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from . import store
 from .config import Settings
 from .db import Database
@@ -19,6 +21,9 @@ from .models import EntryDraft, draft_hash
 from .records import import_records
 
 log = logging.getLogger("errata")
+# A load that changes this many entries refreshes PostgreSQL's planner statistics at once (its
+# autovacuum's own threshold: 50 rows plus 10% of the table, checked about once a minute).
+ANALYZE_AFTER = 50
 
 
 @dataclass
@@ -83,7 +88,17 @@ def sync_entries(database: Database, entries_dir: Path) -> SyncReport:
         if report.changed:
             report.revision = store.bump_revision(session=session)
     report.records = import_records(database, entries_dir)
+    if len(report.added) + len(report.updated) + report.records >= ANALYZE_AFTER:
+        _analyze(database)
     return report
+
+
+def _analyze(database: Database) -> None:
+    """Refresh the planner statistics; a failure costs slower plans for a minute, not the load."""
+    try:
+        database.analyze()
+    except DBAPIError as exc:
+        log.warning("ANALYZE after the load failed: %s", exc.orig)
 
 
 def prepare_database(settings: Settings, database: Database | None = None) -> Database:

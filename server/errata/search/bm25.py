@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from .score import ranges
+
 K1, B = 1.5, 0.75  # bm25s's defaults
 
 
@@ -83,8 +85,10 @@ def _top_summed(
     """Sum each query token's posting list (np.bincount) and keep the k best positive docs."""
     data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
     starts, ends = indptr[ids], indptr[ids + 1]
-    rows = np.concatenate([indices[s:e] for s, e in zip(starts, ends, strict=True)])
-    weights = np.concatenate([data[s:e] * w for s, e, w in zip(starts, ends, scale, strict=True)])
+    postings = ranges(starts, ends)  # every token's postings, token after token
+    rows = indices[postings]
+    # each part times its token's idf in float32, as `data[s:e] * idf` computes it
+    weights = data[postings] * np.repeat(np.asarray(scale, dtype=data.dtype), ends - starts)
     if rows.size == 0:
         return [], []
     summed = np.bincount(rows, weights=weights, minlength=scores["num_docs"])

@@ -73,6 +73,32 @@ GENERIC_MESSAGES = re.compile(
     )
 )
 
+_METACHARS = re.compile(r"[.^$*+?{}\[\]\\|()]")
+
+
+def _anchors(pattern: str) -> tuple[str, ...]:
+    """Per top-level alternative of a pattern of plain words, escaped signs and `(?:...)`
+    groups, its longest run of plain characters: every match contains one of them, so a text
+    with none of them cannot match (a pattern with other syntax is refused here, at import)."""
+    alternatives, depth, start = [], 0, 0
+    for at, char in enumerate(pattern):
+        escaped = at > 0 and pattern[at - 1] == "\\"
+        depth += 0 if escaped else (char == "(") - (char == ")")
+        if char == "|" and depth == 0 and not escaped:
+            alternatives.append(pattern[start:at])
+            start = at + 1
+    anchors = []
+    for alternative in [*alternatives, pattern[start:]]:
+        grouped = re.sub(r"\(\?:[^()]*\)\??", "\0", alternative)
+        plain = re.sub(r"\\[^\w\s]", "\0", grouped).split("\0")  # an escaped sign ends a run
+        if any(_METACHARS.search(part) for part in plain):
+            raise ValueError(f"no plain anchor in {alternative!r}")
+        anchors.append(max(plain, key=len))
+    return tuple(anchors)
+
+
+_GENERIC_ANCHORS = _anchors(GENERIC_MESSAGES.pattern)
+
 
 class Candidate(Protocol):
     """What rank.Ranked offers here."""
@@ -143,8 +169,13 @@ def _symptom_errnos(symptom: str) -> frozenset[str]:
 
 @lru_cache(maxsize=20_000)
 def is_generic(symptom: str) -> bool:
-    """The symptom is a message that several causes print (GENERIC_MESSAGES)."""
-    return GENERIC_MESSAGES.search(symptom.lower()) is not None
+    """The symptom is a message that several causes print (GENERIC_MESSAGES); most texts
+    contain none of its anchors and are not scanned by the pattern at all."""
+    lower = symptom.lower()
+    for anchor in _GENERIC_ANCHORS:
+        if anchor in lower:
+            return GENERIC_MESSAGES.search(lower) is not None
+    return False
 
 
 def errno_clash(query: frozenset[str], symptom: str) -> bool:
@@ -180,11 +211,22 @@ def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[fl
     known = _known(query_ids, tokens, first)
     query_weights = weights[query_ids]
     total = float(query_weights.sum())
+    if total <= 0:
+        return [0.0 if count else 1.0 for count in counts.tolist()]
     return [
-        1.0 if not counts[k] else 0.0 if total <= 0 else
-        1.0 - float(query_weights[known[k]].sum()) / total
-        for k in range(n)
-    ]  # fmt: skip
+        1.0 - part / total if count else 1.0
+        for count, part in zip(counts.tolist(), _known_sums(known, query_weights), strict=True)
+    ]
+
+
+def _known_sums(known: Any, weights: Any) -> list[float]:
+    """Per row of `known`, `weights[known[k]].sum()` bit for bit, all rows at once: numpy adds
+    fewer than 8 values one by one from 0.0, as a running sum (np.cumsum) over the row with
+    zeros in place of the others does; a row of 8 or more is summed as numpy sums it."""
+    sums = np.cumsum(known * weights, axis=1)[:, -1]
+    for k in np.flatnonzero(known.sum(axis=1) >= 8).tolist():
+        sums[k] = weights[known[k]].sum()
+    return list(sums.tolist())
 
 
 def _known(query_ids: Any, tokens: Any, first: Any) -> Any:

@@ -287,9 +287,12 @@ def _scores(segment: _State, scores: dict[str, float]) -> Any:
 
 def _rows(prints: Any, rows: Any, wanted: list[int], k: int) -> set[int]:
     found: set[int] = set()
-    if prints is None:
+    if prints is None or not wanted:
         return found
-    for print_ in set(wanted):
-        lo, hi = np.searchsorted(prints, [print_, print_ + 1])
-        found.update(rows[lo : min(hi, lo + k)].tolist())
+    unique = np.fromiter(set(wanted), dtype=np.int64)
+    starts = np.searchsorted(prints, unique).tolist()
+    ends = np.searchsorted(prints, unique, side="right").tolist()
+    for lo, hi in zip(starts, ends, strict=True):
+        if hi > lo:
+            found.update(rows[lo : min(hi, lo + k)].tolist())
     return found

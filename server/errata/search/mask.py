@@ -236,3 +236,23 @@ def surface_words(masked: str) -> dict[str, str]:
         for token, surface in _word_surfaces(word):
             surfaces.setdefault(token, surface)
     return surfaces
+
+
+class Surfaces:
+    """`surface_words` read lazily: words are analysed only until the token asked for shows up
+    (a `why` names the few terms a result shares, mostly from the query's first line)."""
+
+    def __init__(self, masked: str) -> None:
+        self._words = iter(_TOKEN.findall(masked))
+        self._found: dict[str, str] = {}
+
+    def get(self, token: str, default: str) -> str:
+        """The first word of the text that made `token`, else `default`."""
+        found = self._found
+        while token not in found:
+            word = next(self._words, None)
+            if word is None:
+                return default
+            for made, surface in _word_surfaces(word):
+                found.setdefault(made, surface)
+        return found[token]

@@ -8,9 +8,9 @@ from functools import cached_property
 
 import numpy as np
 
-from .mask import GENERIC_TYPES, surface_words, tokenize
+from .mask import GENERIC_TYPES, Surfaces, tokenize
 from .normalize import Normalized
-from .score import QueryArrays
+from .score import QueryArrays, union_flags
 from .snapshot import Snapshot as _State
 
 MAX_FUZZ_LINES = 4
@@ -37,9 +37,9 @@ class Prepared:
     unknown: float = 0.0  # the weight of the query's words that no entry has
 
     @cached_property
-    def surfaces(self) -> dict[str, str]:
+    def surfaces(self) -> Surfaces:
         """Token -> the query's own word for it, for `why` (read only for the results shown)."""
-        return surface_words(self.text)
+        return Surfaces(self.text)
 
     def arrays(self, state: _State) -> QueryArrays:
         """The query as bulk scoring needs it."""
@@ -49,15 +49,17 @@ class Prepared:
             for known, unknown, text in self.lines
         ]
         vocab = state.vocab
-        types = _ids(frozenset(vocab[t] for t in self.types if t in vocab))
+        type_names = frozenset(vocab[t] for t in self.types if t in vocab)
+        sets = [self.ids, self.type_ids, type_names, *(known for known, *_ in self.lines)]
+        union, flags = union_flags(sets)
         return QueryArrays(
-            _ids(self.ids), _ids(self.type_ids), types, lines, self.is_sentence,
-            self.word_rows, self.masked_rows,
+            _ids(self.ids), _ids(self.type_ids), _ids(type_names), lines, self.is_sentence,
+            self.word_rows, self.masked_rows, union, flags,
         )  # fmt: skip
 
 
 def _ids(ids: frozenset[int]) -> np.ndarray:
-    return np.sort(np.fromiter(ids, dtype=np.int32, count=len(ids)))
+    return np.array(sorted(ids), dtype=np.int32)
 
 
 def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) -> Prepared:
@@ -65,14 +67,15 @@ def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) 
     the query has, with or without the same type names)."""
     vocab = state.vocab
     lines: list[tuple[frozenset[int], float, str]] = []
-    for tokens in query.line_tokens or [query.tokens]:
+    for tokens in (query.line_tokens or [query.tokens])[:MAX_FUZZ_LINES]:
         known = frozenset(vocab[t] for t in tokens if t in vocab)
         unknown = float(sum(state.unknown_weight for t in set(tokens) if t not in vocab))
         lines.append((known, unknown, " ".join(dict.fromkeys(tokens))))
     is_sentence = not query.key_lines and not query.frames
+    ids = frozenset(vocab[t] for t in query.tokens if t in vocab)
     return Prepared(
-        ids=frozenset(vocab[t] for t in query.tokens if t in vocab),
-        lines=lines[:MAX_FUZZ_LINES] or [(frozenset(), 0.0, "")],
+        ids=ids,
+        lines=lines or [(frozenset(), 0.0, "")],
         types=frozenset(t.lower() for t in query.exception_types) - GENERIC_TYPES,
         is_sentence=is_sentence,
         word_rows=word,
@@ -86,7 +89,7 @@ def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) 
         frame_ids=_ids(frozenset(vocab[t] for t in tokenize(" ".join(query.frames)) if t in vocab)),
         errnos=query.errnos,
         unknown=state.unknown_weight * len({t for t in query.tokens if t not in vocab}),
-        all_ids=_ids(frozenset(vocab[t] for t in query.tokens if t in vocab)),
+        all_ids=_ids(ids),
     )
 
 

@@ -127,13 +127,35 @@ def surface_similarity(sentence: str, symptom: str) -> float:
     return fuzz.token_sort_ratio(sentence, masked_lower(symptom)) / 100
 
 
+@dataclass
+class _Found:
+    """The candidate rows and their scores as Python values, read once per search (a numpy
+    scalar costs more to read than the work done with it)."""
+
+    rows: Rows
+    row_ids: list[int]
+    first: list[int]  # token_first
+    specific: list[bool]
+    score: list[float]
+    message_cover: list[float]
+    query_cover: list[float]
+
+    @classmethod
+    def of(cls, rows: Rows, scored: Scored) -> _Found:
+        """Both as lists."""
+        return cls(
+            rows, rows.rows.tolist(), rows.token_first.tolist(), rows.specific.tolist(),
+            scored.score.tolist(), scored.message_cover.tolist(), scored.query_cover.tolist(),
+        )  # fmt: skip
+
+
 def _ranked(
-    state: _State, query: Prepared, position: int, found: tuple[Rows, Scored, int, float], gaps: Any
+    state: _State, query: Prepared, position: int, found: tuple[_Found, int, float], gaps: Any
 ) -> Ranked:
     """The Ranked of one candidate from its best row (its `why` is built if it is shown)."""
-    rows, scored, i, best = found
+    at, i, best = found
     frame_gap, entry_gap, telling, support = gaps
-    row = int(rows.rows[i])
+    row = at.row_ids[i]
     template, mismatch = template_flags(query, row)
     symptom = state.row_text(row)
     return Ranked(
@@ -144,11 +166,11 @@ def _ranked(
         symptom,
         "",
         best,
-        float(scored.message_cover[i]),
+        at.message_cover[i],
         template,
         mismatch,
-        not bool(rows.specific[i]),
-        query_cover=float(scored.query_cover[i]),
+        not at.specific[i],
+        query_cover=at.query_cover[i],
         surface=surface_similarity(query.surface_text, symptom),
         sentence=query.is_sentence,
         errno_clash=errno_clash(query.errnos, symptom),
@@ -157,7 +179,7 @@ def _ranked(
         telling=telling,
         support=support,
         row=row,
-        row_ids=rows.tokens[rows.token_first[i] : rows.token_first[i + 1]],
+        row_ids=at.rows.tokens[at.first[i] : at.first[i + 1]],
     )
 
 
@@ -209,14 +231,15 @@ def _rerank(
     gaps = _gaps(state, prepared, rows)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
+    found = _Found.of(rows, scored)
     for k, (position, i) in enumerate(zip(positions, best_rows(rows, scored), strict=True)):
-        best = float(scored.score[i]) if i >= 0 else 0.0
+        best = found.score[i] if i >= 0 else 0.0
         best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * state.outcome_of(position)))
         if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:
             parts = (*gaps[k], _support(state, prepared, rows, k, i))
-            ranked.append(_ranked(state, prepared, position, (rows, scored, i, best), parts))
+            ranked.append(_ranked(state, prepared, position, (found, i, best), parts))
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     if ranked:
         _margins(ranked, dropped)

@@ -36,7 +36,7 @@ def explain(state: _State, query: Prepared, row: int, ids: list[int]) -> str:
         reasons.append("same message")
     elif mismatch:  # the same template around different type names
         reasons.append("same template, different type")
-    common_types = query.types & {state.tokens_by_id[i] for i in ids}
+    common_types = query.types and query.types & {state.tokens_by_id[i] for i in ids}
     if common_types:
         name = max(common_types, key=len)
         reasons.append("exception type " + query.type_names.get(name, name))

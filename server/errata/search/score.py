@@ -21,7 +21,7 @@ TEMPLATE_SCORE = 0.97
 TEMPLATE_PENALTY = 0.15
 VAGUE_FACTOR = 0.6  # a symptom with fewer than three telling words proves little alone
 TITLE_FACTOR = 0.9  # a title is a summary, weaker evidence than a symptom
-MAX_CACHED_ROWS = 200_000  # joined row texts kept per snapshot (about 20 MB at most)
+MAX_CACHED_ROWS = 200_000  # sorted row texts kept per snapshot (about 20 MB at most)
 
 
 @dataclass
@@ -49,6 +49,31 @@ class QueryArrays:
     word_rows: set[int]
     masked_rows: set[int]
 
+    union: Any = None  # every id of the sets above, sorted (np.ndarray[int32]) ...
+    flags: Any = None  # ... and which set has each: ids, type_ids, type_names, then lines
+
+    def __post_init__(self) -> None:
+        if self.union is None:
+            sets = [self.ids, self.type_ids, self.type_names, *(ids for ids, *_ in self.lines)]
+            self.union, self.flags = union_flags([{int(i) for i in ids} for ids in sets])
+
+    def memberships(self, tokens: Any) -> Any:
+        """Per token, whether it is in ids, type_ids, type_names and each line's ids (one row
+        each): `member` of every set at once, by one binary search in their union."""
+        union = self.union
+        if not len(union):
+            return np.zeros((len(self.flags), len(tokens)), dtype=bool)
+        at = np.minimum(np.searchsorted(union, tokens), len(union) - 1)
+        return self.flags[:, at] & (union[at] == tokens)
+
+
+def union_flags(sets: list[Any]) -> tuple[Any, Any]:
+    """The sorted union of some small sets of ids, and per set which of them it holds (plain
+    Python: numpy's calls cost more than the work on a query's few ids)."""
+    union = sorted(set().union(*sets))
+    flags = np.array([[i in ids for i in union] for ids in sets], dtype=bool)
+    return np.array(union, dtype=np.int32), flags.reshape(len(sets), len(union))
+
 
 @dataclass
 class Scored:
@@ -70,14 +95,6 @@ def ranges(starts: Any, ends: Any) -> Any:
     return np.arange(total, dtype=np.int64) + shift
 
 
-def member(values: Any, sorted_ids: Any) -> Any:
-    """values[i] in sorted_ids, for each i (a binary search: the query holds few ids)."""
-    if not len(sorted_ids):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_ids, values), len(sorted_ids) - 1)
-    return sorted_ids[at] == values
-
-
 def _sums(rows: Rows, values: Any) -> Any:
     return np.bincount(rows.token_row, weights=values, minlength=len(rows.rows))
 
@@ -91,22 +108,27 @@ def _ratio(top: Any, bottom: Any, empty: float) -> Any:
 def _similarity(
     rows: Rows, tokens_by_id: list[str], lines: list[str], keep: Any, cache: dict[int, str]
 ) -> Any:
-    """Best token_sort_ratio of any query line against each kept row's tokens (0..1); each
-    row's text of tokens is joined once per snapshot (`cache`, by global row id)."""
+    """Best token_sort_ratio of any query line against each kept row's tokens (0..1). That
+    ratio is `fuzz.ratio` of the two texts with their words sorted; each row's sorted text is
+    joined once per snapshot (`cache`, by global row id), so only the query's lines are sorted
+    per search (https://rapidfuzz.github.io/RapidFuzz/Usage/fuzz.html#token-sort-ratio)."""
     similarity = np.zeros(len(rows.rows), dtype=np.float64)
     kept = np.flatnonzero(keep)
     if not kept.size:
         return similarity
     if len(cache) > MAX_CACHED_ROWS:
         cache.clear()
-    texts = [cache.get(row) for row in rows.rows[kept].tolist()]
+    kept_rows = rows.rows[kept].tolist()
+    texts = [cache.get(row) for row in kept_rows]
     if None in texts:
         tokens, word = rows.tokens.tolist(), tokens_by_id.__getitem__
         first = rows.token_first.tolist()
-        for at, (j, row) in enumerate(zip(kept.tolist(), rows.rows[kept].tolist(), strict=True)):
+        for at, (j, row) in enumerate(zip(kept.tolist(), kept_rows, strict=True)):
             if texts[at] is None:
-                texts[at] = cache[row] = " ".join(map(word, tokens[first[j] : first[j + 1]]))
-    matrix = process.cdist(lines, texts, scorer=fuzz.token_sort_ratio, dtype=np.float64)
+                words = sorted(map(word, tokens[first[j] : first[j + 1]]))
+                texts[at] = cache[row] = " ".join(words)
+    sorted_lines = [" ".join(sorted(line.split())) for line in lines]
+    matrix = process.cdist(sorted_lines, texts, scorer=fuzz.ratio, dtype=np.float64)
     similarity[kept] = matrix.max(axis=0) / 100
     return similarity
 
@@ -117,40 +139,49 @@ class _Parts:
 
     coverage: Any  # the coverage term of the score
     vague: Any
-    same: Any  # the query has the row's exact message template
-    other: Any  # ... or that template around a different type name
-    lift: Any  # the row names one of the query's exception types: how much it lifts
+    same: Any  # the query has the row's exact message template (None: no row)
+    other: Any  # ... or that template around a different type name (None: no row)
+    lift: Any  # the row names one of the query's exception types: how much it lifts (or None)
     shared: Any  # the row shares a token with the query
 
 
-def _parts(
-    rows: Rows, query: QueryArrays, in_query: Any, cov_symptom: Any, cov_query: Any
-) -> _Parts:
+def _parts(rows: Rows, query: QueryArrays, hits: Any, cov_symptom: Any, cov_query: Any) -> _Parts:
     q_exp = SENTENCE_QUERY_EXPONENT if query.is_sentence else 0.5
-    n = len(rows.rows)
-    typed = np.bincount(rows.token_row, member(rows.tokens, query.type_names), minlength=n) > 0
-    same = member(rows.rows, _sorted(query.word_rows))
+    n, in_query = len(rows.rows), hits[0]
+    typed = np.bincount(rows.token_row, hits[2], minlength=n) > 0 if hits[2].any() else None
+    same = _in_rows(rows, query.word_rows)
+    other = _in_rows(rows, query.masked_rows)
+    if other is not None and same is not None:
+        other &= ~same
     return _Parts(
         coverage=W_COVERAGE * cov_query**q_exp * cov_symptom ** (1 - q_exp),
         vague=~rows.specific,
         same=same,
-        other=member(rows.rows, _sorted(query.masked_rows)) & ~same,
-        lift=np.where(typed, np.minimum(1.0, cov_symptom * 2), -1.0),
+        other=other,
+        lift=None if typed is None else np.where(typed, np.minimum(1.0, cov_symptom * 2), -1.0),
         shared=np.bincount(rows.token_row, in_query, minlength=n) > 0,
     )
 
 
-def _sorted(rows: set[int]) -> Any:
-    return np.sort(np.fromiter(rows, dtype=np.int64, count=len(rows)))
+def _in_rows(rows: Rows, wanted: set[int]) -> Any:
+    """Which rows are in `wanted` (a query's few template rows); None when it is empty."""
+    if not wanted:
+        return None
+    found = (row in wanted for row in rows.rows.tolist())
+    return np.fromiter(found, dtype=bool, count=len(rows.rows))
 
 
 def _finish(rows: Rows, parts: _Parts, similarity: Any) -> Any:
-    """The score from its parts and a similarity (0..1), in `rank`'s order of adjustments."""
+    """The score from its parts and a similarity (0..1), in `rank`'s order of adjustments; an
+    adjustment that applies to no row is skipped (it would leave every score as it is)."""
     score = parts.coverage + W_FUZZ * similarity
     score = np.where(parts.vague, score * VAGUE_FACTOR, score)
-    score = np.where(parts.same, np.maximum(score, TEMPLATE_SCORE), score)  # the same message
-    score = np.where(parts.other, score - TEMPLATE_PENALTY, score)  # another type's template
-    score = np.where(parts.lift >= 0, score + TYPE_LIFT * (1 - score) * parts.lift, score)
+    if parts.same is not None:  # the same message
+        score = np.where(parts.same, np.maximum(score, TEMPLATE_SCORE), score)
+    if parts.other is not None:  # another type's template
+        score = np.where(parts.other, score - TEMPLATE_PENALTY, score)
+    if parts.lift is not None:
+        score = np.where(parts.lift >= 0, score + TYPE_LIFT * (1 - score) * parts.lift, score)
     score = np.where(parts.shared, np.maximum(0.0, np.minimum(score, 0.99)), 0.0)
     return np.where(rows.is_title & (score < TEMPLATE_SCORE), score * TITLE_FACTOR, score)
 
@@ -165,17 +196,16 @@ def score_rows(
     """Every row's score against the query (0..0.99), titles already discounted; `cache` keeps
     the rows' joined texts (by global row id) for the next query of the same snapshot."""
     w = weights[rows.tokens]
-    in_query = member(rows.tokens, query.ids)
-    message = ~member(rows.tokens, query.type_ids)
-    lines = [member(rows.tokens, ids) for ids, *_ in query.lines]
-    columns = [in_query, in_query & message, message, None, *lines]
-    sums = _row_sums(rows, w, columns)
+    hits = query.memberships(rows.tokens)
+    in_query, message = hits[0], ~hits[1]
+    columns = [in_query, in_query & message, message, np.ones_like(message), *hits[3:]]
+    sums = _row_sums(rows, w, np.stack(columns))
     cover = _ratio(sums[1], sums[2], 0.5)
     cov_symptom = sums[0] / np.where(sums[3] != 0, sums[3], 1.0)
     cov_query = np.zeros(len(rows.rows), dtype=np.float64)
     for (_, known_w, unknown, _), part in zip(query.lines, sums[4:], strict=True):
         cov_query = np.maximum(cov_query, part / ((known_w + unknown) or 1))
-    parts = _parts(rows, query, in_query, cov_symptom, cov_query)
+    parts = _parts(rows, query, hits, cov_symptom, cov_query)
     lines = [line for *_, line in query.lines]
     similarity = _similarity(
         rows, tokens_by_id, lines, parts.shared, {} if cache is None else cache
@@ -184,11 +214,11 @@ def score_rows(
     return Scored(score, np.where(parts.shared, cover, 0.0), cov_query, cov_symptom)
 
 
-def _row_sums(rows: Rows, w: Any, masks: list[Any]) -> Any:
-    """Per row, the weight of its tokens under each mask (None: all of them), in one bincount;
-    each row's tokens are summed in order, as separate sums would be."""
+def _row_sums(rows: Rows, w: Any, masks: Any) -> Any:
+    """Per row, the weight of its tokens under each mask (a row of `masks` each), in one
+    bincount; each row's tokens are summed in order, as separate sums would be."""
     n, k = len(rows.rows), len(masks)
-    values = np.stack([w if m is None else np.where(m, w, 0.0) for m in masks])
+    values = np.where(masks, w, 0.0)
     at = rows.token_row + (np.arange(k, dtype=np.int64) * n)[:, None]
     return np.bincount(at.ravel(), values.ravel(), minlength=k * n).reshape(k, n)
 

@@ -7,9 +7,11 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col
 
 from ..models import Entry, Fix, Meta, Snippet, VerificationRun
+from .cursor import CompiledRead, compile_read, fetch
 from .entries import REVISION_KEY
 
 
@@ -78,8 +80,7 @@ def entry_briefs(
         return (None, None), {}
     # Status is checked here, not in SQL: `status = 'active'` would lead SQLite to scan the
     # status index (every active entry) instead of looking the few ids up by primary key.
-    statement, params = _by_ids(_ENTRIES, entry_ids)
-    rows = _connection(session).execute(statement, params).all()
+    rows = _execute(session, _ENTRIES, entry_ids)
     stamp: Stamp = (rows[0][8], rows[0][9]) if rows else (None, None)
     return stamp, {row[0]: BriefRow(*row[:7]) for row in rows if row[7] == "active"}
 
@@ -90,8 +91,7 @@ def add_fixes(*, session: Session | Connection, briefs: dict[str, BriefRow]) -> 
     if not briefs:
         return
     fixes: dict[tuple[str, str], FixRow] = {}
-    statement, params = _by_ids(_FIXES, list(briefs))
-    for entry_id, slug, *fields in _connection(session).execute(statement, params):
+    for entry_id, slug, *fields in _execute(session, _FIXES, list(briefs)):
         fix = fixes.get((entry_id, slug))
         if fix is None:
             fix = fixes[(entry_id, slug)] = FixRow(slug, *fields[:4])
@@ -130,23 +130,32 @@ _RUN: tuple[Any, ...] = (
     VerificationRun.sandbox_version,
 )  # fmt: skip
 _IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds its entry ids
-FIXED_IDS = 8  # up to this many ids (a search's page), one statement compiled once
+ID_SIZES = (8, 16, 32, 64)  # a page of ids is padded to one of these: one statement each
 
 
-def _by_ids(kind: str, ids: list[str]) -> tuple[Any, dict[str, Any]]:
-    """The statement of `kind` for these ids and its parameters. Up to FIXED_IDS ids, the list
-    is padded with its last id (IN ignores repeats) to bind one parameter per id of a statement
-    compiled once; an expanding IN is rendered again at every execution."""
-    if not ids or len(ids) > FIXED_IDS:
-        return _statement(kind, False), {"ids": ids}
-    padded = ids + [ids[-1]] * (FIXED_IDS - len(ids))
-    return _statement(kind, True), {f"id{k}": value for k, value in enumerate(padded)}
+def _execute(source: Session | Connection, kind: str, ids: list[str]) -> list[Any]:
+    """The rows of `kind`'s statement for these ids. Up to the largest of ID_SIZES ids, the
+    list is padded with its last id (IN ignores repeats) to bind one parameter per id of a
+    statement compiled once per dialect and run on the driver's cursor (cursor.py); an
+    expanding IN is rendered again at every execution."""
+    connection = _connection(source)
+    size = next((n for n in ID_SIZES if n >= len(ids)), 0)
+    if not ids or not size:
+        return list(connection.execute(_statement(kind, 0), {"ids": ids}))
+    padded = ids + [ids[-1]] * (size - len(ids))
+    read = _compiled(kind, size, connection.dialect)
+    return fetch(connection, read, {f"id{k}": value for k, value in enumerate(padded)})
 
 
-@lru_cache(maxsize=4)
-def _statement(kind: str, fixed: bool) -> Any:
-    """The entries' (`_ENTRIES`) or fixes' (`_FIXES`) statement, for FIXED_IDS ids or any."""
-    ids = [bindparam(f"id{k}") for k in range(FIXED_IDS)] if fixed else _IDS
+@lru_cache(maxsize=64)
+def _compiled(kind: str, size: int, dialect: Dialect) -> CompiledRead:
+    return compile_read(_statement(kind, size), dialect)
+
+
+@lru_cache(maxsize=16)
+def _statement(kind: str, size: int) -> Any:
+    """The entries' (`_ENTRIES`) or fixes' (`_FIXES`) statement, for `size` ids or any (0)."""
+    ids = [bindparam(f"id{k}") for k in range(size)] if size else _IDS
     return _entries(ids) if kind == _ENTRIES else _fixes(ids)
 
 
