@@ -59,8 +59,9 @@ def classify_llm_error(status: int | None, body: object) -> str:
     codes = {str(error.get(key) or "") for key in ("type", "code", "status")}
     if isinstance(details, dict):
         codes.add(str(details.get("error_code") or ""))
-    if codes & QUOTA_CODES or "credit balance is too low" in str(error.get("message", "")):
-        return "quota"
+    message = str(error.get("message", ""))
+    if codes & QUOTA_CODES or "credit balance is too low" in message or " per day (" in message:
+        return "quota"  # a per-day limit (OpenAI RPD/TPD) comes back in hours, not seconds
     if "RESOURCE_EXHAUSTED" in codes:
         return "quota" if _daily_or_zero_quota(error) else "rate_limit"
     if status == 429:

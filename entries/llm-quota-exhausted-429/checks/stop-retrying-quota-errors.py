@@ -26,6 +26,15 @@ OPENAI_RATE = {
         "code": "rate_limit_exceeded",
     }
 }
+OPENAI_DAILY = {
+    "error": {
+        "message": "Rate limit reached for gpt-4o-mini in organization org-x on requests per day "
+        "(RPD): Limit 200, Used 200, Requested 1. Please try again in 9h41m0s.",
+        "type": "requests",
+        "param": None,
+        "code": "rate_limit_exceeded",
+    }
+}
 GEMINI_DAILY = {
     "error": {
         "code": 429,
@@ -80,6 +89,7 @@ ANTHROPIC_RATE = {"type": "error", "error": {"type": "rate_limit_error", "messag
 
 assert classify(429, OPENAI_QUOTA) == "quota"
 assert classify(429, OPENAI_RATE) == "rate_limit"
+assert classify(429, OPENAI_DAILY) == "quota"
 assert classify(429, GEMINI_DAILY) == "quota"
 assert classify(429, GEMINI_MINUTE) == "rate_limit"
 assert classify(429, GEMINI_ZERO) == "quota"
