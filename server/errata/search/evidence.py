@@ -204,22 +204,24 @@ def frame_gap(frame_ids: Any, weights: Any, entry_sorted: Any) -> float:
 def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[float]:
     """`frame_gap` of every candidate at once, equal value for value: candidate k's token ids
     are tokens[first[k]:first[k + 1]] (any order, repeats allowed)."""
-    n = len(first) - 1
     if not len(query_ids):
-        return [0.0] * n
-    counts = np.diff(first)
-    known = _known(query_ids, tokens, first)
-    query_weights = weights[query_ids]
+        return [0.0] * (len(first) - 1)
+    return gaps_of(_known(query_ids, tokens, first), weights[query_ids], np.diff(first))
+
+
+def gaps_of(known: Any, query_weights: Any, counts: Any) -> list[float]:
+    """`frame_gaps` from its membership matrix (`_known`), the query words' weights and each
+    candidate's token count."""
     total = float(query_weights.sum())
     if total <= 0:
         return [0.0 if count else 1.0 for count in counts.tolist()]
     return [
         1.0 - part / total if count else 1.0
-        for count, part in zip(counts.tolist(), _known_sums(known, query_weights), strict=True)
+        for count, part in zip(counts.tolist(), known_sums(known, query_weights), strict=True)
     ]
 
 
-def _known_sums(known: Any, weights: Any) -> list[float]:
+def known_sums(known: Any, weights: Any) -> list[float]:
     """Per row of `known`, `weights[known[k]].sum()` bit for bit, all rows at once: numpy adds
     fewer than 8 values one by one from 0.0, as a running sum (np.cumsum) over the row with
     zeros in place of the others does; a row of 8 or more is summed as numpy sums it."""
@@ -245,11 +247,15 @@ def telling_words(query_ids: Any, idf: Any, count: int, tokens: Any, first: Any)
     ids) it lists that at most RARE_ENTRIES entries of `count` list: words that name a cause
     ("Popen", "jitter", "lru_cache"), where the words of an effect ("hangs", "slow", "memory")
     are listed by many entries."""
-    n = len(first) - 1
     if not len(query_ids):
-        return [0] * n
-    rare = idf[query_ids] >= bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9
-    return (_known(query_ids, tokens, first) & rare).sum(axis=1).tolist()
+        return [0] * (len(first) - 1)
+    return telling_of(_known(query_ids, tokens, first), idf[query_ids], count)
+
+
+def telling_of(known: Any, query_idf: Any, count: int) -> list[int]:
+    """`telling_words` from its membership matrix and the query words' idf."""
+    rare = query_idf >= bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9
+    return list((known & rare).sum(axis=1).tolist())
 
 
 def context_support(
