@@ -11,6 +11,7 @@ from errata.search.bm25 import idf as bm25_idf
 from errata.search.evidence import context_support, frame_gap, telling_words
 from errata.search.known import contexts
 from errata.search.score import Rows
+from errata.search.sums import masked_sums
 
 
 def random_rows(rng: np.random.Generator, vocabulary: int) -> Rows:
@@ -72,3 +73,13 @@ def test_every_candidates_context_at_once_equals_its_own_bit_for_bit() -> None:
             for a, b in pairwise(rows.first.tolist())
         ]
         assert contexts(state, query, rows, best) == one_by_one(state, query, rows, best)  # type: ignore[arg-type]
+
+
+def test_masked_sums_equal_numpys_own_sum_of_each_row_bit_for_bit() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(600):
+        columns, rows = int(rng.integers(0, 300)), int(rng.integers(0, 30))
+        weights = rng.random(columns) * 10.0 ** rng.integers(-3, 4, columns)
+        mask = rng.random((rows, columns)) < rng.random()
+        each = [float(weights[mask[k]].sum()) for k in range(rows)]
+        assert masked_sums(mask, weights) == each

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from .bm25 import idf as bm25_idf
 from .mask import mask
+from .sums import masked_sums
 
 SAME_MESSAGE = 90  # one masked symptom this similar (0..100) to part of the other: one message
 STRONG = 0.6  # evidence above which a candidate explains the message at all
@@ -213,22 +214,16 @@ def gaps_of(known: Any, query_weights: Any, counts: Any) -> list[float]:
     """`frame_gaps` from its membership matrix (`_known`), the query words' weights and each
     candidate's token count."""
     total = float(query_weights.sum())
+    parts = masked_sums(known, query_weights) if total > 0 else []
+    return gap_values(parts, total, counts.tolist())
+
+
+def gap_values(parts: list[float], total: float, counts: list[int]) -> list[float]:
+    """Each candidate's gap from the weight of the query words it knows (`parts`), of all of
+    them (`total`) and its token count."""
     if total <= 0:
-        return [0.0 if count else 1.0 for count in counts.tolist()]
-    return [
-        1.0 - part / total if count else 1.0
-        for count, part in zip(counts.tolist(), known_sums(known, query_weights), strict=True)
-    ]
-
-
-def known_sums(known: Any, weights: Any) -> list[float]:
-    """Per row of `known`, `weights[known[k]].sum()` bit for bit, all rows at once: numpy adds
-    fewer than 8 values one by one from 0.0, as a running sum (np.cumsum) over the row with
-    zeros in place of the others does; a row of 8 or more is summed as numpy sums it."""
-    sums = np.cumsum(known * weights, axis=1)[:, -1]
-    for k in np.flatnonzero(known.sum(axis=1) >= 8).tolist():
-        sums[k] = weights[known[k]].sum()
-    return list(sums.tolist())
+        return [0.0 if count else 1.0 for count in counts]
+    return [1.0 - part / total if count else 1.0 for count, part in zip(counts, parts, strict=True)]
 
 
 def _known(query_ids: Any, tokens: Any, first: Any) -> Any:

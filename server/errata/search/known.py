@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from .evidence import gaps_of, known_sums, telling_of
+from .evidence import gap_values, telling_of
 from .prepared import Prepared
 from .score import Rows
 from .snapshot import Snapshot
+from .sums import masked_sums
 
 Context = tuple[float, float, int, float]  # frame gap, entry gap, telling words, support
 
@@ -22,48 +23,66 @@ def contexts(state: Snapshot, query: Prepared, rows: Rows, best: list[int]) -> l
     all its known words, evidence.telling_words, and evidence.context_support around its best
     row (`best[k]`, an index into rows; 0.0 when it has none)."""
     frame_ids, all_ids = query.frame_ids, query.all_ids
-    union = np.union1d(frame_ids, all_ids)
-    in_rows, in_entries = _memberships(union, rows)
-    counts = np.diff(rows.token_first[rows.first])
+    counts = np.diff(rows.token_first[rows.first]).tolist()
     n = len(counts)
-    frames, words = [0.0] * n, [0.0] * n
+    if not len(frame_ids) and not len(all_ids):
+        return [(0.0, 0.0, 0, 0.0)] * n
+    union = _union(frame_ids, all_ids)
+    in_rows, in_entries = _memberships(union, rows)
+    is_word = _columns(union, all_ids)
+    known = in_entries & is_word
+    outside = ~in_rows[[max(i, 0) for i in best]] & is_word
+    masks = [is_word[None], known, outside, outside & known]
     if len(frame_ids):
-        columns = np.searchsorted(union, frame_ids)
-        frames = gaps_of(in_entries[:, columns], state.weights[frame_ids], counts)
+        is_frame = _columns(union, frame_ids)
+        masks += [is_frame[None], in_entries & is_frame]
+    sums = masked_sums(np.concatenate(masks), state.weights[union])
+    frames = gap_values(sums[2 + 3 * n :], sums[1 + 3 * n], counts) if len(frame_ids) else [0.0] * n
     if not len(all_ids):
-        return [(gap, words[k], 0, 0.0) for k, gap in enumerate(frames)]
-    columns = np.searchsorted(union, all_ids)
-    known = in_entries[:, columns]
-    if not query.is_sentence:
-        words = gaps_of(known, state.weights[all_ids], counts)
-    telling = telling_of(known, state.idf[all_ids], state.count)
-    support = _supports(in_rows[:, columns], known, state.weights[all_ids], best, query.unknown)
+        return [(gap, 0.0, 0, 0.0) for gap in frames]
+    words = [0.0] * n if query.is_sentence else gap_values(sums[1 : 1 + n], sums[0], counts)
+    telling = telling_of(known[:, is_word], state.idf[all_ids], state.count)
+    totals, parts = sums[1 + n : 1 + 2 * n], sums[1 + 2 * n : 1 + 3 * n]
+    support = _supports(outside.any(axis=1).tolist(), totals, parts, best, query.unknown)
     return list(zip(frames, words, telling, support, strict=True))
 
 
+def _union(frame_ids: Any, all_ids: Any) -> Any:
+    """Both sorted id arrays' ids, sorted (a query's few: plain Python)."""
+    if not len(frame_ids):
+        return all_ids
+    return np.array(sorted({*frame_ids.tolist(), *all_ids.tolist()}), dtype=all_ids.dtype)
+
+
+def _columns(union: Any, ids: Any) -> Any:
+    """Which of `union`'s ids are in `ids` (sorted, all in `union`)."""
+    if len(ids) == len(union):
+        return np.ones(len(union), dtype=bool)
+    found = np.zeros(len(union), dtype=bool)
+    found[np.searchsorted(union, ids)] = True
+    return found
+
+
 def _memberships(union: Any, rows: Rows) -> tuple[Any, Any]:
-    """in_rows[r, j]: row r holds union[j]; in_entries[k, j]: some row of candidate k does."""
-    n_rows, n = len(rows.rows), len(rows.first) - 1
-    in_rows = np.zeros((n_rows, len(union)), dtype=bool)
-    in_entries = np.zeros((n, len(union)), dtype=bool)
-    if not len(union) or not len(rows.tokens):
-        return in_rows, in_entries
-    at = np.minimum(np.searchsorted(union, rows.tokens), len(union) - 1)
-    hit = union[at] == rows.tokens
-    row, column = rows.token_row[hit], at[hit]
-    in_rows[row, column] = True
-    entry_of_row = np.repeat(np.arange(n), np.diff(rows.first))
-    in_entries[entry_of_row[row], column] = True
-    return in_rows, in_entries
+    """in_rows[r, j]: row r holds union[j]; in_entries[k, j]: some row of candidate k does
+    (every entry has a row: its title)."""
+    in_rows = np.zeros((len(rows.rows), len(union)), dtype=bool)
+    if len(rows.tokens):
+        at = np.minimum(np.searchsorted(union, rows.tokens), len(union) - 1)
+        hit = union[at] == rows.tokens
+        in_rows[rows.token_row[hit], at[hit]] = True
+    return in_rows, np.logical_or.reduceat(in_rows, rows.first[:-1], axis=0)
 
 
-def _supports(in_rows: Any, known: Any, weights: Any, best: list[int], unknown: float) -> Any:
+def _supports(
+    any_outside: list[bool],
+    totals: list[float],
+    parts: list[float],
+    best: list[int],
+    unknown: float,
+) -> list[float]:
     """evidence.context_support of every candidate: of the query's words outside its best row,
     the weight its entry knows over their weight plus `unknown`."""
-    outside = ~in_rows[[max(i, 0) for i in best]]
-    totals = known_sums(outside, weights)
-    parts = known_sums(outside & known, weights)
-    any_outside = outside.any(axis=1).tolist()
     return [
         part / (total + unknown) if i >= 0 and there and total + unknown > 0 else 0.0
         for i, there, total, part in zip(best, any_outside, totals, parts, strict=True)
