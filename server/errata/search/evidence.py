@@ -207,15 +207,11 @@ def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[fl
     are tokens[first[k]:first[k + 1]] (any order, repeats allowed)."""
     if not len(query_ids):
         return [0.0] * (len(first) - 1)
-    return gaps_of(_known(query_ids, tokens, first), weights[query_ids], np.diff(first))
-
-
-def gaps_of(known: Any, query_weights: Any, counts: Any) -> list[float]:
-    """`frame_gaps` from its membership matrix (`_known`), the query words' weights and each
-    candidate's token count."""
+    query_weights = weights[query_ids]
     total = float(query_weights.sum())
+    known = _known(query_ids, tokens, first)
     parts = masked_sums(known, query_weights) if total > 0 else []
-    return gap_values(parts, total, counts.tolist())
+    return gap_values(parts, total, np.diff(first).tolist())
 
 
 def gap_values(parts: list[float], total: float, counts: list[int]) -> list[float]:
