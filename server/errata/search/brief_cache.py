@@ -9,7 +9,6 @@ were read with, so a search racing a change never keeps old fixes.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections import OrderedDict
 
@@ -51,10 +50,9 @@ class BriefCache:
             self.reads += 1
             store.add_fixes(session=session, briefs=missing)
             self._keep(stamp, {i: brief.fixes for i, brief in missing.items()})
-        return {
-            i: dataclasses.replace(brief, fixes=known[i]) if i in known else brief
-            for i, brief in cached.items()
-        }
+        for entry_id, fixes in known.items():  # the briefs were read for this search alone
+            cached[entry_id].fixes = fixes
+        return cached
 
     def _keep(self, stamp: object, fixes: dict[str, list[FixRow]]) -> None:
         with self._lock:

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from .bm25 import idf as bm25_idf
 from .mask import mask
+from .sums import masked_sums
 
 SAME_MESSAGE = 90  # one masked symptom this similar (0..100) to part of the other: one message
 STRONG = 0.6  # evidence above which a candidate explains the message at all
@@ -204,29 +205,21 @@ def frame_gap(frame_ids: Any, weights: Any, entry_sorted: Any) -> float:
 def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[float]:
     """`frame_gap` of every candidate at once, equal value for value: candidate k's token ids
     are tokens[first[k]:first[k + 1]] (any order, repeats allowed)."""
-    n = len(first) - 1
     if not len(query_ids):
-        return [0.0] * n
-    counts = np.diff(first)
-    known = _known(query_ids, tokens, first)
+        return [0.0] * (len(first) - 1)
     query_weights = weights[query_ids]
     total = float(query_weights.sum())
+    known = _known(query_ids, tokens, first)
+    parts = masked_sums(known, query_weights) if total > 0 else []
+    return gap_values(parts, total, np.diff(first).tolist())
+
+
+def gap_values(parts: list[float], total: float, counts: list[int]) -> list[float]:
+    """Each candidate's gap from the weight of the query words it knows (`parts`), of all of
+    them (`total`) and its token count."""
     if total <= 0:
-        return [0.0 if count else 1.0 for count in counts.tolist()]
-    return [
-        1.0 - part / total if count else 1.0
-        for count, part in zip(counts.tolist(), _known_sums(known, query_weights), strict=True)
-    ]
-
-
-def _known_sums(known: Any, weights: Any) -> list[float]:
-    """Per row of `known`, `weights[known[k]].sum()` bit for bit, all rows at once: numpy adds
-    fewer than 8 values one by one from 0.0, as a running sum (np.cumsum) over the row with
-    zeros in place of the others does; a row of 8 or more is summed as numpy sums it."""
-    sums = np.cumsum(known * weights, axis=1)[:, -1]
-    for k in np.flatnonzero(known.sum(axis=1) >= 8).tolist():
-        sums[k] = weights[known[k]].sum()
-    return list(sums.tolist())
+        return [0.0 if count else 1.0 for count in counts]
+    return [1.0 - part / total if count else 1.0 for count, part in zip(counts, parts, strict=True)]
 
 
 def _known(query_ids: Any, tokens: Any, first: Any) -> Any:
@@ -245,11 +238,15 @@ def telling_words(query_ids: Any, idf: Any, count: int, tokens: Any, first: Any)
     ids) it lists that at most RARE_ENTRIES entries of `count` list: words that name a cause
     ("Popen", "jitter", "lru_cache"), where the words of an effect ("hangs", "slow", "memory")
     are listed by many entries."""
-    n = len(first) - 1
     if not len(query_ids):
-        return [0] * n
-    rare = idf[query_ids] >= bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9
-    return (_known(query_ids, tokens, first) & rare).sum(axis=1).tolist()
+        return [0] * (len(first) - 1)
+    return telling_of(_known(query_ids, tokens, first), idf[query_ids], count)
+
+
+def telling_of(known: Any, query_idf: Any, count: int) -> list[int]:
+    """`telling_words` from its membership matrix and the query words' idf."""
+    rare = query_idf >= bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9
+    return list((known & rare).sum(axis=1).tolist())
 
 
 def context_support(

@@ -145,10 +145,15 @@ def _plan(text: str) -> tuple[int, ...]:
     return plan
 
 
+def has_quotes(text: str) -> bool:
+    """The text quotes something: only then does `keep_quoted_words` change what `mask` gives."""
+    return "'" in text or '"' in text or "`" in text
+
+
 def mask(text: str, *, keep_quoted_words: bool = False) -> str:
     """Replace volatile values with placeholders and collapse runs of spaces."""
     plan = _plan(text)  # masking only removes text: what cannot match now never will
-    quoted = "'" in text or '"' in text or "`" in text
+    quoted = has_quotes(text)
     for i in plan:
         if quoted and i >= _QUOTE_STEP:
             text = _QUOTED.sub(_quoted_words if keep_quoted_words else _quoted, text)

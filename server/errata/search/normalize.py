@@ -18,7 +18,7 @@ from . import formats
 from .evidence import errnos
 from .frames import js_frame
 from .limits import BUDGET_SECONDS, CpuBudget, clip, read_order
-from .mask import fingerprint, is_specific, mask, tokenize
+from .mask import fingerprint, has_quotes, is_specific, mask, tokenize
 from .messages import EXC_LINE, classify_message
 
 MAX_KEY_LINES = 12
@@ -113,7 +113,8 @@ class _Collector:
         self.offered.add(offer)
         masked = mask(line)
         if self._keep(bucket, masked, cap):
-            self.words[masked] = mask(line, keep_quoted_words=True)
+            quoted = has_quotes(line)  # else quoted words change nothing
+            self.words[masked] = mask(line, keep_quoted_words=True) if quoted else masked
 
     def key_line(self, line: str, exc_type: str | None = None) -> None:
         if exc_type:
@@ -202,14 +203,16 @@ def _normalize(text: str, budget: CpuBudget) -> Normalized:
     frame_tokens = tokenize(" ".join(out.frames))
     other_tokens = tokenize(" ".join(out.words.get(line, line) for line in out.other))
     is_sentence = not out.key and not out.frames
+    words = [out.words.get(k, k) for k in out.key]
+    prints = _fingerprints(out.key, key_lines)
     parts = out.key + ([" ".join(out.frames)] if out.frames else []) + out.other
     return Normalized(
         text="\n".join(parts)[:8_000],
         key_lines=out.key,
         exception_types=out.types,
         frames=out.frames,
-        fingerprints=_fingerprints(out.key, key_lines),
-        word_fingerprints=_fingerprints([out.words.get(k, k) for k in out.key], key_lines),
+        fingerprints=prints,
+        word_fingerprints=prints if words == out.key else _fingerprints(words, key_lines),
         tokens=key_tokens + frame_tokens + other_tokens,
         focus_tokens=other_tokens if is_sentence else key_tokens or other_tokens,
         line_tokens=[line for line in key_lines if line] or [other_tokens],
@@ -274,8 +277,7 @@ def analyze_line(text: str) -> LineInfo:
         _add_type(types, match.group("type"))
     specific = is_specific(tokens)
     word_prints = _fingerprints([words], [tokens], checked=True) if specific else []
-    quoted = "'" in text or '"' in text or "`" in text
-    if quoted and specific:
+    if has_quotes(text) and specific:
         prints = _fingerprints([mask(clip(text, MAX_LINE_CHARS))], [tokens], checked=True)
     else:
         prints = word_prints

@@ -19,19 +19,11 @@ from operator import mul
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from rapidfuzz import fuzz
 
-from .evidence import (
-    context_support,
-    errno_clash,
-    frame_gaps,
-    is_generic,
-    mark_shared,
-    masked_lower,
-    telling_words,
-)
+from .evidence import errno_clash, is_generic, mark_shared, masked_lower
 from .index import SearchIndex
+from .known import Context, contexts
 from .normalize import Normalized
 from .prepared import Prepared, prepare
 from .reasons import explain, template_flags
@@ -150,7 +142,7 @@ class _Found:
 
 
 def _ranked(
-    state: _State, query: Prepared, position: int, found: tuple[_Found, int, float], gaps: Any
+    state: _State, query: Prepared, position: int, found: tuple[_Found, int, float], gaps: Context
 ) -> Ranked:
     """The Ranked of one candidate from its best row (its `why` is built if it is shown)."""
     at, i, best = found
@@ -183,26 +175,6 @@ def _ranked(
     )
 
 
-def _gaps(state: _State, query: Prepared, rows: Rows) -> list[tuple[float, float, int]]:
-    """Per candidate, its frame gap and entry gap (evidence.frame_gap), and its telling words
-    (evidence.telling_words)."""
-    first = rows.token_first[rows.first]
-    frames = frame_gaps(query.frame_ids, state.weights, rows.tokens, first)
-    telling = telling_words(query.all_ids, state.idf, state.count, rows.tokens, first)
-    if query.is_sentence:
-        return [(gap, 0.0, n) for gap, n in zip(frames, telling, strict=True)]
-    words = frame_gaps(query.all_ids, state.weights, rows.tokens, first)
-    return list(zip(frames, words, telling, strict=True))
-
-
-def _support(state: _State, query: Prepared, rows: Rows, k: int, i: int) -> float:
-    """evidence.context_support of candidate k, whose best row is rows' index i."""
-    tf, first = rows.token_first, rows.first
-    entry = np.unique(rows.tokens[tf[first[k]] : tf[first[k + 1]]])
-    row_ids = rows.tokens[tf[i] : tf[i + 1]]
-    return context_support(query.all_ids, state.weights, entry, row_ids, query.unknown)
-
-
 def _margins(ranked: list[Ranked], dropped: float) -> None:
     """Each candidate's evidence over the best other candidate's (over `dropped` when alone)."""
     evidence = [r.evidence for r in ranked]
@@ -228,18 +200,18 @@ def _rerank(
     rows = state.gather(positions)
     arrays = prepared.arrays(state)
     scored = score_rows(rows, arrays, state.weights, state.tokens_by_id, state.row_words)
-    gaps = _gaps(state, prepared, rows)
+    best_at = best_rows(rows, scored)
+    gaps = contexts(state, prepared, rows, best_at)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
     found = _Found.of(rows, scored)
-    for k, (position, i) in enumerate(zip(positions, best_rows(rows, scored), strict=True)):
+    for k, (position, i) in enumerate(zip(positions, best_at, strict=True)):
         best = found.score[i] if i >= 0 else 0.0
         best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * state.outcome_of(position)))
         if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:
-            parts = (*gaps[k], _support(state, prepared, rows, k, i))
-            ranked.append(_ranked(state, prepared, position, (found, i, best), parts))
+            ranked.append(_ranked(state, prepared, position, (found, i, best), gaps[k]))
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     if ranked:
         _margins(ranked, dropped)

@@ -57,14 +57,16 @@ class QueryArrays:
             sets = [self.ids, self.type_ids, self.type_names, *(ids for ids, *_ in self.lines)]
             self.union, self.flags = union_flags([{int(i) for i in ids} for ids in sets])
 
-    def memberships(self, tokens: Any) -> Any:
-        """Per token, whether it is in ids, type_ids, type_names and each line's ids (one row
-        each): `member` of every set at once, by one binary search in their union."""
+    def hits(self, tokens: Any) -> tuple[Any, Any]:
+        """The tokens in some of ids, type_ids, type_names and each line's ids: their places
+        (ascending) and, one row per set, which of them it holds; by one binary search in the
+        sets' union (most of a row's tokens are in none)."""
         union = self.union
         if not len(union):
-            return np.zeros((len(self.flags), len(tokens)), dtype=bool)
+            return np.zeros(0, dtype=np.int64), np.zeros((len(self.flags), 0), dtype=bool)
         at = np.minimum(np.searchsorted(union, tokens), len(union) - 1)
-        return self.flags[:, at] & (union[at] == tokens)
+        found = np.flatnonzero(union[at] == tokens)
+        return found, self.flags[:, at[found]]
 
 
 def union_flags(sets: list[Any]) -> tuple[Any, Any]:
@@ -145,10 +147,12 @@ class _Parts:
     shared: Any  # the row shares a token with the query
 
 
-def _parts(rows: Rows, query: QueryArrays, hits: Any, cov_symptom: Any, cov_query: Any) -> _Parts:
+def _parts(
+    rows: Rows, query: QueryArrays, hits: tuple[Any, Any], cov_symptom: Any, cov_query: Any
+) -> _Parts:
     q_exp = SENTENCE_QUERY_EXPONENT if query.is_sentence else 0.5
-    n, in_query = len(rows.rows), hits[0]
-    typed = np.bincount(rows.token_row, hits[2], minlength=n) > 0 if hits[2].any() else None
+    n, (row_of, flags) = len(rows.rows), hits
+    typed = np.bincount(row_of[flags[2]], minlength=n) > 0 if flags[2].any() else None
     same = _in_rows(rows, query.word_rows)
     other = _in_rows(rows, query.masked_rows)
     if other is not None and same is not None:
@@ -159,7 +163,7 @@ def _parts(rows: Rows, query: QueryArrays, hits: Any, cov_symptom: Any, cov_quer
         same=same,
         other=other,
         lift=None if typed is None else np.where(typed, np.minimum(1.0, cov_symptom * 2), -1.0),
-        shared=np.bincount(rows.token_row, in_query, minlength=n) > 0,
+        shared=np.bincount(row_of[flags[0]], minlength=n) > 0,
     )
 
 
@@ -195,17 +199,23 @@ def score_rows(
 ) -> Scored:
     """Every row's score against the query (0..0.99), titles already discounted; `cache` keeps
     the rows' joined texts (by global row id) for the next query of the same snapshot."""
-    w = weights[rows.tokens]
-    hits = query.memberships(rows.tokens)
-    in_query, message = hits[0], ~hits[1]
-    columns = [in_query, in_query & message, message, np.ones_like(message), *hits[3:]]
-    sums = _row_sums(rows, w, np.stack(columns))
-    cover = _ratio(sums[1], sums[2], 0.5)
-    cov_symptom = sums[0] / np.where(sums[3] != 0, sums[3], 1.0)
-    cov_query = np.zeros(len(rows.rows), dtype=np.float64)
-    for (_, known_w, unknown, _), part in zip(query.lines, sums[4:], strict=True):
+    n, w = len(rows.rows), weights[rows.tokens]
+    found, flags = query.hits(rows.tokens)
+    row_of = rows.token_row[found]
+    every = np.bincount(rows.token_row, w, minlength=n)
+    message = every  # the weight of a row's tokens outside the query's type names
+    if flags[1].any():
+        outside_types = w.copy()
+        outside_types[found[flags[1]]] = 0.0
+        message = np.bincount(rows.token_row, outside_types, minlength=n)
+    in_query = flags[0]
+    sums = _row_sums(row_of, w[found], np.stack([in_query, in_query & ~flags[1], *flags[3:]]), n)
+    cover = _ratio(sums[1], message, 0.5)
+    cov_symptom = sums[0] / np.where(every != 0, every, 1.0)
+    cov_query = np.zeros(n, dtype=np.float64)
+    for (_, known_w, unknown, _), part in zip(query.lines, sums[2:], strict=True):
         cov_query = np.maximum(cov_query, part / ((known_w + unknown) or 1))
-    parts = _parts(rows, query, hits, cov_symptom, cov_query)
+    parts = _parts(rows, query, (row_of, flags), cov_symptom, cov_query)
     lines = [line for *_, line in query.lines]
     similarity = _similarity(
         rows, tokens_by_id, lines, parts.shared, {} if cache is None else cache
@@ -214,12 +224,13 @@ def score_rows(
     return Scored(score, np.where(parts.shared, cover, 0.0), cov_query, cov_symptom)
 
 
-def _row_sums(rows: Rows, w: Any, masks: Any) -> Any:
-    """Per row, the weight of its tokens under each mask (a row of `masks` each), in one
-    bincount; each row's tokens are summed in order, as separate sums would be."""
-    n, k = len(rows.rows), len(masks)
+def _row_sums(row_of: Any, w: Any, masks: Any, n: int) -> Any:
+    """Per row (of n), the weight of the given tokens (`row_of`: their rows, `w`: their
+    weights) under each mask (a row of `masks` each), in one bincount; each row's tokens are
+    summed in order, as separate sums would be (the tokens left out would add 0.0)."""
+    k = len(masks)
     values = np.where(masks, w, 0.0)
-    at = rows.token_row + (np.arange(k, dtype=np.int64) * n)[:, None]
+    at = row_of + (np.arange(k, dtype=np.int64) * n)[:, None]
     return np.bincount(at.ravel(), values.ravel(), minlength=k * n).reshape(k, n)
 
 

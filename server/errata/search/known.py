@@ -1,0 +1,89 @@
+"""Which of the query's words each candidate knows, read once per search: one binary search of
+the candidates' token ids in the query's ids gives, per row and per entry, a membership matrix
+that the frame gap, the entry gap, the telling words and the context support all read
+(evidence.py defines each for one candidate; these equal them value for value)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .evidence import gap_values, telling_of
+from .prepared import Prepared
+from .score import Rows
+from .snapshot import Snapshot
+from .sums import masked_sums
+
+Context = tuple[float, float, int, float]  # frame gap, entry gap, telling words, support
+
+
+def contexts(state: Snapshot, query: Prepared, rows: Rows, best: list[int]) -> list[Context]:
+    """Per candidate: evidence.frame_gap of the query's frame words and (not for a sentence) of
+    all its known words, evidence.telling_words, and evidence.context_support around its best
+    row (`best[k]`, an index into rows; 0.0 when it has none)."""
+    frame_ids, all_ids = query.frame_ids, query.all_ids
+    counts = np.diff(rows.token_first[rows.first]).tolist()
+    n = len(counts)
+    if not len(frame_ids) and not len(all_ids):
+        return [(0.0, 0.0, 0, 0.0)] * n
+    union = _union(frame_ids, all_ids)
+    in_rows, in_entries = _memberships(union, rows)
+    is_word = _columns(union, all_ids)
+    known = in_entries & is_word
+    outside = ~in_rows[[max(i, 0) for i in best]] & is_word
+    masks = [is_word[None], known, outside, outside & known]
+    if len(frame_ids):
+        is_frame = _columns(union, frame_ids)
+        masks += [is_frame[None], in_entries & is_frame]
+    sums = masked_sums(np.concatenate(masks), state.weights[union])
+    frames = gap_values(sums[2 + 3 * n :], sums[1 + 3 * n], counts) if len(frame_ids) else [0.0] * n
+    if not len(all_ids):
+        return [(gap, 0.0, 0, 0.0) for gap in frames]
+    words = [0.0] * n if query.is_sentence else gap_values(sums[1 : 1 + n], sums[0], counts)
+    telling = telling_of(known[:, is_word], state.idf[all_ids], state.count)
+    totals, parts = sums[1 + n : 1 + 2 * n], sums[1 + 2 * n : 1 + 3 * n]
+    support = _supports(outside.any(axis=1).tolist(), totals, parts, best, query.unknown)
+    return list(zip(frames, words, telling, support, strict=True))
+
+
+def _union(frame_ids: Any, all_ids: Any) -> Any:
+    """Both sorted id arrays' ids, sorted (a query's few: plain Python)."""
+    if not len(frame_ids):
+        return all_ids
+    return np.array(sorted({*frame_ids.tolist(), *all_ids.tolist()}), dtype=all_ids.dtype)
+
+
+def _columns(union: Any, ids: Any) -> Any:
+    """Which of `union`'s ids are in `ids` (sorted, all in `union`)."""
+    if len(ids) == len(union):
+        return np.ones(len(union), dtype=bool)
+    found = np.zeros(len(union), dtype=bool)
+    found[np.searchsorted(union, ids)] = True
+    return found
+
+
+def _memberships(union: Any, rows: Rows) -> tuple[Any, Any]:
+    """in_rows[r, j]: row r holds union[j]; in_entries[k, j]: some row of candidate k does
+    (every entry has a row: its title)."""
+    in_rows = np.zeros((len(rows.rows), len(union)), dtype=bool)
+    if len(rows.tokens):
+        at = np.minimum(np.searchsorted(union, rows.tokens), len(union) - 1)
+        hit = union[at] == rows.tokens
+        in_rows[rows.token_row[hit], at[hit]] = True
+    return in_rows, np.logical_or.reduceat(in_rows, rows.first[:-1], axis=0)
+
+
+def _supports(
+    any_outside: list[bool],
+    totals: list[float],
+    parts: list[float],
+    best: list[int],
+    unknown: float,
+) -> list[float]:
+    """evidence.context_support of every candidate: of the query's words outside its best row,
+    the weight its entry knows over their weight plus `unknown`."""
+    return [
+        part / (total + unknown) if i >= 0 and there and total + unknown > 0 else 0.0
+        for i, there, total, part in zip(best, any_outside, totals, parts, strict=True)
+    ]
