@@ -10,9 +10,12 @@ import pytest
 from errata import store
 from errata.config import Settings
 from errata.db import Database
+from errata.models import Entry, VerificationRun
 from errata.search import SearchIndex, search
 from errata.store import briefs as briefs_module
+from errata.store.cursor import compile_read
 from errata.sync import prepare_database
+from sqlalchemy import select
 
 from .test_search import POOL_TRACE, SEED
 
@@ -121,3 +124,16 @@ def test_one_statement_reads_the_briefs_the_two_queries_read(
     assert ids[3] not in joined
     assert joined == two
     assert sum(len(fix.snippets) for brief in joined.values() for fix in brief.fixes) > 40
+
+
+def test_json_columns_read_empty_values_as_new_objects_and_the_rest_by_json(
+    database: Database,
+) -> None:
+    statement = select(Entry.id, Entry.preference, VerificationRun.figures)
+    read = compile_read(statement, database.engine.dialect)
+    convert = dict(read.processors)
+    assert set(convert) == {1, 2}
+    first, second = convert[1]("[]"), convert[1]("[]")
+    assert first == second == [] and first is not second
+    assert convert[2]("{}") == {} and convert[2]('{"ms": 1.5}') == {"ms": 1.5}
+    assert convert[1]('["fix-a", "fix-b"]') == ["fix-a", "fix-b"] and convert[1](None) is None
