@@ -10,9 +10,12 @@ import pytest
 from errata import store
 from errata.config import Settings
 from errata.db import Database
+from errata.models import Entry, VerificationRun
 from errata.search import SearchIndex, search
 from errata.store import briefs as briefs_module
+from errata.store.cursor import compile_read
 from errata.sync import prepare_database
+from sqlalchemy import select
 
 from .test_search import POOL_TRACE, SEED
 
@@ -103,3 +106,34 @@ def test_briefs_read_on_the_drivers_cursor_equal_those_sqlalchemy_reads(
     assert fast == _briefs(database, pages)
     snippets = [s for page in fast for b in page.values() for f in b.fixes for s in f.snippets]
     assert any(s.verified_on and s.figures for s in snippets)  # dates and JSON were converted
+
+
+@pytest.mark.parametrize("backend", ["database", "pg_database"])
+def test_one_statement_reads_the_briefs_the_two_queries_read(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    database: Database = request.getfixturevalue(backend)
+    with database.write() as session:
+        ids = [e.id for e in store.list_entries(session=session, limit=40, offset=0).items]
+        store.retire_entry(session=session, entry_id=ids[3])
+    with database.lookup() as connection:
+        stamp, joined = store.briefs_with_fixes(session=connection, entry_ids=ids)
+        read_at, two = store.entry_briefs(session=connection, entry_ids=ids)
+        store.add_fixes(session=connection, briefs=two)
+    assert stamp == read_at
+    assert ids[3] not in joined
+    assert joined == two
+    assert sum(len(fix.snippets) for brief in joined.values() for fix in brief.fixes) > 40
+
+
+def test_json_columns_read_empty_values_as_new_objects_and_the_rest_by_json(
+    database: Database,
+) -> None:
+    statement = select(Entry.id, Entry.preference, VerificationRun.figures)
+    read = compile_read(statement, database.engine.dialect)
+    convert = dict(read.processors)
+    assert set(convert) == {1, 2}
+    first, second = convert[1]("[]"), convert[1]("[]")
+    assert first == second == [] and first is not second
+    assert convert[2]("{}") == {} and convert[2]('{"ms": 1.5}') == {"ms": 1.5}
+    assert convert[1]('["fix-a", "fix-b"]') == ["fix-a", "fix-b"] and convert[1](None) is None

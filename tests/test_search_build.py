@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from errata.models import IndexDocument
-from errata.search import analyze
+from errata.search import analyze, score
 from errata.search.build import build_state
+from errata.search.snapshot import Snapshot
 
 TEXTS = [
     "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, timeout 30.00",
@@ -52,6 +54,29 @@ def test_built_state_keeps_every_row_and_its_tokens_in_order() -> None:
     assert [state.tokens_by_id[i] for i in first] == expected
     assert state.languages["python"].tolist() == [True] * 5  # agnostic entries always pass
     assert state.languages[""].tolist() == [True, False, True, False, True]
+
+
+def test_a_small_mains_row_texts_are_joined_once_as_the_similarity_joins_them() -> None:
+    docs = [
+        IndexDocument(
+            id=f"e{i}",
+            title=f"Title {i} about pools",
+            symptoms=TEXTS[i : i + 3],
+            languages=[],
+            frameworks=[],
+            tags=[],
+            origin="curated",
+            verified=False,
+        )
+        for i in range(5)
+    ]
+    snapshot = Snapshot.of(build_state(docs, revision=1))
+    rows = snapshot.gather(list(range(5)))
+    joined: dict[int, str] = {}
+    score._similarity(rows, snapshot.tokens_by_id, ["pool"], np.ones(len(rows.rows), bool), joined)
+    assert len(joined) == 20
+    assert snapshot.row_words == joined
+    assert Snapshot.of(snapshot.main).row_words == joined  # joined once per main: shared
 
 
 def test_bm25_matrix_scores_what_bm25s_scores_for_the_same_corpus() -> None:

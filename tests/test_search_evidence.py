@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from errata.search import normalize
-from errata.search.evidence import context_support, is_generic
+from errata.search.evidence import context_support, is_generic, mark_shared
 from fastapi.testclient import TestClient
 
 WEIGHTS = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
@@ -155,3 +156,26 @@ def test_unclosed_json_bodies_cost_linear_time() -> None:
     started = time.process_time()
     norm = normalize(text)
     assert norm.key_lines and time.process_time() - started < 1.0
+
+
+@dataclass
+class _Candidate:
+    evidence: float
+    matched_symptom: str
+    shared: bool = True  # a stale value: mark_shared sets it for every strong candidate
+
+
+POOL = "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached"
+
+
+def test_strong_candidates_listing_one_message_are_shared_and_a_lone_one_is_not() -> None:
+    pair = [
+        _Candidate(0.9, POOL),
+        _Candidate(0.8, POOL.replace("5", "20")),
+        _Candidate(0.7, "RuntimeError: can't start new thread"),
+    ]
+    mark_shared(pair)
+    assert [c.shared for c in pair] == [True, True, False]
+    alone = [_Candidate(0.9, POOL), _Candidate(0.3, POOL)]
+    mark_shared(alone)
+    assert [c.shared for c in alone] == [False, True]  # a weak candidate is left as it was

@@ -112,10 +112,15 @@ class Candidate(Protocol):
 def mark_shared(ranked: Sequence[Candidate]) -> None:
     """Mark every strong candidate whose matched message another strong candidate also lists
     (numbers, paths and quoted values masked)."""
-    strong = [(r, masked_lower(r.matched_symptom)) for r in ranked if r.evidence >= STRONG]
-    for result, text in strong:
+    strong = [r for r in ranked if r.evidence >= STRONG]
+    if len(strong) < 2:  # a lone strong candidate shares with none: its text is not masked
+        for result in strong:
+            result.shared = False
+        return
+    texts = [(r, masked_lower(r.matched_symptom)) for r in strong]
+    for result, text in texts:
         result.shared = any(
-            other is not result and _same_message(text, other_text) for other, other_text in strong
+            other is not result and _same_message(text, other_text) for other, other_text in texts
         )
 
 

@@ -26,6 +26,8 @@ def for_symptom(fix: Choice, matched_symptom: str) -> bool:
 def in_preference(fixes: list[F], preference: list[str], matched_symptom: str) -> list[F]:
     """Fixes best first for this match: written for the matched symptom, then the entry's
     order of preference, then the rest in article order."""
+    if len(fixes) < 2:  # most entries have one fix: nothing to order
+        return list(fixes)
     rank = {slug: i for i, slug in enumerate(preference)}
 
     def key(item: tuple[int, F]) -> tuple[bool, int, int]:

@@ -14,6 +14,7 @@ import dataclasses
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,11 @@ class Snapshot:
     outcome_revision: int | None = None
     # joined token texts by row id, for the fuzzy similarity (score.py); never copied
     row_words: dict[int, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        texts = sorted_rows(self.main)
+        if texts:
+            self.row_words.update(enumerate(texts))
 
     @classmethod
     def of(cls, main: _State) -> Snapshot:
@@ -143,6 +149,20 @@ class Snapshot:
             "delta_entries": len(self.cached),
             "masked_entries": self.masked,
         }
+
+
+WARM_ROWS = 20_000  # a main of up to this many rows has their texts joined once, not per search
+
+
+def sorted_rows(main: _State) -> list[str] | None:
+    """Each main row's token texts sorted and joined, as score.py's similarity caches them
+    (once per main segment; none for a main of more than WARM_ROWS rows)."""
+    rows = len(main.row_specific)
+    if main.sorted_rows is None and 0 < rows <= WARM_ROWS:
+        tokens, word = main.row_tokens.tolist(), main.tokens_by_id.__getitem__
+        starts = np.asarray(main.token_start).tolist()
+        main.sorted_rows = [" ".join(sorted(map(word, tokens[a:b]))) for a, b in pairwise(starts)]
+    return main.sorted_rows
 
 
 def _concat(a: Rows, b: Rows, row_offset: int) -> Rows:

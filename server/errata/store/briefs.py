@@ -91,13 +91,40 @@ def add_fixes(*, session: Session | Connection, briefs: dict[str, BriefRow]) -> 
     if not briefs:
         return
     fixes: dict[tuple[str, str], FixRow] = {}
-    for entry_id, slug, *fields in _execute(session, _FIXES, list(briefs)):
-        fix = fixes.get((entry_id, slug))
-        if fix is None:
-            fix = fixes[(entry_id, slug)] = FixRow(slug, *fields[:4])
-            briefs[entry_id].fixes.append(fix)
-        if fields[4] is not None:  # a fix with no snippet has one row of NULLs
-            fix.snippets.append(_snippet_row(*fields[4:]))
+    for entry_id, *fields in _execute(session, _FIXES, list(briefs)):
+        _add_fix(briefs[entry_id], fixes, fields)
+
+
+def briefs_with_fixes(
+    *, session: Session | Connection, entry_ids: list[str]
+) -> tuple[Stamp, dict[str, BriefRow]]:
+    """`entry_briefs` and `add_fixes` in one statement (one round trip), for a search whose
+    fixes are not all cached: each entry's fields and stamp beside each fix row of it."""
+    if not entry_ids:
+        return (None, None), {}
+    rows = _execute(session, _BRIEFS, entry_ids)
+    stamp: Stamp = (rows[0][8], rows[0][9]) if rows else (None, None)
+    briefs: dict[str, BriefRow] = {}
+    fixes: dict[tuple[str, str], FixRow] = {}
+    for row in rows:
+        if row[7] != "active":
+            continue
+        brief = briefs.get(row[0])
+        if brief is None:
+            brief = briefs[row[0]] = BriefRow(*row[:7])
+        if row[11] is not None:  # an entry with no fix has one row of NULLs
+            _add_fix(brief, fixes, row[11:])
+    return stamp, briefs
+
+
+def _add_fix(brief: BriefRow, fixes: dict[tuple[str, str], FixRow], fields: Any) -> None:
+    """One row of a fix (its slug, fields, then a snippet and its newest run, or NULLs)."""
+    fix = fixes.get((brief.id, fields[0]))
+    if fix is None:
+        fix = fixes[(brief.id, fields[0])] = FixRow(fields[0], *fields[1:5])
+        brief.fixes.append(fix)
+    if fields[5] is not None:  # a fix with no snippet has one row of NULLs
+        fix.snippets.append(_snippet_row(*fields[5:]))
 
 
 def _connection(source: Session | Connection) -> Connection:
@@ -156,30 +183,36 @@ def _compiled(kind: str, size: int, dialect: Dialect) -> CompiledRead:
 def _statement(kind: str, size: int) -> Any:
     """The entries' (`_ENTRIES`) or fixes' (`_FIXES`) statement, for `size` ids or any (0)."""
     ids = [bindparam(f"id{k}") for k in range(size)] if size else _IDS
+    if kind == _BRIEFS:
+        return _joined_fixes(select(*_ENTRY, *_STAMP, *_FIX, *_SNIPPET, *_RUN), ids, Entry.id)
     return _entries(ids) if kind == _ENTRIES else _fixes(ids)
 
 
 def _fixes(ids: Any) -> Any:
     """Each fix with each of its snippets (or one row of NULLs) and the snippet's newest run
-    (the highest run id of its entry and slug), fixes and snippets in their order. Every join
-    starts from the given entries' ids (indexed), whatever the size of the runs table."""
-    run_id = func.max(VerificationRun.id).label("run_id")
+    (the highest run id of its entry and slug), fixes and snippets in their order."""
+    return _joined_fixes(select(*_FIX, *_SNIPPET, *_RUN), ids, Fix.entry_id)
+
+
+def _joined_fixes(columns: Any, ids: Any, key: Any) -> Any:
+    """`columns` from the fixes (or, by `Entry.id`, the entries and their fixes) of the given
+    ids, each fix with each snippet and its newest run (the highest run id of its entry and
+    slug, read from the runs index per snippet). Every join starts from the given
+    entries' ids (indexed), whatever the size of the runs table."""
     newest = (
-        select(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug), run_id)
-        .where(col(VerificationRun.entry_id).in_(ids))
-        .group_by(col(VerificationRun.entry_id), col(VerificationRun.snippet_slug))
-        .subquery()
+        select(func.max(VerificationRun.id))
+        .where(col(VerificationRun.entry_id) == col(Snippet.entry_id))
+        .where(col(VerificationRun.snippet_slug) == col(Snippet.slug))
+        .correlate(Snippet)
+        .scalar_subquery()
     )
     owned = (col(Snippet.entry_id) == col(Fix.entry_id)) & (col(Snippet.fix_slug) == col(Fix.slug))
-    ran = (newest.c.entry_id == col(Snippet.entry_id)) & (
-        newest.c.snippet_slug == col(Snippet.slug)
-    )
+    if key is Entry.id:
+        columns = columns.select_from(Entry).outerjoin(Fix, col(Fix.entry_id) == col(Entry.id))
     return (
-        select(*_FIX, *_SNIPPET, *_RUN)
-        .outerjoin(Snippet, owned)
-        .outerjoin(newest, ran)
-        .outerjoin(VerificationRun, col(VerificationRun.id) == newest.c.run_id)
-        .where(col(Fix.entry_id).in_(ids))
+        columns.outerjoin(Snippet, owned)
+        .outerjoin(VerificationRun, col(VerificationRun.id) == newest)
+        .where(col(key).in_(ids))
         .order_by(col(Fix.position), col(Fix.id), col(Snippet.position), col(Snippet.id))
     )
 
@@ -188,7 +221,7 @@ _STAMP: tuple[Any, ...] = (
     select(col(Meta.value)).where(col(Meta.key) == REVISION_KEY).scalar_subquery(),
     select(func.max(VerificationRun.id)).scalar_subquery(),
 )
-_ENTRIES, _FIXES = "entries", "fixes"
+_ENTRIES, _FIXES, _BRIEFS = "entries", "fixes", "briefs"
 
 
 def _entries(ids: Any) -> Any:
