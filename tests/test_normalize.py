@@ -7,9 +7,11 @@ from itertools import pairwise
 import numpy as np
 from errata.search import normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
-from errata.search.evidence import errno_clash, frame_gap, frame_gaps, is_generic
+from errata.search.evidence import errno_clash, is_generic
 from errata.search.language import detect_language
 from errata.search.mask import Surfaces, mask, surface_words, tokenize
+
+from .evidence_definitions import frame_gap, frame_gaps
 
 
 def test_python_traceback_keeps_type_message_and_frames_and_masks_noise() -> None:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from errata.search import normalize
-from errata.search.evidence import context_support, is_generic, mark_shared
+from errata.search.evidence import is_generic, mark_shared
 from fastapi.testclient import TestClient
+
+from .evidence_definitions import context_support
 
 WEIGHTS = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
 

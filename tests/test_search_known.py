@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 from errata.search.bm25 import idf as bm25_idf
-from errata.search.evidence import context_support, frame_gap, telling_words
 from errata.search.known import contexts
 from errata.search.score import Rows
 from errata.search.sums import masked_sums
+
+from .evidence_definitions import context_support, frame_gap, telling_words
 
 
 def random_rows(rng: np.random.Generator, vocabulary: int) -> Rows:

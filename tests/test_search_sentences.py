@@ -12,12 +12,12 @@ from errata.config import REPO_ROOT, Settings
 from errata.db import Database
 from errata.entry_files import parse_entries, write_entry
 from errata.search import SearchIndex, normalize
-from errata.search.evidence import telling_words
 from errata.search.mask import tokenize
 from errata.search.rank import Ranked, calibrate, rerank
 from errata.sync import prepare_database
 
 from .conftest import TEST_HOSTS
+from .evidence_definitions import telling_words
 from .test_search import draft
 
 HANG = "the service hangs and every request times out"  # effect words only

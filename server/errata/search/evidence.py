@@ -20,11 +20,10 @@ from rapidfuzz import fuzz
 
 from .bm25 import idf as bm25_idf
 from .mask import mask
-from .sums import masked_sums
 
 SAME_MESSAGE = 90  # one masked symptom this similar (0..100) to part of the other: one message
 STRONG = 0.6  # evidence above which a candidate explains the message at all
-RARE_ENTRIES = 2  # a word that at most this many entries list tells their cause (telling_words)
+RARE_ENTRIES = 2  # a word that at most this many entries list tells their cause (telling_of)
 MAX_VALUE_CHARS = 50_000  # what the errno reader reads of a query
 # "[Errno 11]", "errno=11", "errno 24", "(os error 24)", and symbolic names ("EAGAIN", "EMFILE");
 # each pattern starts with a literal, so the scan skips ahead instead of trying every position
@@ -193,32 +192,6 @@ def errno_clash(query: frozenset[str], symptom: str) -> bool:
     return bool(listed and not query & listed)
 
 
-def frame_gap(frame_ids: Any, weights: Any, entry_sorted: Any) -> float:
-    """Of the query's words that some entry knows (idf-weighted), the share that this entry
-    (its token ids, sorted) never mentions: a trace whose frames or context belong to another
-    cause (0 without such words)."""
-    if not len(frame_ids) or not len(entry_sorted):
-        return 0.0 if not len(frame_ids) else 1.0
-    total = float(weights[frame_ids].sum())
-    if total <= 0:
-        return 0.0
-    at = np.minimum(np.searchsorted(entry_sorted, frame_ids), len(entry_sorted) - 1)
-    known = entry_sorted[at] == frame_ids
-    return 1.0 - float(weights[frame_ids[known]].sum()) / total
-
-
-def frame_gaps(query_ids: Any, weights: Any, tokens: Any, first: Any) -> list[float]:
-    """`frame_gap` of every candidate at once, equal value for value: candidate k's token ids
-    are tokens[first[k]:first[k + 1]] (any order, repeats allowed)."""
-    if not len(query_ids):
-        return [0.0] * (len(first) - 1)
-    query_weights = weights[query_ids]
-    total = float(query_weights.sum())
-    known = _known(query_ids, tokens, first)
-    parts = masked_sums(known, query_weights) if total > 0 else []
-    return gap_values(parts, total, np.diff(first).tolist())
-
-
 def gap_values(parts: list[float], total: float, counts: list[int]) -> list[float]:
     """Each candidate's gap from the weight of the query words it knows (`parts`), of all of
     them (`total`) and its token count."""
@@ -227,43 +200,7 @@ def gap_values(parts: list[float], total: float, counts: list[int]) -> list[floa
     return [1.0 - part / total if count else 1.0 for count, part in zip(counts, parts, strict=True)]
 
 
-def _known(query_ids: Any, tokens: Any, first: Any) -> Any:
-    """known[k, j]: candidate k's token ids (tokens[first[k]:first[k + 1]]) hold query_ids[j]
-    (sorted, not empty)."""
-    n = len(first) - 1
-    at = np.minimum(np.searchsorted(query_ids, tokens), len(query_ids) - 1)
-    hit = query_ids[at] == tokens
-    known = np.zeros((n, len(query_ids)), dtype=bool)
-    known[np.repeat(np.arange(n), np.diff(first))[hit], at[hit]] = True
-    return known
-
-
-def telling_words(query_ids: Any, idf: Any, count: int, tokens: Any, first: Any) -> list[int]:
-    """Per candidate (its token ids as in `frame_gaps`), how many of the query's words (sorted
-    ids) it lists that at most RARE_ENTRIES entries of `count` list: words that name a cause
-    ("Popen", "jitter", "lru_cache"), where the words of an effect ("hangs", "slow", "memory")
-    are listed by many entries."""
-    if not len(query_ids):
-        return [0] * (len(first) - 1)
-    return telling_of(_known(query_ids, tokens, first), idf[query_ids], count)
-
-
 def telling_of(known: Any, query_idf: Any, count: int) -> list[int]:
     """`telling_words` from its membership matrix and the query words' idf."""
     rare = query_idf >= bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9
     return list((known & rare).sum(axis=1).tolist())
-
-
-def context_support(
-    query_ids: Any, weights: Any, entry_sorted: Any, row_ids: Any, unknown: float
-) -> float:
-    """Of the query's words outside the matched symptom (idf-weighted; words no entry has
-    weigh `unknown` together), the share that the entry's other symptoms mention: what of the
-    trace around a message points to this entry's cause (0 when nothing is outside it)."""
-    outside = query_ids[~np.isin(query_ids, row_ids)] if len(row_ids) else query_ids
-    total = float(weights[outside].sum()) + unknown
-    if total <= 0 or not len(outside):
-        return 0.0
-    at = np.minimum(np.searchsorted(entry_sorted, outside), max(len(entry_sorted) - 1, 0))
-    known = entry_sorted[at] == outside if len(entry_sorted) else np.zeros(len(outside), bool)
-    return float(weights[outside[known]].sum()) / total
