@@ -1,7 +1,8 @@
 """Which of the query's words each candidate knows, read once per search: one binary search of
 the candidates' token ids in the query's ids gives, per row and per entry, a membership matrix
 that the frame gap, the entry gap, the telling words and the context support all read
-(evidence.py defines each for one candidate; these equal them value for value)."""
+(tests/evidence_definitions.py defines each for one candidate; these equal them value for
+value)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ Context = tuple[float, float, int, float]  # frame gap, entry gap, telling words
 
 
 def contexts(state: Snapshot, query: Prepared, rows: Rows, best: list[int]) -> list[Context]:
-    """Per candidate: evidence.frame_gap of the query's frame words and (not for a sentence) of
-    all its known words, evidence.telling_words, and evidence.context_support around its best
+    """Per candidate: the frame gap of the query's frame words and (not for a sentence) of all
+    its known words, its telling words, and its context support around its best
     row (`best[k]`, an index into rows; 0.0 when it has none)."""
     frame_ids, all_ids = query.frame_ids, query.all_ids
     counts = np.diff(rows.token_first[rows.first]).tolist()
@@ -81,7 +82,7 @@ def _supports(
     best: list[int],
     unknown: float,
 ) -> list[float]:
-    """evidence.context_support of every candidate: of the query's words outside its best row,
+    """The context support of every candidate: of the query's words outside its best row,
     the weight its entry knows over their weight plus `unknown`."""
     return [
         part / (total + unknown) if i >= 0 and there and total + unknown > 0 else 0.0
