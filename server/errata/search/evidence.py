@@ -201,6 +201,9 @@ def gap_values(parts: list[float], total: float, counts: list[int]) -> list[floa
 
 
 def telling_of(known: Any, query_idf: Any, count: int) -> list[int]:
-    """`telling_words` from its membership matrix and the query words' idf."""
+    """Per candidate (a row of `known`: which query words it lists), how many of the query's
+    words it lists that at most RARE_ENTRIES entries of `count` list: words that name a cause
+    ("Popen", "jitter", "lru_cache"), where the words of an effect ("hangs", "slow") are listed
+    by many entries."""
     rare = query_idf >= bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9
     return list((known & rare).sum(axis=1).tolist())
