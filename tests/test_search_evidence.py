@@ -181,3 +181,33 @@ def test_strong_candidates_listing_one_message_are_shared_and_a_lone_one_is_not(
     alone = [_Candidate(0.9, POOL), _Candidate(0.3, POOL)]
     mark_shared(alone)
     assert [c.shared for c in alone] == [False, True]  # a weak candidate is left as it was
+
+
+BARE_LOCKED = "sqlite3.OperationalError: database is locked"
+
+
+def test_a_message_of_many_causes_alone_is_never_confident_and_is_its_own_differential(
+    client: TestClient,
+) -> None:
+    """An NFS mount and a transaction left open print this line as well as two writers: the
+    line alone names no cause, so the answer asks for the observation that confirms it."""
+    answer = client.post("/api/search", json={"query": BARE_LOCKED, "detail": "full"}).json()
+    first = answer["results"][0]
+    assert first["id"] == "sqlite-database-is-locked" and not first["confident"]
+    assert answer["status"] == "no_match" and first["shared"]
+    assert next(c["entry"] for c in answer["differential"]) == "sqlite-database-is-locked"
+
+
+def test_the_same_message_with_its_cause_around_it_can_be_confident(client: TestClient) -> None:
+    trace = (
+        "Traceback (most recent call last):\n"
+        '  File "/app/worker.py", line 41, in save\n'
+        "    conn.execute('INSERT INTO jobs VALUES (?)', (job,))\n"
+        f"{BARE_LOCKED}\n"
+        "(four worker threads write to one SQLite file at once; another connection holds the "
+        "write lock in a long transaction)"
+    )
+    answer = client.post("/api/search", json={"query": trace, "detail": "full"}).json()
+    first = answer["results"][0]
+    assert first["id"] == "sqlite-database-is-locked" and not first["shared"]
+    assert first["confident"] and not answer["differential"]

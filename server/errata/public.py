@@ -188,7 +188,9 @@ class SearchResult(BaseModel):
     fixes: list[FixBrief]  # best first for this match (search/preference.py)
     preference_reason: str = ""
     distinguish: str = ""  # the one observation that confirms this cause over its look-alikes
-    shared: bool = False  # another result lists the same message: the trace cannot choose
+    # in the first result's differential: its message is listed by other results, or several
+    # causes print it and nothing else in the query names this one: the trace cannot choose
+    shared: bool = False
 
 
 class SearchResponse(BaseModel):

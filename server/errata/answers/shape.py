@@ -95,11 +95,10 @@ class FullAnswer(SearchResponse):
 
 
 def differential(response: SearchResponse) -> list[Candidate]:
-    """The causes the trace cannot separate (two or more results list its message), each
-    with the one observation that confirms it; empty when the evidence decides."""
+    """The causes the trace cannot separate (the first result's message is listed by others or
+    printed by several causes), each with the one observation that confirms it; empty when
+    the evidence decides."""
     shared = [r for r in response.results if r.shared]
-    if len(shared) < 2:
-        return []
     return [Candidate(entry=r.id, title=r.title, confirm=_confirm(r)) for r in shared]
 
 

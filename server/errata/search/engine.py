@@ -13,7 +13,7 @@ from ..verdicts import Shown
 from .index import SearchIndex
 from .normalize import normalize
 from .preference import in_preference
-from .rank import Ranked, rank
+from .rank import Ranked, rank, undecided
 
 MAX_QUERY_CHARS = 1_000_000
 MAX_LIMIT = 50
@@ -112,7 +112,7 @@ def fix_brief(fix: FixRow, origin: str) -> FixBrief:
     )
 
 
-def _result(entry: BriefRow, r: Ranked) -> SearchResult:
+def _result(entry: BriefRow, r: Ranked, shared: bool) -> SearchResult:
     fixes = in_preference(entry.fixes, entry.preference, r.matched_symptom)
     return SearchResult(
         id=entry.id,
@@ -128,7 +128,7 @@ def _result(entry: BriefRow, r: Ranked) -> SearchResult:
         fixes=[fix_brief(fix, entry.origin) for fix in fixes],
         preference_reason=entry.preference_reason,
         distinguish=entry.distinguish,
-        shared=r.shared,
+        shared=shared,
     )
 
 
@@ -155,10 +155,10 @@ def search(
     if ranked:
         with database.lookup() as connection:  # short: the entries, and fixes not cached
             entries = index.briefs.briefs(connection, database, [r.id for r in ranked])
-        for r in ranked:
+        for r, shared in zip(ranked, undecided(ranked), strict=True):
             entry = entries.get(r.id)
             if entry is not None:  # retired since the index was built
-                results.append(_result(entry, r))
+                results.append(_result(entry, r, shared))
     matched = bool(results) and results[0].confident
     return SearchResponse(
         status="matched" if matched else "no_match",

@@ -55,6 +55,10 @@ GENERIC_MESSAGES = re.compile(
             # the build or the published package, a typo
             r"err_module_not_found",
             r"(?:task|future) exception was never retrieved",  # any exception in a task
+            # any hash of a list, dict or set: a dict key, a set member, a cache's arguments,
+            # pandas' unique/groupby/value_counts over list cells
+            # https://docs.python.org/3/glossary.html#term-hashable
+            r"unhashable type",
             # a counter taken below zero: a Done/task_done on two paths, a drain that already
             # counted its items, a wrapper whose Add and Done race (not a missing Done)
             # https://pkg.go.dev/sync#WaitGroup.Add
@@ -121,6 +125,11 @@ def mark_shared(ranked: Sequence[Candidate]) -> None:
         result.shared = any(
             other is not result and _same_message(text, other_text) for other, other_text in texts
         )
+
+
+def same_message(symptom: str, other: str) -> bool:
+    """Both symptoms print one message (numbers, paths and quoted values masked)."""
+    return _same_message(masked_lower(symptom), masked_lower(other))
 
 
 @lru_cache(maxsize=20_000)

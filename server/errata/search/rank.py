@@ -15,16 +15,17 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import mul
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from .evidence import errno_clash, is_generic, mark_shared, masked_lower
+from .evidence import errno_clash, is_generic, mark_shared, masked_lower, same_message
 from .index import SearchIndex
 from .known import Context, contexts
-from .normalize import Normalized
+from .normalize import Normalized, normalize
 from .prepared import Prepared, prepare
 from .reasons import explain, template_flags
 from .score import Rows, Scored, best_rows, score_rows
@@ -76,6 +77,7 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> tuple[tuple[float, ...], 
 CALIBRATION, CONFIDENT_THRESHOLD = load_calibration()
 MARGIN_CAP = 0.3
 TELLING_CAP = 3  # telling words beyond this many prove no more
+BARE_SUPPORT = 0.05  # below this share, nothing around a generic message names the entry's cause
 MIN_SCORE = 0.12  # below this a candidate is not worth showing at all
 CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
 OUTCOME_WEIGHT = 0.02
@@ -234,8 +236,33 @@ def order(ranked: list[Ranked], weights: tuple[float, ...], threshold: float) ->
     """Calibrate every candidate's score with the given weights and sort by it."""
     for result in ranked:
         result.score = round(calibrate(result, result.margin, weights), 4)
-        result.confident = result.score >= threshold
+        result.confident = result.score >= threshold and not alone(result)
     return sorted(ranked, key=lambda r: (-r.score, -r.evidence, r.id))
+
+
+def alone(result: Ranked) -> bool:
+    """A message that several causes print, matched with nothing around it in the query that
+    names this entry's cause: never confident, whatever its score (evidence.GENERIC_MESSAGES)."""
+    return result.support < BARE_SUPPORT and _printed_generic(result.matched_symptom)
+
+
+@lru_cache(maxsize=20_000)
+def _printed_generic(symptom: str) -> bool:
+    """The symptom is a generic message as programs print it (an error line or a frame), not
+    a sentence that names its cause in words."""
+    if not is_generic(symptom):
+        return False
+    read = normalize(symptom)
+    return bool(read.key_lines or read.frames)
+
+
+def undecided(ranked: list[Ranked]) -> list[bool]:
+    """Per result, whether it belongs to the first result's differential: the first when its
+    message is shared or generic and alone, then every other that lists the same message."""
+    if not ranked or not (ranked[0].shared or alone(ranked[0])):
+        return [False] * len(ranked)
+    first = ranked[0].matched_symptom
+    return [True] + [r.shared and same_message(first, r.matched_symptom) for r in ranked[1:]]
 
 
 def rank(
