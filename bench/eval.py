@@ -6,9 +6,12 @@ and runs the real `search()` for every case; figures per file and overall.
     python bench/eval.py                 # figures with the shipped calibration
     python bench/eval.py --holdout-dev   # also the tuning sets (cases*.jsonl + holdout-dev)
     python bench/eval.py --show-misses   # print every case that went wrong (never unseen test)
+    python bench/eval.py --tuning-only   # run and print no test case at all, while tuning
 
 The unseen real cases (unseen-*.jsonl) split by project (bench/unseen.py): the tables of the
 tuning part and of the never-tuned test part are printed; misses only ever of the tuning part.
+The fresh part (fresh-*.jsonl: projects in no other file, gathered after the tuning of the
+calibration it grades) is only ever reported as a table.
 
 The calibration (weights and threshold) is fitted by `python bench/calibrate.py`.
 
@@ -36,7 +39,7 @@ from errata.migrations import migrate  # noqa: E402
 from errata.search import CONFIDENT_THRESHOLD, SearchIndex, search  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from unseen import print_table, unseen_cases  # noqa: E402
+from unseen import fresh_cases, print_table, unseen_cases  # noqa: E402
 
 EVAL_DIR = ROOT / "bench" / "eval"
 HOLDOUT = EVAL_DIR / "holdout.jsonl"
@@ -65,6 +68,7 @@ class Outcome:
 
     case: dict
     ranked: list[tuple[str, float]]
+    confident: bool = False  # the first result's flag, as search() set it
 
     @property
     def expected(self) -> str | None:
@@ -117,21 +121,20 @@ def run_cases(cases: list[dict], entries_dir: Path) -> tuple[list[Outcome], set[
             response = search(
                 index, database, case["query"], limit=10, language=case.get("language")
             )
-            outcomes.append(Outcome(case, [(r.id, r.score) for r in response.results]))
+            ranked = [(r.id, r.score) for r in response.results]
+            outcomes.append(Outcome(case, ranked, response.status == "matched"))
         database.dispose()
     return outcomes, known
 
 
-def figures(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
+def figures(outcomes: list[Outcome]) -> dict[str, float]:
     """recall@1, recall@3, MRR on positives; confident wrong rates on negatives and overall."""
     positives = [o for o in outcomes if o.expected]
     negatives = [o for o in outcomes if not o.expected]
     ranks = [o.rank_of_expected() for o in positives]
-    confident_right = sum(
-        1 for o in positives if o.top()[0] == o.expected and o.top()[1] >= threshold
-    )
-    wrong_pos = sum(1 for o in positives if o.top()[0] != o.expected and o.top()[1] >= threshold)
-    wrong_neg = sum(1 for o in negatives if o.top()[1] >= threshold)
+    confident_right = sum(1 for o in positives if o.top()[0] == o.expected and o.confident)
+    wrong_pos = sum(1 for o in positives if o.top()[0] != o.expected and o.confident)
+    wrong_neg = sum(1 for o in negatives if o.confident)
     n_pos, n_neg = max(len(positives), 1), max(len(negatives), 1)
     return {
         "cases": len(outcomes),
@@ -146,13 +149,13 @@ def figures(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
     }
 
 
-def show_misses(outcomes: list[Outcome], threshold: float) -> None:
+def show_misses(outcomes: list[Outcome]) -> None:
     """Print the cases that ranked wrong or answered confidently when they should not."""
     for o in outcomes:
-        top_id, top_score = o.top()
+        top_id = o.top()[0]
         wrong_rank = o.expected and top_id != o.expected
-        wrong_confident = top_score >= threshold and top_id != o.expected
-        unsure = o.expected and top_id == o.expected and top_score < threshold
+        wrong_confident = o.confident and top_id != o.expected
+        unsure = o.expected and top_id == o.expected and not o.confident
         if wrong_rank or wrong_confident or unsure:
             label = "WRONG" if wrong_rank or wrong_confident else "UNSURE"
             print(f"{label} expected={o.expected} got={o.ranked[:2]} note={o.case.get('note', '')}")
@@ -176,35 +179,41 @@ def main() -> int:
     parser.add_argument("--entries", type=Path, default=ROOT / "entries")
     parser.add_argument("--holdout-dev", action="store_true")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--tuning-only", action="store_true", help="run no test case at all")
     args = parser.parse_args()
     files = args.cases or case_files()
     sets = {path.name: load_cases(path) for path in files}
     if args.holdout_dev:
         sets["holdout-dev"] = holdout_cases("dev")
     tune, test = unseen_cases("tune"), unseen_cases("test")
-    print(f"unseen cases split by project: tune {len(tune)}, test {len(test)}")
+    fresh = [] if args.tuning_only else fresh_cases()
+    test = [] if args.tuning_only else test
+    print(f"unseen cases split by project: tune {len(tune)}, test {len(test)}; fresh {len(fresh)}")
     every = [case for cases in sets.values() for case in cases]
-    outcomes, known = run_cases(every + tune + test, args.entries)
-    unseen_tune = outcomes[len(every) : len(every) + len(tune)]
-    unseen_test = outcomes[len(every) + len(tune) :]
+    outcomes, known = run_cases(every + tune + test + fresh, args.entries)
+    parts = [len(every), len(tune), len(test), len(fresh)]
+    ends = [sum(parts[: i + 1]) for i in range(len(parts))]
+    unseen_tune, unseen_test = outcomes[ends[0] : ends[1]], outcomes[ends[1] : ends[2]]
+    fresh_part = outcomes[ends[2] :]
     outcomes = outcomes[: len(every)]
     missing = sorted({o.expected for o in outcomes if o.expected and o.expected not in known})
     if missing:
         print(f"warning: cases expect entries that are not in {args.entries}: {missing}")
-    threshold = CONFIDENT_THRESHOLD
     if args.show_misses:
-        show_misses(outcomes + unseen_tune, threshold)
-    print(f"entries indexed: {len(known)}; threshold {threshold:.2f}")
+        show_misses(outcomes + unseen_tune)
+    print(f"entries indexed: {len(known)}; threshold {CONFIDENT_THRESHOLD:.2f}")
     start = 0
     for name, cases in sets.items():
-        print_figures(name, figures(outcomes[start : start + len(cases)], threshold))
+        print_figures(name, figures(outcomes[start : start + len(cases)]))
         start += len(cases)
     n_files = sum(len(sets[path.name]) for path in files)
-    print_figures("overall cases*", figures(outcomes[:n_files], threshold))
+    print_figures("overall cases*", figures(outcomes[:n_files]))
     if args.holdout_dev:
-        print_figures("tuning (+holdout-dev)", figures(outcomes, threshold))
-    print_table("tuning part", unseen_tune, threshold)
-    print_table("TEST part (never tuned on)", unseen_test, threshold)
+        print_figures("tuning (+holdout-dev)", figures(outcomes))
+    print_table("tuning part", unseen_tune)
+    if not args.tuning_only:
+        print_table("TEST part (never tuned on)", unseen_test)
+        print_table("FRESH part (gathered after tuning, never read)", fresh_part)
     return 0
 
 

@@ -6,7 +6,6 @@ for. Loads `entries/` into a temporary SQLite database, builds the index with `s
 runs every case and prints recall@1, recall@3, MRR, the confident rates of both halves.
 
     python bench/holdout.py                     # both halves + the dev misses
-    python bench/holdout.py --threshold 0.6     # the same at another threshold
     python bench/holdout.py --show-test-misses  # only once tuning is over
 """
 
@@ -31,12 +30,12 @@ def head(query: str, width: int = 110) -> str:
     return (lines[-1] if lines else "")[:width]
 
 
-def misses(outcomes: list[Outcome], threshold: float) -> list[str]:
+def misses(outcomes: list[Outcome]) -> list[str]:
     """One line per case ranked wrong, answered confidently when it should not, or unsure."""
     rows = []
     for o in outcomes:
         top_id, score = o.top()
-        confident = score >= threshold
+        confident = o.confident
         if o.expected and top_id == o.expected and confident:
             continue
         if not o.expected and not confident:
@@ -59,7 +58,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, default=HOLDOUT)
     parser.add_argument("--entries", type=Path, default=ROOT / "entries")
-    parser.add_argument("--threshold", type=float, default=CONFIDENT_THRESHOLD)
     parser.add_argument("--show-test-misses", action="store_true")
     args = parser.parse_args()
     cases = load_cases(args.cases)
@@ -74,12 +72,12 @@ def main() -> int:
     shown = ["dev", "test"] if args.show_test_misses else ["dev"]
     for half in shown:
         print(f"--- holdout-{half} misses")
-        for row in misses(halves[half], args.threshold):
+        for row in misses(halves[half]):
             print(row)
-    print(f"\nentries indexed: {len(known)}; threshold {args.threshold:.2f}")
+    print(f"\nentries indexed: {len(known)}; threshold {CONFIDENT_THRESHOLD:.2f}")
     for half, group in halves.items():
-        print_figures(f"holdout-{half}", figures(group, args.threshold))
-    print_figures("holdout (all)", figures(outcomes, args.threshold))
+        print_figures(f"holdout-{half}", figures(group))
+    print_figures("holdout (all)", figures(outcomes))
     return 0
 
 

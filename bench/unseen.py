@@ -26,9 +26,10 @@ PER_KIND = (
 
 
 class Result(Protocol):
-    """What eval.Outcome offers: the case, and the top answer with its calibrated score."""
+    """What eval.Outcome offers: the case, the top answer and whether it was confident."""
 
     case: dict
+    confident: bool
 
     @property
     def expected(self) -> str | None: ...
@@ -62,14 +63,23 @@ def _rate(items: Sequence[Any], hit: Callable[[Any], bool]) -> str:
     return f"{n / len(items):.3f} ({n}/{len(items)})"
 
 
-def table(results: Sequence[Result], threshold: float) -> list[tuple[str, str]]:
+def fresh_cases() -> list[dict]:
+    """Every case of the fresh part (fresh-*.jsonl, in name order): only ever reported."""
+    cases = []
+    for path in sorted(EVAL_DIR.glob("fresh-*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        cases += [json.loads(line) for line in lines if line.strip()]
+    return cases
+
+
+def table(results: Sequence[Result]) -> list[tuple[str, str]]:
     """The issue's rows for these results."""
 
     def right(r: Result) -> bool:
         return r.top()[0] == r.expected
 
     def sure(r: Result) -> bool:
-        return r.top()[1] >= threshold
+        return r.confident
 
     covered = [r for r in results if r.expected]
     uncovered = [r for r in results if not r.expected]
@@ -86,14 +96,14 @@ def table(results: Sequence[Result], threshold: float) -> list[tuple[str, str]]:
     ]
 
 
-def print_table(title: str, results: Sequence[Result], threshold: float) -> None:
+def print_table(title: str, results: Sequence[Result]) -> None:
     """The table for all kinds, then one compact line per input kind."""
     covered = sum(1 for r in results if r.expected)
     print(f"== unseen {title}: {len(results)} cases ({covered} covered)")
-    for label, value in table(results, threshold):
+    for label, value in table(results):
         print(f"  {label:<36} {value}")
     for kind in KINDS:
         subset = [r for r in results if r.case.get("kind") == kind]
-        rows = dict(table(subset, threshold))
+        rows = dict(table(subset))
         cells = "  ".join(f"{short} {rows[label].split()[0]}" for short, label in PER_KIND)
         print(f"  [{kind:<11}] n={len(subset):>3}  {cells}")

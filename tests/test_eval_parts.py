@@ -1,0 +1,36 @@
+"""The evaluation's parts stay apart: the fresh part shares no project with any other case file,
+and the calibration's fit reads no test case."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+EVAL_DIR = Path(__file__).resolve().parent.parent / "bench" / "eval"
+
+
+def projects(pattern: str) -> set[str]:
+    found = set()
+    for path in EVAL_DIR.glob(pattern):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                found.add(json.loads(line).get("project") or "")
+    return found - {""}
+
+
+def test_no_fresh_case_comes_from_a_project_of_another_case_file() -> None:
+    fresh = projects("fresh-*.jsonl")
+    others = projects("unseen-*.jsonl") | projects("cases*.jsonl") | projects("holdout.jsonl")
+    assert len(fresh) >= 200
+    assert not fresh & others
+
+
+def test_the_calibration_fits_on_no_test_or_fresh_case() -> None:
+    sys.path.insert(0, str(EVAL_DIR.parent))
+    import calibrate
+    import unseen
+
+    fitted = {json.dumps(c, sort_keys=True) for s in calibrate.tuning_sets().values() for c in s}
+    held = unseen.unseen_cases("test") + unseen.fresh_cases()
+    assert held and not fitted & {json.dumps(c, sort_keys=True) for c in held}
