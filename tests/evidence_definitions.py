@@ -63,10 +63,26 @@ def context_support(
     """Of the query's words outside the matched symptom (idf-weighted; words no entry has
     weigh `unknown` together), the share that the entry's other symptoms mention: what of the
     trace around a message points to this entry's cause (0 when nothing is outside it)."""
+    return _context(query_ids, weights, entry_sorted, row_ids, unknown)[0]
+
+
+def context_share(
+    query_ids: Any, weights: Any, entry_sorted: Any, row_ids: Any, unknown: float
+) -> float:
+    """The weight of the words context_support counts, over the whole query's weight (with
+    `unknown`): how much of the query, not only of what is outside the message, they are."""
+    return _context(query_ids, weights, entry_sorted, row_ids, unknown)[1]
+
+
+def _context(
+    query_ids: Any, weights: Any, entry_sorted: Any, row_ids: Any, unknown: float
+) -> tuple[float, float]:
     outside = query_ids[~np.isin(query_ids, row_ids)] if len(row_ids) else query_ids
     total = float(weights[outside].sum()) + unknown
     if total <= 0 or not len(outside):
-        return 0.0
+        return 0.0, 0.0
     at = np.minimum(np.searchsorted(entry_sorted, outside), max(len(entry_sorted) - 1, 0))
     known = entry_sorted[at] == outside if len(entry_sorted) else np.zeros(len(outside), bool)
-    return float(weights[outside[known]].sum()) / total
+    part = float(weights[outside[known]].sum())
+    whole = float(weights[query_ids].sum()) + unknown
+    return part / total, (part / whole if part and whole > 0 else 0.0)

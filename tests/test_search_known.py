@@ -12,7 +12,7 @@ from errata.search.known import contexts
 from errata.search.score import Rows
 from errata.search.sums import masked_sums
 
-from .evidence_definitions import context_support, frame_gap, telling_words
+from .evidence_definitions import context_share, context_support, frame_gap, telling_words
 
 
 def random_rows(rng: np.random.Generator, vocabulary: int) -> Rows:
@@ -45,13 +45,11 @@ def one_by_one(state: Any, query: Any, rows: Rows, best: list[int]) -> list[tupl
         words = 0.0 if query.is_sentence else frame_gap(query.all_ids, state.weights, entry)
         i = best[k]
         row_ids = rows.tokens[rows.token_first[max(i, 0)] : rows.token_first[max(i, 0) + 1]]
-        support = (
-            context_support(query.all_ids, state.weights, entry, row_ids, query.unknown)
-            if i >= 0
-            else 0.0
-        )
+        given = (query.all_ids, state.weights, entry, row_ids, query.unknown)
+        support = context_support(*given) if i >= 0 else 0.0
+        share = context_share(*given) if i >= 0 else 0.0
         frames = frame_gap(query.frame_ids, state.weights, entry) if len(query.frame_ids) else 0.0
-        out.append((frames, words, telling[k], support))
+        out.append((frames, words, telling[k], support, share))
     return out
 
 

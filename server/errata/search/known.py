@@ -16,18 +16,19 @@ from .score import Rows
 from .snapshot import Snapshot
 from .sums import masked_sums
 
-Context = tuple[float, float, int, float]  # frame gap, entry gap, telling words, support
+# frame gap, entry gap, telling words, support, context share
+Context = tuple[float, float, int, float, float]
 
 
 def contexts(state: Snapshot, query: Prepared, rows: Rows, best: list[int]) -> list[Context]:
     """Per candidate: the frame gap of the query's frame words and (not for a sentence) of all
-    its known words, its telling words, and its context support around its best
-    row (`best[k]`, an index into rows; 0.0 when it has none)."""
+    its known words, its telling words, its context support around its best row (`best[k]`,
+    an index into rows; 0.0 when it has none) and that support's share of the whole query."""
     frame_ids, all_ids = query.frame_ids, query.all_ids
     counts = np.diff(rows.token_first[rows.first]).tolist()
     n = len(counts)
     if not len(frame_ids) and not len(all_ids):
-        return [(0.0, 0.0, 0, 0.0)] * n
+        return [(0.0, 0.0, 0, 0.0, 0.0)] * n
     union = _union(frame_ids, all_ids)
     in_rows, in_entries = _memberships(union, rows)
     is_word = _columns(union, all_ids)
@@ -40,12 +41,14 @@ def contexts(state: Snapshot, query: Prepared, rows: Rows, best: list[int]) -> l
     sums = masked_sums(np.concatenate(masks), state.weights[union])
     frames = gap_values(sums[2 + 3 * n :], sums[1 + 3 * n], counts) if len(frame_ids) else [0.0] * n
     if not len(all_ids):
-        return [(gap, 0.0, 0, 0.0) for gap in frames]
+        return [(gap, 0.0, 0, 0.0, 0.0) for gap in frames]
     words = [0.0] * n if query.is_sentence else gap_values(sums[1 : 1 + n], sums[0], counts)
     telling = telling_of(known[:, is_word], state.idf[all_ids], state.count)
     totals, parts = sums[1 + n : 1 + 2 * n], sums[1 + 2 * n : 1 + 3 * n]
     support = _supports(outside.any(axis=1).tolist(), totals, parts, best, query.unknown)
-    return list(zip(frames, words, telling, support, strict=True))
+    whole = float(sums[0]) + query.unknown
+    share = [p / whole if s and whole > 0 else 0.0 for p, s in zip(parts, support, strict=True)]
+    return list(zip(frames, words, telling, support, share, strict=True))
 
 
 def _union(frame_ids: Any, all_ids: Any) -> Any:

@@ -77,7 +77,9 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> tuple[tuple[float, ...], 
 CALIBRATION, CONFIDENT_THRESHOLD = load_calibration()
 MARGIN_CAP = 0.3
 TELLING_CAP = 3  # telling words beyond this many prove no more
-BARE_SUPPORT = 0.05  # below this share, nothing around a generic message names the entry's cause
+# below this share of the query, the words around a generic message that the entry knows do
+# not name its cause (a file name, a library's frame)
+BARE_CONTEXT = 0.1
 MIN_SCORE = 0.12  # below this a candidate is not worth showing at all
 CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
 OUTCOME_WEIGHT = 0.02
@@ -108,6 +110,7 @@ class Ranked:
     entry_gap: float = 0.0  # ... of all the query's known words (a trace's context)
     telling: int = 0  # query words that at most two entries list, this one among them
     support: float = 0.0  # share of the query outside the symptom the entry mentions elsewhere
+    context: float = 0.0  # what that support covers as a share of the whole query
     row: int = field(default=-1, repr=False, compare=False)  # the matched row, for `why`
     row_ids: Any = field(default=None, repr=False, compare=False)  # its distinct token ids
 
@@ -148,7 +151,7 @@ def _ranked(
 ) -> Ranked:
     """The Ranked of one candidate from its best row (its `why` is built if it is shown)."""
     at, i, best = found
-    frame_gap, entry_gap, telling, support = gaps
+    frame_gap, entry_gap, telling, support, context = gaps
     row = at.row_ids[i]
     template, mismatch = template_flags(query, row)
     symptom = state.row_text(row)
@@ -172,6 +175,7 @@ def _ranked(
         entry_gap=entry_gap,
         telling=telling,
         support=support,
+        context=context,
         row=row,
         row_ids=at.rows.tokens[at.first[i] : at.first[i + 1]],
     )
@@ -241,9 +245,9 @@ def order(ranked: list[Ranked], weights: tuple[float, ...], threshold: float) ->
 
 
 def alone(result: Ranked) -> bool:
-    """A message that several causes print, matched with nothing around it in the query that
-    names this entry's cause: never confident, whatever its score (evidence.GENERIC_MESSAGES)."""
-    return result.support < BARE_SUPPORT and _printed_generic(result.matched_symptom)
+    """A message that several causes print, matched with little around it in the query that
+    this entry knows: never confident, whatever its score (evidence.GENERIC_MESSAGES)."""
+    return result.context < BARE_CONTEXT and _printed_generic(result.matched_symptom)
 
 
 @lru_cache(maxsize=20_000)
