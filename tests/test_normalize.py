@@ -433,3 +433,11 @@ def test_frame_gaps_of_all_candidates_equal_each_candidates_own_gap_bit_for_bit(
             frame_gap(query, weights, np.unique(tokens[a:b])) for a, b in pairwise(first.tolist())
         ]
         assert frame_gaps(query, weights, tokens, first) == each
+
+
+def test_a_quoted_value_type_name_stays_a_search_word() -> None:
+    """Python 3.6 quotes the type: 'int64' names numpy, 'datetime' the standard library."""
+    for name in ("int64", "float32", "datetime", "ndarray"):
+        text = f"TypeError: Object of type '{name}' is not JSON serializable"
+        assert name in mask(text, keep_quoted_words=True).split()
+    assert "<str>" in mask("KeyError: 'user_id'", keep_quoted_words=True)

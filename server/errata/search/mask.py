@@ -108,7 +108,10 @@ def _is_error_code(inner: str) -> bool:
 _TYPE_NAME = re.compile(
     r"^(?:[A-Z][\w.]{0,40}|(?:[a-z_][\w]*\.)+[A-Z]\w*|str|int|float|bytes|bytearray|dict|list|tuple|"
     r"set|frozenset|bool|coroutine|function|builtin_function_or_method|method|module|generator|"
-    r"async_generator|type|object|NoneType|Future|Task)$"
+    r"async_generator|type|object|NoneType|Future|Task|"
+    # the standard library's and numpy's lowercase value types ("Object of type 'int64' is not
+    # JSON serializable" in Python < 3.7 quotes the name)
+    r"datetime|date|time|timedelta|ndarray|bool_|str_|bytes_|object_|(?:u?int|float|complex)\d{1,3})$"
 )
 
 
