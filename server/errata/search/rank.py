@@ -297,7 +297,9 @@ def features(result: Ranked, margin: float) -> tuple[float, ...]:
     gaps = (float(result.errno_clash), result.frame_gap, result.entry_gap)
     parts = (e * cover, result.query_cover, result.surface, *shared, *gaps)
     generic = shared[1]  # a generic message's own words and lone lead count for less
-    context = (result.support, generic * result.support, generic * cover, generic * flags[0])
+    # a sentence's words outside the symptom are mostly prose: weigh them against all of it
+    support = result.context if result.sentence else result.support
+    context = (support, generic * result.support, generic * cover, generic * flags[0])
     sentence = _sentence(result, margin)
     return (e, cover, margin, *flags, *parts, *sentence, *context, generic * margin, 1.0)
 
