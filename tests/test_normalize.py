@@ -433,3 +433,21 @@ def test_frame_gaps_of_all_candidates_equal_each_candidates_own_gap_bit_for_bit(
             frame_gap(query, weights, np.unique(tokens[a:b])) for a, b in pairwise(first.tolist())
         ]
         assert frame_gaps(query, weights, tokens, first) == each
+
+
+def test_lines_that_only_look_like_a_plain_python_frame_keep_their_own_reading() -> None:
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/site-packages/pool/core.py", line 12, in acquire\n'
+        "    ValueError: raised where the source line would be\n"
+        '  File "C:\\app\\jobs.py", line 7, in run_job\n'
+        "    Thread 0x00007f (most recent call first):\n"
+        '  File "/srv/app/worker.py", line 3 in idle\n'
+        "    release(lock)\n"
+        "TimeoutError: pool timed out"
+    )
+    norm = normalize(text)
+    assert norm.frames == ["pool.acquire", "run_job", "idle"]
+    assert norm.key_lines[0] == "ValueError: raised where the source line would be"
+    assert "thread most recent call first" in norm.text
+    assert norm.key_lines[-1] == "TimeoutError: pool timed out"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import formats
+from .common import common_line
 from .evidence import errnos
 from .frames import js_frame
 from .limits import BUDGET_SECONDS, CpuBudget, clip, read_order
@@ -132,6 +133,8 @@ class _Collector:
 
 
 def _classify(line: str, out: _Collector) -> None:
+    if common_line(line, out):  # most lines of a Python traceback
+        return
     line = formats.strip_container_prefix(line)
     if line.lstrip().startswith(("|", "+-")):  # ExceptionGroup tree drawing
         line = _GROUP_BAR.sub("  ", line, count=1)
