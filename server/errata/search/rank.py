@@ -21,7 +21,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .evidence import errno_clash, is_generic, mark_shared, masked_lower
+from .evidence import errno_clash, mark_shared, masked_lower
 from .index import SearchIndex
 from .known import Context, contexts
 from .normalize import Normalized
@@ -106,6 +106,7 @@ class Ranked:
     entry_gap: float = 0.0  # ... of all the query's known words (a trace's context)
     telling: int = 0  # query words that at most two entries list, this one among them
     support: float = 0.0  # share of the query outside the symptom the entry mentions elsewhere
+    generic: bool = False  # that symptom is a message several causes print (evidence.py)
     row: int = field(default=-1, repr=False, compare=False)  # the matched row, for `why`
     row_ids: Any = field(default=None, repr=False, compare=False)  # its distinct token ids
 
@@ -128,6 +129,7 @@ class _Found:
     row_ids: list[int]
     first: list[int]  # token_first
     specific: list[bool]
+    generic: list[bool]
     score: list[float]
     message_cover: list[float]
     query_cover: list[float]
@@ -137,7 +139,8 @@ class _Found:
         """Both as lists."""
         return cls(
             rows, rows.rows.tolist(), rows.token_first.tolist(), rows.specific.tolist(),
-            scored.score.tolist(), scored.message_cover.tolist(), scored.query_cover.tolist(),
+            rows.generic.tolist(), scored.score.tolist(), scored.message_cover.tolist(),
+            scored.query_cover.tolist(),
         )  # fmt: skip
 
 
@@ -170,6 +173,7 @@ def _ranked(
         entry_gap=entry_gap,
         telling=telling,
         support=support,
+        generic=at.generic[i],
         row=row,
         row_ids=at.rows.tokens[at.first[i] : at.first[i + 1]],
     )
@@ -258,24 +262,28 @@ def calibrate(result: Ranked, margin: float, weights: tuple[float, ...] | None =
 
 
 def features(result: Ranked, margin: float) -> tuple[float, ...]:
-    """What the calibration weighs, in FEATURES order; the last one is the bias."""
-    e, cover = result.evidence, result.message_cover
+    """What the calibration weighs, in FEATURES order; the last one is the bias. A generic
+    message's own words and lone lead count for less (its products)."""
+    e, cover, support = result.evidence, result.message_cover, result.support
     margin = max(-MARGIN_CAP, min(margin, MARGIN_CAP))  # one lone candidate proves little more
-    flags = (float(result.template), float(result.mismatch), float(result.vague))
-    shared = (float(result.shared), float(is_generic(result.matched_symptom)))
-    gaps = (float(result.errno_clash), result.frame_gap, result.entry_gap)
-    parts = (e * cover, result.query_cover, result.surface, *shared, *gaps)
-    generic = shared[1]  # a generic message's own words and lone lead count for less
-    context = (result.support, generic * result.support, generic * cover, generic * flags[0])
-    sentence = _sentence(result, margin)
-    return (e, cover, margin, *flags, *parts, *sentence, *context, generic * margin, 1.0)
+    template, generic = float(result.template), float(result.generic)
+    return (
+        e, cover, margin, template, float(result.mismatch), float(result.vague),
+        e * cover, result.query_cover, result.surface, float(result.shared), generic,
+        float(result.errno_clash), result.frame_gap, result.entry_gap,
+        *_sentence(result, margin),
+        support, generic * support, generic * cover, generic * template, generic * margin, 1.0,
+    )  # fmt: skip
+
+
+_NO_SENTENCE = (0.0,) * 6
 
 
 def _sentence(result: Ranked, margin: float) -> tuple[float, ...]:
     """A plain sentence's own terms: it paraphrases a symptom, so how much of the symptom it
     says, how much of it the symptom explains, its lead and its words that name a cause weigh
     differently than a trace's (0 for a trace)."""
-    said = float(result.sentence)
+    if not result.sentence:  # 0.0 times each part (a -0.0 adds to the sum as 0.0 does)
+        return _NO_SENTENCE
     telling = min(result.telling, TELLING_CAP) / TELLING_CAP
-    parts = (result.evidence, result.message_cover, result.query_cover, margin, telling)
-    return (said, *(said * part for part in parts))
+    return (1.0, result.evidence, result.message_cover, result.query_cover, margin, telling)

@@ -35,6 +35,7 @@ class Rows:
     token_first: Any  # np.ndarray[int64]: row i's tokens are token_first[i]:token_first[i+1]
     specific: Any  # np.ndarray[bool] per row
     is_title: Any  # np.ndarray[bool] per row: the last row of each candidate
+    generic: Any  # np.ndarray[bool] per row: a message several causes print (evidence.py)
 
 
 @dataclass
@@ -121,7 +122,7 @@ def _similarity(
     if len(cache) > MAX_CACHED_ROWS:
         cache.clear()
     kept_rows = rows.rows[kept].tolist()
-    texts = [cache.get(row) for row in kept_rows]
+    texts = list(map(cache.get, kept_rows))
     if None in texts:
         tokens, word = rows.tokens.tolist(), tokens_by_id.__getitem__
         first = rows.token_first.tolist()
@@ -240,7 +241,7 @@ def best_rows(rows: Rows, scored: Scored) -> list[int]:
     if not len(first):
         return []
     score = scored.score
-    lengths = np.diff(rows.first)
+    lengths = rows.first[1:] - first  # np.diff, without its Python-level checks
     best = np.maximum.reduceat(score, first)
     at = np.where(score == np.repeat(best, lengths), np.arange(len(score)), len(score))
     found = np.minimum.reduceat(at, first)

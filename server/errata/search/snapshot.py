@@ -174,6 +174,7 @@ def _concat(a: Rows, b: Rows, row_offset: int) -> Rows:
         np.concatenate([a.token_first, b.token_first[1:] + a.token_first[-1]]),
         np.concatenate([a.specific, b.specific]),
         np.concatenate([a.is_title, b.is_title]),
+        np.concatenate([a.generic, b.generic]),
     )
 
 
