@@ -74,11 +74,13 @@ class _State:
         at = np.asarray(positions, dtype=np.int64)
         starts, ends = row_start[at], row_start[at + 1]
         rows = ranges(starts, ends)
-        first = np.concatenate([[0], np.cumsum(ends - starts)])
+        first = np.zeros(len(at) + 1, dtype=np.int64)
+        (ends - starts).cumsum(out=first[1:])
         lengths = token_start[rows + 1] - token_start[rows]
         tokens = self.row_tokens[ranges(token_start[rows], token_start[rows + 1])]
-        token_row = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-        token_first = np.concatenate([[0], np.cumsum(lengths)])
+        token_row = np.arange(len(rows), dtype=np.int64).repeat(lengths)
+        token_first = np.zeros(len(rows) + 1, dtype=np.int64)
+        lengths.cumsum(out=token_first[1:])
         specific, generic = self.row_specific[rows], self.row_generic[rows]
         is_title = np.zeros(len(rows), dtype=bool)
         is_title[first[1:][ends > starts] - 1] = True

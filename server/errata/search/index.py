@@ -290,8 +290,8 @@ def _rows(prints: Any, rows: Any, wanted: list[int], k: int) -> set[int]:
     if prints is None or not wanted:
         return found
     unique = np.fromiter(set(wanted), dtype=np.int64)
-    starts = np.searchsorted(prints, unique).tolist()
-    ends = np.searchsorted(prints, unique, side="right").tolist()
+    starts = prints.searchsorted(unique).tolist()
+    ends = prints.searchsorted(unique, side="right").tolist()
     for lo, hi in zip(starts, ends, strict=True):
         if hi > lo:
             found.update(rows[lo : min(hi, lo + k)].tolist())

@@ -61,7 +61,7 @@ def _columns(union: Any, ids: Any) -> Any:
     if len(ids) == len(union):
         return np.ones(len(union), dtype=bool)
     found = np.zeros(len(union), dtype=bool)
-    found[np.searchsorted(union, ids)] = True
+    found[union.searchsorted(ids)] = True
     return found
 
 
@@ -70,7 +70,7 @@ def _memberships(union: Any, rows: Rows) -> tuple[Any, Any]:
     (every entry has a row: its title)."""
     in_rows = np.zeros((len(rows.rows), len(union)), dtype=bool)
     if len(rows.tokens):
-        at = np.minimum(np.searchsorted(union, rows.tokens), len(union) - 1)
+        at = np.minimum(union.searchsorted(rows.tokens), len(union) - 1)
         hit = union[at] == rows.tokens
         in_rows[rows.token_row[hit], at[hit]] = True
     return in_rows, np.logical_or.reduceat(in_rows, rows.first[:-1], axis=0)

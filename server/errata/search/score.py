@@ -65,8 +65,8 @@ class QueryArrays:
         union = self.union
         if not len(union):
             return np.zeros(0, dtype=np.int64), np.zeros((len(self.flags), 0), dtype=bool)
-        at = np.minimum(np.searchsorted(union, tokens), len(union) - 1)
-        found = np.flatnonzero(union[at] == tokens)
+        at = np.minimum(union.searchsorted(tokens), len(union) - 1)
+        found = (union[at] == tokens).nonzero()[0]
         return found, self.flags[:, at[found]]
 
 
@@ -94,7 +94,7 @@ def ranges(starts: Any, ends: Any) -> Any:
     total = int(lengths.sum())
     if not total:
         return np.zeros(0, dtype=np.int64)
-    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    shift = (starts - (lengths.cumsum() - lengths)).repeat(lengths)
     return np.arange(total, dtype=np.int64) + shift
 
 
@@ -116,7 +116,7 @@ def _similarity(
     joined once per snapshot (`cache`, by global row id), so only the query's lines are sorted
     per search (https://rapidfuzz.github.io/RapidFuzz/Usage/fuzz.html#token-sort-ratio)."""
     similarity = np.zeros(len(rows.rows), dtype=np.float64)
-    kept = np.flatnonzero(keep)
+    kept = keep.nonzero()[0]
     if not kept.size:
         return similarity
     if len(cache) > MAX_CACHED_ROWS:
@@ -243,6 +243,6 @@ def best_rows(rows: Rows, scored: Scored) -> list[int]:
     score = scored.score
     lengths = rows.first[1:] - first  # np.diff, without its Python-level checks
     best = np.maximum.reduceat(score, first)
-    at = np.where(score == np.repeat(best, lengths), np.arange(len(score)), len(score))
+    at = np.where(score == best.repeat(lengths), np.arange(len(score)), len(score))
     found = np.minimum.reduceat(at, first)
     return np.where(best > 0, found, -1).tolist()
