@@ -229,7 +229,7 @@ class SearchIndex:
         """
         segments = [(state.main, state.alive if state.masked else None, 0, 0)]
         if state.delta is not None:
-            segments.append((state.delta, None, state.n_main, len(state.main.row_specific)))
+            segments.append((state.delta, None, state.n_main, state.main_rows))
         token_ids = sorted({state.vocab[t] for t in query.tokens if t in state.vocab})
         scored: list[tuple[float, int]] = []
         word_rows: set[int] = set()

@@ -166,9 +166,9 @@ def _ranked(
         mismatch,
         not at.specific[i],
         query_cover=at.query_cover[i],
-        surface=surface_similarity(query.surface_text, symptom),
+        surface=surface_similarity(query.surface_text, symptom) if query.surface_text else 0.0,
         sentence=query.is_sentence,
-        errno_clash=errno_clash(query.errnos, symptom),
+        errno_clash=bool(query.errnos) and errno_clash(query.errnos, symptom),
         frame_gap=frame_gap,
         entry_gap=entry_gap,
         telling=telling,
@@ -209,9 +209,10 @@ def _rerank(
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
     found = _Found.of(rows, scored)
+    outcomes = state.outcomes(positions)
     for k, (position, i) in enumerate(zip(positions, best_at, strict=True)):
         best = found.score[i] if i >= 0 else 0.0
-        best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * state.outcome_of(position)))
+        best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * outcomes[k]))
         if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:

@@ -66,8 +66,11 @@ class Snapshot:
     outcome_revision: int | None = None
     # joined token texts by row id, for the fuzzy similarity (score.py); never copied
     row_words: dict[int, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    n_main: int = field(default=0, init=False)  # positions below this are the main segment's
+    main_rows: int = field(default=0, init=False)  # ... and rows below this
 
     def __post_init__(self) -> None:
+        self.n_main, self.main_rows = len(self.main.ids), len(self.main.row_specific)
         texts = sorted_rows(self.main)
         if texts:
             self.row_words.update(enumerate(texts))
@@ -99,11 +102,6 @@ class Snapshot:
         """The main build's analysis helper peak RSS (0: none ran)."""
         return self.main.helper_peak_mb
 
-    @property
-    def n_main(self) -> int:
-        """Positions below this are the main segment's."""
-        return len(self.main.ids)
-
     def _segment(self, position: int) -> tuple[_State, int]:
         n = self.n_main
         if position < n:
@@ -112,7 +110,7 @@ class Snapshot:
         return self.delta, position - n
 
     def _row_segment(self, row: int) -> tuple[_State, int]:
-        rows = len(self.main.row_specific)
+        rows = self.main_rows
         if row < rows:
             return self.main, row
         assert self.delta is not None
@@ -128,6 +126,13 @@ class Snapshot:
         segment, at = self._segment(position)
         return float(segment.outcome[at])
 
+    def outcomes(self, positions: list[int]) -> list[float]:
+        """The outcome scores of the entries at these positions (`outcome_of` each)."""
+        n = self.n_main
+        if self.delta is None or all(p < n for p in positions):
+            return list(self.main.outcome[positions].tolist())
+        return [self.outcome_of(p) for p in positions]
+
     def row_text(self, row: int) -> str:
         """The symptom (or title) text of a row."""
         segment, at = self._row_segment(row)
@@ -140,7 +145,7 @@ class Snapshot:
         if self.delta is None or not any(p >= n for p in positions):
             return main
         delta = self.delta.gather([p - n for p in positions if p >= n])
-        return _concat(main, delta, len(self.main.row_specific))
+        return _concat(main, delta, self.main_rows)
 
     def describe(self) -> dict[str, Any]:
         """Entry counts of both segments."""
