@@ -81,7 +81,7 @@ CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are ad
 OUTCOME_WEIGHT = 0.02
 
 
-@dataclass
+@dataclass(slots=True)
 class Ranked:
     """One ranked entry, before fixes are read from the database."""
 

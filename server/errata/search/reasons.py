@@ -17,8 +17,7 @@ def template_flags(query: Prepared, row: int) -> tuple[bool, bool]:
 def shown_terms(state: _State, query: Prepared, shared: frozenset[int] | set[int]) -> list[str]:
     """The most telling shared terms in the query's own words; filler words ("one", "error",
     "other") only when nothing better is shared."""
-    weights = state.weights
-    by_weight = sorted(shared, key=lambda i: (-weights[i], state.tokens_by_id[i]))
+    by_weight = [i for i in query.ids_by_weight(state.weights, state.tokens_by_id) if i in shared]
     telling: dict[str, None] = {}
     filler: dict[str, None] = {}
     for token in (state.tokens_by_id[i] for i in by_weight):
