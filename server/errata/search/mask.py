@@ -188,24 +188,9 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _word_tokens(word: str) -> tuple[str, ...]:
-    """A dotted or compound identifier, whole (lowercased) and in stemmed parts."""
-    if word.startswith("<") or word.isdigit():
-        return ()  # a placeholder or a bare number
-    out: list[str] = []
-    lower = word.lower()
-    if "." in word:
-        out.append(lower)
-        out.append(word.rsplit(".", 1)[1].lower())
-    parts: list[str] = []
-    for piece in re.split(r"[._]+", word):
-        parts.extend(_CAMEL.findall(piece))
-    if len(parts) > 1 and "." not in word:
-        out.append(lower)
-    for part in parts:
-        low = part.lower()
-        if len(low) > 1 and low not in STOPWORDS and not low.isdigit():
-            out.append(_stem(low))
-    return tuple(out)
+    """A dotted or compound identifier, whole (lowercased) and in stemmed parts: the tokens of
+    its `_word_surfaces`, which a query's `why` reads again (analysed once for both)."""
+    return tuple(token for token, _ in _word_surfaces(word))
 
 
 def tokenize(masked: str) -> list[str]:
@@ -215,7 +200,8 @@ def tokenize(masked: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _word_surfaces(word: str) -> tuple[tuple[str, str], ...]:
-    """The (token, surface) pairs of one word, in `_word_tokens` order."""
+    """The (token, surface) pairs of one word: a dotted name whole and its last part, a compound
+    identifier whole, then its stemmed parts (stopwords, digits and single letters left out)."""
     if word.startswith("<") or word.isdigit():
         return ()
     out: list[tuple[str, str]] = []
