@@ -289,10 +289,10 @@ def _rows(prints: Any, rows: Any, wanted: list[int], k: int) -> set[int]:
     found: set[int] = set()
     if prints is None or not wanted:
         return found
-    unique = np.fromiter(set(wanted), dtype=np.int64)
-    starts = prints.searchsorted(unique).tolist()
-    ends = prints.searchsorted(unique, side="right").tolist()
-    for lo, hi in zip(starts, ends, strict=True):
-        if hi > lo:
+    unique = list(set(wanted))
+    starts, size = prints.searchsorted(unique).tolist(), len(prints)
+    for value, lo in zip(unique, starts, strict=True):
+        if lo < size and prints[lo] == value:  # most fingerprints of a query are no template
+            hi = int(prints.searchsorted(value, side="right"))
             found.update(rows[lo : min(hi, lo + k)].tolist())
     return found

@@ -27,6 +27,7 @@ def _words(text: str) -> frozenset[str]:
 
 _SPACES = re.compile(r"[ \t]+")
 _TOKEN = re.compile(r"<[a-z]+>|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\d+")
+_PARTS = re.compile(r"[._]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -204,12 +205,15 @@ def _word_surfaces(word: str) -> tuple[tuple[str, str], ...]:
     identifier whole, then its stemmed parts (stopwords, digits and single letters left out)."""
     if word.startswith("<") or word.isdigit():
         return ()
+    if word.isascii() and word.isalpha() and word.islower():  # one part: no split to make
+        plain = len(word) > 1 and word not in STOPWORDS
+        return ((_stem(word), word),) if plain else ()
     out: list[tuple[str, str]] = []
     lower = word.lower()
     if "." in word:
         last = word.rsplit(".", 1)[1]
         out += [(lower, word), (last.lower(), last)]
-    parts = [p for piece in re.split(r"[._]+", word) for p in _CAMEL.findall(piece)]
+    parts = [p for piece in _PARTS.split(word) for p in _CAMEL.findall(piece)]
     if len(parts) > 1 and "." not in word:
         out.append((lower, word))
     for part in parts:

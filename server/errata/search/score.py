@@ -210,7 +210,7 @@ def score_rows(
         outside_types[found[flags[1]]] = 0.0
         message = np.bincount(rows.token_row, outside_types, minlength=n)
     in_query = flags[0]
-    sums = _row_sums(row_of, w[found], np.stack([in_query, in_query & ~flags[1], *flags[3:]]), n)
+    sums = _row_sums(row_of, w[found], np.array([in_query, in_query & ~flags[1], *flags[3:]]), n)
     cover = _ratio(sums[1], message, 0.5)
     cov_symptom = sums[0] / np.where(every != 0, every, 1.0)
     cov_query = np.zeros(n, dtype=np.float64)
