@@ -58,6 +58,10 @@ class _State:
     df: Any = None  # np.ndarray[int64] per token id: entries that have it (main segment)
     # each row's token texts sorted and joined (score.py), for a small main (snapshot.py)
     sorted_rows: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    # its ids and row texts as snapshot.decoded reads them (once per segment)
+    decoded: tuple[Sequence[str], Sequence[str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
     idf: Any = None  # np.ndarray[float64] per token id: BM25 idf of this build
     masked_prints: Any = None  # sorted np.ndarray[int64] of templates (values masked) ...
     masked_rows: Any = None  # ... and the row each belongs to

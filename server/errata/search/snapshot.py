@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ from .analyze import Analysed, analyse
 from .bm25 import idf
 from .build import Stats, _Builder, _State, token_weights, unknown_weight
 from .score import Rows, ranges
+from .warm import decoded, sorted_rows
 
 
 class Vocabulary(Mapping[str, int]):
@@ -68,12 +68,16 @@ class Snapshot:
     row_words: dict[int, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     n_main: int = field(default=0, init=False)  # positions below this are the main segment's
     main_rows: int = field(default=0, init=False)  # ... and rows below this
+    # the main segment's ids and row texts, decoded once when it is small (see `sorted_rows`)
+    main_ids: Sequence[str] = field(default=(), init=False, repr=False, compare=False)
+    main_texts: Sequence[str] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.n_main, self.main_rows = len(self.main.ids), len(self.main.row_specific)
         texts = sorted_rows(self.main)
         if texts:
             self.row_words.update(enumerate(texts))
+        self.main_ids, self.main_texts = decoded(self.main)
 
     @classmethod
     def of(cls, main: _State) -> Snapshot:
@@ -118,6 +122,8 @@ class Snapshot:
 
     def entry_id(self, position: int) -> str:
         """The id of the entry at a position."""
+        if position < self.n_main:
+            return self.main_ids[position]
         segment, at = self._segment(position)
         return segment.ids[at]
 
@@ -135,6 +141,8 @@ class Snapshot:
 
     def row_text(self, row: int) -> str:
         """The symptom (or title) text of a row."""
+        if row < self.main_rows:
+            return self.main_texts[row]
         segment, at = self._row_segment(row)
         return segment.row_text(at)
 
@@ -154,20 +162,6 @@ class Snapshot:
             "delta_entries": len(self.cached),
             "masked_entries": self.masked,
         }
-
-
-WARM_ROWS = 20_000  # a main of up to this many rows has their texts joined once, not per search
-
-
-def sorted_rows(main: _State) -> list[str] | None:
-    """Each main row's token texts sorted and joined, as score.py's similarity caches them
-    (once per main segment; none for a main of more than WARM_ROWS rows)."""
-    rows = len(main.row_specific)
-    if main.sorted_rows is None and 0 < rows <= WARM_ROWS:
-        tokens, word = main.row_tokens.tolist(), main.tokens_by_id.__getitem__
-        starts = np.asarray(main.token_start).tolist()
-        main.sorted_rows = [" ".join(sorted(map(word, tokens[a:b]))) for a, b in pairwise(starts)]
-    return main.sorted_rows
 
 
 def _concat(a: Rows, b: Rows, row_offset: int) -> Rows:
