@@ -3,7 +3,7 @@ its exception types, errnos, and a sentence's own words."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -39,6 +39,13 @@ class Prepared:
     unknown: float = 0.0  # the weight of the query's words that no entry has
 
     by_weight: list[int] | None = field(default=None, repr=False, compare=False)
+    type_name_ids: frozenset[int] | None = field(default=None, repr=False, compare=False)
+
+    def type_ids_of(self, vocab: Mapping[str, int]) -> frozenset[int]:
+        """The ids of the query's (non-generic) exception type names as whole tokens."""
+        if self.type_name_ids is None:
+            self.type_name_ids = frozenset(vocab[t] for t in self.types if t in vocab)
+        return self.type_name_ids
 
     def ids_by_weight(self, weights: Any, tokens_by_id: Sequence[str]) -> list[int]:
         """The query's known ids, heaviest first (ties by token), sorted once per search."""
@@ -59,7 +66,7 @@ class Prepared:
             for known, unknown, text in self.lines
         ]
         vocab = state.vocab
-        type_names = frozenset(vocab[t] for t in self.types if t in vocab)
+        type_names = self.type_ids_of(vocab)
         sets = [self.ids, self.type_ids, type_names, *(known for known, *_ in self.lines)]
         union, flags = union_flags(sets)
         return QueryArrays(

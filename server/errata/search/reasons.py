@@ -35,10 +35,11 @@ def explain(state: _State, query: Prepared, row: int, ids: list[int]) -> str:
         reasons.append("same message")
     elif mismatch:  # the same template around different type names
         reasons.append("same template, different type")
-    common_types = query.types and query.types & {state.tokens_by_id[i] for i in ids}
-    if common_types:
+    row_ids = set(ids)
+    if not query.type_ids_of(state.vocab).isdisjoint(row_ids):  # else no type name is shared
+        common_types = query.types & {state.tokens_by_id[i] for i in ids}
         name = max(common_types, key=len)
         reasons.append("exception type " + query.type_names.get(name, name))
-    shared = query.ids & set(ids)
+    shared = query.ids & row_ids
     reasons.append("shared terms: " + ", ".join(shown_terms(state, query, shared)))
     return "; ".join(reasons)
