@@ -71,18 +71,20 @@ def top_k_scored(
     if not ids.size:
         return [], []
     sizes = indptr[ids + 1] - indptr[ids]
-    common = sizes > COMMON_POSTINGS
-    if common.any() and not common.all():
-        found = _top_bounded(scores, ids, k, allowed, idfs[ids].tolist(), common)
-        if found is not None:
-            return found
-    return _top_summed(scores, ids, k, allowed, idfs[ids].tolist())
+    if sizes.max() > COMMON_POSTINGS:  # else no token is common
+        common = sizes > COMMON_POSTINGS
+        if not common.all():
+            found = _top_bounded(scores, ids, k, allowed, idfs[ids].tolist(), common)
+            if found is not None:
+                return found
+    return _top_summed(scores, ids, k, allowed, idfs[ids])
 
 
 def _top_summed(
-    scores: dict[str, Any], ids: Any, k: int, allowed: Any, scale: list[float]
+    scores: dict[str, Any], ids: Any, k: int, allowed: Any, scale: Any
 ) -> tuple[list[int], list[float]]:
-    """Sum each query token's posting list (np.bincount) and keep the k best positive docs."""
+    """Sum each query token's posting list (np.bincount) and keep the k best positive docs
+    (`scale`: each token's idf, float64)."""
     data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
     starts, ends = indptr[ids], indptr[ids + 1]
     postings = ranges(starts, ends)  # every token's postings, token after token
