@@ -7,6 +7,8 @@ from .mask import WHY_FILLER
 from .prepared import Prepared
 from .snapshot import Snapshot as _State
 
+SHOWN_TERMS = 6  # telling terms a why line names at most
+
 
 def template_flags(query: Prepared, row: int) -> tuple[bool, bool]:
     """The query has the row's exact message template; or that template around other types."""
@@ -24,7 +26,9 @@ def shown_terms(state: _State, query: Prepared, shared: frozenset[int] | set[int
         word = query.surfaces.get(token, token)
         weak = token in WHY_FILLER or word in WHY_FILLER
         (filler if weak else telling).setdefault(word)
-    return list(telling)[:6] if telling else list(filler)[:3]
+        if len(telling) == SHOWN_TERMS:  # the rest would not be shown
+            break
+    return list(telling)[:SHOWN_TERMS] if telling else list(filler)[:3]
 
 
 def explain(state: _State, query: Prepared, row: int, ids: list[int]) -> str:
