@@ -204,11 +204,11 @@ def _rerank(
     rows = state.gather(positions)
     arrays = prepared.arrays(state)
     scored = score_rows(rows, arrays, state.weights, state.tokens_by_id, state.row_words)
-    best_at = best_rows(rows, scored)
+    found = _Found.of(rows, scored)
+    best_at = best_rows(rows.first.tolist(), found.score)
     gaps = contexts(state, prepared, rows, best_at)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
-    found = _Found.of(rows, scored)
     outcomes = state.outcomes(positions)
     for k, (position, i) in enumerate(zip(positions, best_at, strict=True)):
         best = found.score[i] if i >= 0 else 0.0

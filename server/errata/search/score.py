@@ -9,6 +9,7 @@ share no token with the query score 0 and never reach the fuzzy similarity.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -235,14 +236,12 @@ def _row_sums(row_of: Any, w: Any, masks: Any, n: int) -> Any:
     return np.bincount(at.ravel(), values.ravel(), minlength=k * n).reshape(k, n)
 
 
-def best_rows(rows: Rows, scored: Scored) -> list[int]:
-    """Per candidate, the index (into rows) of its first best row, or -1 when all scored 0."""
-    first = rows.first[:-1]
-    if not len(first):
-        return []
-    score = scored.score
-    lengths = rows.first[1:] - first  # np.diff, without its Python-level checks
-    best = np.maximum.reduceat(score, first)
-    at = np.where(score == best.repeat(lengths), np.arange(len(score)), len(score))
-    found = np.minimum.reduceat(at, first)
-    return np.where(best > 0, found, -1).tolist()
+def best_rows(first: list[int], score: list[float]) -> list[int]:
+    """Per candidate (its rows are first[k]:first[k+1], never none: a title at least), the
+    index of its first best row, or -1 when all scored 0 (a few rows each: plain Python)."""
+    best = []
+    for a, b in pairwise(first):
+        part = score[a:b]
+        top = max(part)
+        best.append(a + part.index(top) if top > 0 else -1)
+    return best
