@@ -105,8 +105,7 @@ def _sums(rows: Rows, values: Any) -> Any:
 
 def _ratio(top: Any, bottom: Any, empty: float) -> Any:
     """top / bottom where bottom is not 0, else `empty` (Python's `x / y if y else e`)."""
-    safe = np.where(bottom != 0, bottom, 1.0)
-    return np.where(bottom != 0, top / safe, empty)
+    return np.divide(top, bottom, out=np.full(len(bottom), empty), where=bottom != 0)
 
 
 def _similarity(
@@ -180,16 +179,17 @@ def _in_rows(rows: Rows, wanted: set[int]) -> Any:
 def _finish(rows: Rows, parts: _Parts, similarity: Any) -> Any:
     """The score from its parts and a similarity (0..1), in `rank`'s order of adjustments; an
     adjustment that applies to no row is skipped (it would leave every score as it is)."""
-    score = parts.coverage + W_FUZZ * similarity
-    score = np.where(parts.vague, score * VAGUE_FACTOR, score)
+    score = parts.coverage + W_FUZZ * similarity  # a new array: adjusted in place below
+    np.multiply(score, VAGUE_FACTOR, out=score, where=parts.vague)
     if parts.same is not None:  # the same message
-        score = np.where(parts.same, np.maximum(score, TEMPLATE_SCORE), score)
+        np.maximum(score, TEMPLATE_SCORE, out=score, where=parts.same)
     if parts.other is not None:  # another type's template
-        score = np.where(parts.other, score - TEMPLATE_PENALTY, score)
+        np.subtract(score, TEMPLATE_PENALTY, out=score, where=parts.other)
     if parts.lift is not None:
         score = np.where(parts.lift >= 0, score + TYPE_LIFT * (1 - score) * parts.lift, score)
     score = np.where(parts.shared, np.maximum(0.0, np.minimum(score, 0.99)), 0.0)
-    return np.where(rows.is_title & (score < TEMPLATE_SCORE), score * TITLE_FACTOR, score)
+    np.multiply(score, TITLE_FACTOR, out=score, where=rows.is_title & (score < TEMPLATE_SCORE))
+    return score
 
 
 def score_rows(
