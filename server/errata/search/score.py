@@ -132,7 +132,7 @@ def _similarity(
                 texts[at] = cache[row] = " ".join(words)
     sorted_lines = [" ".join(sorted(line.split())) for line in lines]
     matrix = process.cdist(sorted_lines, texts, scorer=fuzz.ratio, dtype=np.float64)
-    similarity[kept] = matrix.max(axis=0) / 100
+    similarity[kept] = (matrix[0] if len(matrix) == 1 else matrix.max(axis=0)) / 100
     return similarity
 
 
