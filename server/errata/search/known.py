@@ -32,8 +32,10 @@ def contexts(state: Snapshot, query: Prepared, rows: Rows, best: list[int]) -> l
     union = _union(frame_ids, all_ids)
     in_rows, in_entries = _memberships(union, rows)
     is_word = _columns(union, all_ids)
-    known = in_entries & is_word
-    outside = ~in_rows[[max(i, 0) for i in best]] & is_word
+    every = len(union) == len(all_ids)  # every column is a word: `& is_word` would keep all
+    known = in_entries if every else in_entries & is_word
+    outside = ~in_rows[[max(i, 0) for i in best]]
+    outside = outside if every else outside & is_word
     masks = [is_word[None], known, outside, outside & known]
     if len(frame_ids):
         is_frame = _columns(union, frame_ids)
@@ -43,7 +45,7 @@ def contexts(state: Snapshot, query: Prepared, rows: Rows, best: list[int]) -> l
     if not len(all_ids):
         return [(gap, 0.0, 0, 0.0) for gap in frames]
     words = [0.0] * n if query.is_sentence else gap_values(sums[1 : 1 + n], sums[0], counts)
-    telling = telling_of(known[:, is_word], state.idf[all_ids], state.count)
+    telling = telling_of(known if every else known[:, is_word], state.idf[all_ids], state.count)
     totals, parts = sums[1 + n : 1 + 2 * n], sums[1 + 2 * n : 1 + 3 * n]
     support = _supports(outside.any(axis=1).tolist(), totals, parts, best, query.unknown)
     return list(zip(frames, words, telling, support, strict=True))
@@ -53,7 +55,10 @@ def _union(frame_ids: Any, all_ids: Any) -> Any:
     """Both sorted id arrays' ids, sorted (a query's few: plain Python)."""
     if not len(frame_ids):
         return all_ids
-    return np.array(sorted({*frame_ids.tolist(), *all_ids.tolist()}), dtype=all_ids.dtype)
+    merged = {*frame_ids.tolist(), *all_ids.tolist()}
+    if len(merged) == len(all_ids):  # the frame words are among all words (the usual case)
+        return all_ids
+    return np.array(sorted(merged), dtype=all_ids.dtype)
 
 
 def _columns(union: Any, ids: Any) -> Any:
