@@ -70,7 +70,7 @@ class Prepared:
         sets = [self.ids, self.type_ids, type_names, *(known for known, *_ in self.lines)]
         union, flags = union_flags(sets)
         return QueryArrays(
-            _ids(self.ids), _ids(self.type_ids), _ids(type_names), lines, self.is_sentence,
+            self.all_ids, _ids(self.type_ids), _ids(type_names), lines, self.is_sentence,
             self.word_rows, self.masked_rows, union, flags,
         )  # fmt: skip
 
