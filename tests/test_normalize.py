@@ -451,3 +451,12 @@ def test_lines_that_only_look_like_a_plain_python_frame_keep_their_own_reading()
     assert norm.key_lines[0] == "ValueError: raised where the source line would be"
     assert "thread most recent call first" in norm.text
     assert norm.key_lines[-1] == "TimeoutError: pool timed out"
+
+
+def test_each_value_the_plan_probes_for_is_still_masked_at_its_least() -> None:
+    assert mask("at 1:02:03 ok") == "at <ts> ok"
+    assert mask("from 1.2.3.4 ok") == "from <ip> ok"
+    assert mask("in a.h and b.py") == "in <path> and <path>"
+    assert mask("sha 1234abc ok") == "sha <id> ok"
+    assert mask("run abcdefghijklmno1 ok") == "run <id> ok"
+    assert mask("a 1:02 b 1.2.3 c.d 123abc x") == "a <n>:<n> b <n> c.d 123abc x"

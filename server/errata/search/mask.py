@@ -131,16 +131,41 @@ _PLANS: dict[tuple[bool, ...], tuple[int, ...]] = {}
 _PROBES = ("://", "-", ":", ".", "::", "localhost:", "0x", "0X", "@", "/", "\\")
 
 
+# What five patterns need beyond NEEDS: a time two colons, an IPv4 address three dots, a file
+# name a dot before an extension's first letter, a hex id a run of seven hex digits, a long id
+# a run of sixteen word characters. Masking only removes text or puts in "<...>" and spaces, so
+# a text without one of these never gets it.
+_MORE = {3: 0, 4: 1, 10: 2, 12: 3, 13: 4}  # pattern -> the condition below that it needs
+_EXTENSION = re.compile(r"\.[pjmctgkrh]")
+_HEX_RUN = re.compile(r"[0-9a-fA-F]{7}")
+_ID_RUN = re.compile(r"[A-Za-z0-9_-]{16}")
+
+
+def _more(text: str, digit: bool) -> tuple[bool, ...]:
+    return (
+        text.count(":") >= 2,
+        text.count(".") >= 3,
+        _EXTENSION.search(text) is not None,
+        digit and _HEX_RUN.search(text) is not None,
+        digit and _ID_RUN.search(text) is not None,
+    )
+
+
 def _plan(text: str) -> tuple[int, ...]:
-    """The patterns that could match `text` at all, from a few substring probes (cached)."""
-    signature = (_DIGIT.search(text) is not None, *(probe in text for probe in _PROBES))
+    """The patterns that could match `text` at all, from a few probes (cached)."""
+    digit = _DIGIT.search(text) is not None
+    more = _more(text, digit)
+    signature = (digit, *(probe in text for probe in _PROBES), *more)
     plan = _PLANS.get(signature)
     if plan is None:
-        present = {probe for probe, hit in zip(_PROBES, signature[1:], strict=True) if hit}
+        hits = signature[1 : 1 + len(_PROBES)]
+        present = {probe for probe, hit in zip(_PROBES, hits, strict=True) if hit}
         plan = tuple(
             i
-            for i, (digit, any_of) in enumerate(_NEEDS)
-            if (signature[0] or not digit) and (not any_of or present.intersection(any_of))
+            for i, (needs_digit, any_of) in enumerate(_NEEDS)
+            if (digit or not needs_digit)
+            and (not any_of or present.intersection(any_of))
+            and (i not in _MORE or more[_MORE[i]])
         )
         _PLANS[signature] = plan
     return plan
