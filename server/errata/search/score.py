@@ -214,9 +214,12 @@ def score_rows(
     sums = _row_sums(row_of, w[found], np.array([in_query, in_query & ~flags[1], *flags[3:]]), n)
     cover = _ratio(sums[1], message, 0.5)
     cov_symptom = sums[0] / np.where(every != 0, every, 1.0)
-    cov_query = np.zeros(n, dtype=np.float64)
+    cov_query = None  # the best line's cover (each is at least 0: weights are positive)
     for (_, known_w, unknown, _), part in zip(query.lines, sums[2:], strict=True):
-        cov_query = np.maximum(cov_query, part / ((known_w + unknown) or 1))
+        line = part / ((known_w + unknown) or 1)
+        cov_query = line if cov_query is None else np.maximum(cov_query, line)
+    if cov_query is None:
+        cov_query = np.zeros(n, dtype=np.float64)
     parts = _parts(rows, query, (row_of, flags), cov_symptom, cov_query)
     lines = [line for *_, line in query.lines]
     similarity = _similarity(
