@@ -441,3 +441,30 @@ def test_a_quoted_value_type_name_stays_a_search_word() -> None:
         text = f"TypeError: Object of type '{name}' is not JSON serializable"
         assert name in mask(text, keep_quoted_words=True).split()
     assert "<str>" in mask("KeyError: 'user_id'", keep_quoted_words=True)
+
+
+def test_lines_that_only_look_like_a_plain_python_frame_keep_their_own_reading() -> None:
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/site-packages/pool/core.py", line 12, in acquire\n'
+        "    ValueError: raised where the source line would be\n"
+        '  File "C:\\app\\jobs.py", line 7, in run_job\n'
+        "    Thread 0x00007f (most recent call first):\n"
+        '  File "/srv/app/worker.py", line 3 in idle\n'
+        "    release(lock)\n"
+        "TimeoutError: pool timed out"
+    )
+    norm = normalize(text)
+    assert norm.frames == ["pool.acquire", "run_job", "idle"]
+    assert norm.key_lines[0] == "ValueError: raised where the source line would be"
+    assert "thread most recent call first" in norm.text
+    assert norm.key_lines[-1] == "TimeoutError: pool timed out"
+
+
+def test_each_value_the_plan_probes_for_is_still_masked_at_its_least() -> None:
+    assert mask("at 1:02:03 ok") == "at <ts> ok"
+    assert mask("from 1.2.3.4 ok") == "from <ip> ok"
+    assert mask("in a.h and b.py") == "in <path> and <path>"
+    assert mask("sha 1234abc ok") == "sha <id> ok"
+    assert mask("run abcdefghijklmno1 ok") == "run <id> ok"
+    assert mask("a 1:02 b 1.2.3 c.d 123abc x") == "a <n>:<n> b <n> c.d 123abc x"

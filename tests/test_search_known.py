@@ -32,6 +32,7 @@ def random_rows(rng: np.random.Generator, vocabulary: int) -> Rows:
         token_first=np.concatenate([[0], np.cumsum(lengths)]),
         specific=np.ones(len(row_tokens), dtype=bool),
         is_title=np.zeros(len(row_tokens), dtype=bool),
+        generic=np.zeros(len(row_tokens), dtype=bool),
     )
 
 

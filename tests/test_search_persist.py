@@ -82,6 +82,21 @@ def test_a_corrupt_index_file_is_never_used_but_rebuilt_and_saved_again(
     assert persist.read(_index_file(settings.data_dir)) is not None
 
 
+def test_a_file_of_an_older_format_is_rebuilt_with_each_row_s_generic_flag(
+    settings: Settings, database: Database
+) -> None:
+    SearchIndex.build(database, settings.data_dir)
+    path = _index_file(settings.data_dir)
+    now = f'"format": {persist.FORMAT},'.encode()
+    path.write_bytes(path.read_bytes().replace(now, f'"format": {persist.FORMAT - 1},'.encode()))
+    index = SearchIndex.build(database, settings.data_dir)
+    assert index.full_builds == 1 and index.loaded_from is None
+    loaded = SearchIndex.build(database, settings.data_dir).state.main
+    generic = [text for text, flag in zip(loaded.texts, loaded.row_generic, strict=True) if flag]
+    assert "sqlite3.OperationalError: database is locked" in generic
+    assert len(generic) < len(loaded.texts) / 2
+
+
 def test_a_file_from_a_later_revision_than_the_database_is_stale_and_rebuilt(
     settings: Settings, database: Database
 ) -> None:

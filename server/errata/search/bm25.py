@@ -71,31 +71,33 @@ def top_k_scored(
     if not ids.size:
         return [], []
     sizes = indptr[ids + 1] - indptr[ids]
-    common = sizes > COMMON_POSTINGS
-    if common.any() and not common.all():
-        found = _top_bounded(scores, ids, k, allowed, idfs[ids].tolist(), common)
-        if found is not None:
-            return found
-    return _top_summed(scores, ids, k, allowed, idfs[ids].tolist())
+    if sizes.max() > COMMON_POSTINGS:  # else no token is common
+        common = sizes > COMMON_POSTINGS
+        if not common.all():
+            found = _top_bounded(scores, ids, k, allowed, idfs[ids].tolist(), common)
+            if found is not None:
+                return found
+    return _top_summed(scores, ids, k, allowed, idfs[ids])
 
 
 def _top_summed(
-    scores: dict[str, Any], ids: Any, k: int, allowed: Any, scale: list[float]
+    scores: dict[str, Any], ids: Any, k: int, allowed: Any, scale: Any
 ) -> tuple[list[int], list[float]]:
-    """Sum each query token's posting list (np.bincount) and keep the k best positive docs."""
+    """Sum each query token's posting list (np.bincount) and keep the k best positive docs
+    (`scale`: each token's idf, float64)."""
     data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
     starts, ends = indptr[ids], indptr[ids + 1]
     postings = ranges(starts, ends)  # every token's postings, token after token
     rows = indices[postings]
     # each part times its token's idf in float32, as `data[s:e] * idf` computes it
-    weights = data[postings] * np.repeat(np.asarray(scale, dtype=data.dtype), ends - starts)
+    weights = data[postings] * np.asarray(scale, dtype=data.dtype).repeat(ends - starts)
     if rows.size == 0:
         return [], []
     summed = np.bincount(rows, weights=weights, minlength=scores["num_docs"])
     if allowed is not None:
         summed = np.where(allowed, summed, 0.0)
     sizes = ends - starts  # the rarest token with k entries or more bounds best (its own)
-    pick = int(np.argmin(np.where(sizes >= k, sizes, np.iinfo(np.int64).max)))
+    pick = int(np.where(sizes >= k, sizes, np.iinfo(np.int64).max).argmin())
     pool = indices[starts[pick] : ends[pick]]
     best = _top(summed, min(k, summed.size), pool, rows)
     return best.tolist(), summed[best].tolist()
@@ -106,12 +108,14 @@ def _top(summed: Any, k: int, pool: Any, rows: Any) -> Any:
     the k-th best score among distinct entries (one token's postings) bounds the k-th best of
     all from below, so only entries at or above it are sorted."""
     if pool.size >= k > 0:
-        kth = np.partition(summed[pool], pool.size - k)[pool.size - k]
-        found = np.flatnonzero(summed >= kth) if kth > 0 else np.unique(rows)
+        part = summed[pool]  # a copy, partitioned in place
+        part.partition(pool.size - k)
+        kth = part[pool.size - k]
+        found = (summed >= kth).nonzero()[0] if kth > 0 else np.unique(rows)
     else:
         found = np.unique(rows)
     found = found[summed[found] > 0]
-    return found[np.argsort(-summed[found], kind="stable")[:k]]
+    return found[(-summed[found]).argsort(kind="stable")[:k]]
 
 
 # A token in more entries than this is common ("ms", "error" in most messages): its postings

@@ -19,6 +19,7 @@ import numpy as np
 from ..models import IndexDocument
 from .analyze import Analysed, Analysis
 from .bm25 import bm25_matrix, idf
+from .evidence import is_generic
 from .mask import GENERIC_TOKENS, is_specific, mask, tokenize
 from .score import Rows, ranges
 from .strings import Strings
@@ -51,11 +52,16 @@ class _State:
     token_start: Any = field(default_factory=lambda: [0])  # per row, into row_tokens
     row_tokens: Any = None  # np.ndarray[int32]
     row_specific: Any = field(default_factory=list)
+    row_generic: Any = field(default_factory=list)  # per row: a message several causes print
     doc_lengths: Any = None  # np.ndarray[int64]: tokens per entry (BM25 length)
     generic: Any = None  # np.ndarray[bool] per token id of `vocab`
     df: Any = None  # np.ndarray[int64] per token id: entries that have it (main segment)
     # each row's token texts sorted and joined (score.py), for a small main (snapshot.py)
     sorted_rows: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    # its ids and row texts as snapshot.decoded reads them (once per segment)
+    decoded: tuple[Sequence[str], Sequence[str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
     idf: Any = None  # np.ndarray[float64] per token id: BM25 idf of this build
     masked_prints: Any = None  # sorted np.ndarray[int64] of templates (values masked) ...
     masked_rows: Any = None  # ... and the row each belongs to
@@ -72,15 +78,17 @@ class _State:
         at = np.asarray(positions, dtype=np.int64)
         starts, ends = row_start[at], row_start[at + 1]
         rows = ranges(starts, ends)
-        first = np.concatenate([[0], np.cumsum(ends - starts)])
+        first = np.zeros(len(at) + 1, dtype=np.int64)
+        (ends - starts).cumsum(out=first[1:])
         lengths = token_start[rows + 1] - token_start[rows]
         tokens = self.row_tokens[ranges(token_start[rows], token_start[rows + 1])]
-        token_row = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-        token_first = np.concatenate([[0], np.cumsum(lengths)])
-        specific = self.row_specific[rows]
+        token_row = np.arange(len(rows), dtype=np.int64).repeat(lengths)
+        token_first = np.zeros(len(rows) + 1, dtype=np.int64)
+        lengths.cumsum(out=token_first[1:])
+        specific, generic = self.row_specific[rows], self.row_generic[rows]
         is_title = np.zeros(len(rows), dtype=bool)
         is_title[first[1:][ends > starts] - 1] = True
-        return Rows(rows, first, tokens, token_row, token_first, specific, is_title)
+        return Rows(rows, first, tokens, token_row, token_first, specific, is_title, generic)
 
     def row_text(self, row: int) -> str:
         """The symptom (or title) text of a row."""
@@ -129,7 +137,10 @@ class _Builder:
         self.word = _Prints()
         self.lang_rows: dict[str, list[int]] = {}
 
-    def _row(self, position: int, tokens: tuple[str, ...] | list[str], specific: bool) -> None:
+    def _row(
+        self, position: int, tokens: tuple[str, ...] | list[str], specific: bool, text: str
+    ) -> None:
+        self.state.row_generic.append(is_generic(text))
         self.doc_tokens.extend(tokens)
         self.row_tokens.extend(dict.fromkeys(tokens))
         self.row_ends.append(len(self.row_tokens))
@@ -142,14 +153,14 @@ class _Builder:
         self.ids.append(doc.id)
         self.texts += [*doc.symptoms, doc.title]
         before = len(self.doc_tokens)
-        for _ in doc.symptoms:
+        for symptom in doc.symptoms:
             tokens, specific, prints, word_prints = next_line()
             row = len(state.row_specific)
-            self._row(position, tokens, specific)
+            self._row(position, tokens, specific, symptom)
             self.masked.add(prints, row)
             self.word.add(word_prints, row)
         title = tokenize(mask(doc.title, keep_quoted_words=True))
-        self._row(position, title, is_specific(title))
+        self._row(position, title, is_specific(title), doc.title)
         state.row_start.append(len(state.row_specific))
         if len(self.doc_tokens) == before:
             self.doc_tokens.append("")  # bm25 needs a token per document
@@ -193,6 +204,7 @@ class _Builder:
         state.row_start = np.asarray(state.row_start, dtype=np.int64)
         state.token_start = np.asarray(state.token_start, dtype=np.int64)
         state.row_specific = np.asarray(state.row_specific, dtype=bool)
+        state.row_generic = np.asarray(state.row_generic, dtype=bool)
         state.masked_prints, state.masked_rows = self.masked.sorted()
         state.word_prints, state.word_rows = self.word.sorted()
         state.tokens_by_id = list(state.vocab)

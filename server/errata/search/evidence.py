@@ -214,5 +214,11 @@ def telling_of(known: Any, query_idf: Any, count: int) -> list[int]:
     words it lists that at most RARE_ENTRIES entries of `count` list: words that name a cause
     ("Popen", "jitter", "lru_cache"), where the words of an effect ("hangs", "slow") are listed
     by many entries."""
-    rare = query_idf >= bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9
+    rare = query_idf >= _rare_idf(count)
     return list((known & rare).sum(axis=1).tolist())
+
+
+@lru_cache(maxsize=64)
+def _rare_idf(count: int) -> Any:
+    """The idf at or above which a word is rare among `count` entries (less a tolerance)."""
+    return bm25_idf(np.float64(RARE_ENTRIES), count) - 1e-9

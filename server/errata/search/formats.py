@@ -84,7 +84,7 @@ def join_json_bodies(lines: list[str]) -> list[str]:
     i = scanned = 0  # lines before `scanned` were read by a body that never closed: each line
     while i < len(lines):  # is scanned at most twice
         line = lines[i]
-        if i >= scanned and len(line) <= 2_000 and _OPENS_BODY.search(line.rstrip()):
+        if i >= scanned and _opens_body(line):
             end = _body_end(lines, i)
             if end > i:
                 out.append(" ".join(part.strip() for part in lines[i : end + 1]))
@@ -94,6 +94,15 @@ def join_json_bodies(lines: list[str]) -> list[str]:
         out.append(line)
         i += 1
     return out
+
+
+def _opens_body(line: str) -> bool:
+    """An error line that opens a JSON body (the pattern is tried only on a line that ends
+    with a bracket: most lines do not)."""
+    if len(line) > 2_000:
+        return False
+    line = line.rstrip()
+    return line.endswith(("{", "[")) and _OPENS_BODY.search(line) is not None
 
 
 def _body_end(lines: list[str], start: int) -> int:

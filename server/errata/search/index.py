@@ -229,7 +229,7 @@ class SearchIndex:
         """
         segments = [(state.main, state.alive if state.masked else None, 0, 0)]
         if state.delta is not None:
-            segments.append((state.delta, None, state.n_main, len(state.main.row_specific)))
+            segments.append((state.delta, None, state.n_main, state.main_rows))
         token_ids = sorted({state.vocab[t] for t in query.tokens if t in state.vocab})
         scored: list[tuple[float, int]] = []
         word_rows: set[int] = set()
@@ -289,10 +289,10 @@ def _rows(prints: Any, rows: Any, wanted: list[int], k: int) -> set[int]:
     found: set[int] = set()
     if prints is None or not wanted:
         return found
-    unique = np.fromiter(set(wanted), dtype=np.int64)
-    starts = np.searchsorted(prints, unique).tolist()
-    ends = np.searchsorted(prints, unique, side="right").tolist()
-    for lo, hi in zip(starts, ends, strict=True):
-        if hi > lo:
+    unique = list(set(wanted))
+    starts, size = prints.searchsorted(unique).tolist(), len(prints)
+    for value, lo in zip(unique, starts, strict=True):
+        if lo < size and prints[lo] == value:  # most fingerprints of a query are no template
+            hi = int(prints.searchsorted(value, side="right"))
             found.update(rows[lo : min(hi, lo + k)].tolist())
     return found

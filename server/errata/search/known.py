@@ -25,15 +25,18 @@ def contexts(state: Snapshot, query: Prepared, rows: Rows, best: list[int]) -> l
     its known words, its telling words, its context support around its best row (`best[k]`,
     an index into rows; 0.0 when it has none) and that support's share of the whole query."""
     frame_ids, all_ids = query.frame_ids, query.all_ids
-    counts = np.diff(rows.token_first[rows.first]).tolist()
+    entry_first = rows.token_first[rows.first]
+    counts = (entry_first[1:] - entry_first[:-1]).tolist()  # np.diff without its checks
     n = len(counts)
     if not len(frame_ids) and not len(all_ids):
         return [(0.0, 0.0, 0, 0.0, 0.0)] * n
     union = _union(frame_ids, all_ids)
     in_rows, in_entries = _memberships(union, rows)
     is_word = _columns(union, all_ids)
-    known = in_entries & is_word
-    outside = ~in_rows[[max(i, 0) for i in best]] & is_word
+    every = len(union) == len(all_ids)  # every column is a word: `& is_word` would keep all
+    known = in_entries if every else in_entries & is_word
+    outside = ~in_rows[[max(i, 0) for i in best]]
+    outside = outside if every else outside & is_word
     masks = [is_word[None], known, outside, outside & known]
     if len(frame_ids):
         is_frame = _columns(union, frame_ids)
@@ -43,7 +46,7 @@ def contexts(state: Snapshot, query: Prepared, rows: Rows, best: list[int]) -> l
     if not len(all_ids):
         return [(gap, 0.0, 0, 0.0, 0.0) for gap in frames]
     words = [0.0] * n if query.is_sentence else gap_values(sums[1 : 1 + n], sums[0], counts)
-    telling = telling_of(known[:, is_word], state.idf[all_ids], state.count)
+    telling = telling_of(known if every else known[:, is_word], state.idf[all_ids], state.count)
     totals, parts = sums[1 + n : 1 + 2 * n], sums[1 + 2 * n : 1 + 3 * n]
     support = _supports(outside.any(axis=1).tolist(), totals, parts, best, query.unknown)
     whole = float(sums[0]) + query.unknown
@@ -55,7 +58,10 @@ def _union(frame_ids: Any, all_ids: Any) -> Any:
     """Both sorted id arrays' ids, sorted (a query's few: plain Python)."""
     if not len(frame_ids):
         return all_ids
-    return np.array(sorted({*frame_ids.tolist(), *all_ids.tolist()}), dtype=all_ids.dtype)
+    merged = {*frame_ids.tolist(), *all_ids.tolist()}
+    if len(merged) == len(all_ids):  # the frame words are among all words (the usual case)
+        return all_ids
+    return np.array(sorted(merged), dtype=all_ids.dtype)
 
 
 def _columns(union: Any, ids: Any) -> Any:
@@ -63,7 +69,7 @@ def _columns(union: Any, ids: Any) -> Any:
     if len(ids) == len(union):
         return np.ones(len(union), dtype=bool)
     found = np.zeros(len(union), dtype=bool)
-    found[np.searchsorted(union, ids)] = True
+    found[union.searchsorted(ids)] = True
     return found
 
 
@@ -72,7 +78,7 @@ def _memberships(union: Any, rows: Rows) -> tuple[Any, Any]:
     (every entry has a row: its title)."""
     in_rows = np.zeros((len(rows.rows), len(union)), dtype=bool)
     if len(rows.tokens):
-        at = np.minimum(np.searchsorted(union, rows.tokens), len(union) - 1)
+        at = np.minimum(union.searchsorted(rows.tokens), len(union) - 1)
         hit = union[at] == rows.tokens
         in_rows[rows.token_row[hit], at[hit]] = True
     return in_rows, np.logical_or.reduceat(in_rows, rows.first[:-1], axis=0)

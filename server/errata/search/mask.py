@@ -27,6 +27,7 @@ def _words(text: str) -> frozenset[str]:
 
 _SPACES = re.compile(r"[ \t]+")
 _TOKEN = re.compile(r"<[a-z]+>|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\d+")
+_PARTS = re.compile(r"[._]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -133,16 +134,41 @@ _PLANS: dict[tuple[bool, ...], tuple[int, ...]] = {}
 _PROBES = ("://", "-", ":", ".", "::", "localhost:", "0x", "0X", "@", "/", "\\")
 
 
+# What five patterns need beyond NEEDS: a time two colons, an IPv4 address three dots, a file
+# name a dot before an extension's first letter, a hex id a run of seven hex digits, a long id
+# a run of sixteen word characters. Masking only removes text or puts in "<...>" and spaces, so
+# a text without one of these never gets it.
+_MORE = {3: 0, 4: 1, 10: 2, 12: 3, 13: 4}  # pattern -> the condition below that it needs
+_EXTENSION = re.compile(r"\.[pjmctgkrh]")
+_HEX_RUN = re.compile(r"[0-9a-fA-F]{7}")
+_ID_RUN = re.compile(r"[A-Za-z0-9_-]{16}")
+
+
+def _more(text: str, digit: bool) -> tuple[bool, ...]:
+    return (
+        text.count(":") >= 2,
+        text.count(".") >= 3,
+        _EXTENSION.search(text) is not None,
+        digit and _HEX_RUN.search(text) is not None,
+        digit and _ID_RUN.search(text) is not None,
+    )
+
+
 def _plan(text: str) -> tuple[int, ...]:
-    """The patterns that could match `text` at all, from a few substring probes (cached)."""
-    signature = (_DIGIT.search(text) is not None, *(probe in text for probe in _PROBES))
+    """The patterns that could match `text` at all, from a few probes (cached)."""
+    digit = _DIGIT.search(text) is not None
+    more = _more(text, digit)
+    signature = (digit, *(probe in text for probe in _PROBES), *more)
     plan = _PLANS.get(signature)
     if plan is None:
-        present = {probe for probe, hit in zip(_PROBES, signature[1:], strict=True) if hit}
+        hits = signature[1 : 1 + len(_PROBES)]
+        present = {probe for probe, hit in zip(_PROBES, hits, strict=True) if hit}
         plan = tuple(
             i
-            for i, (digit, any_of) in enumerate(_NEEDS)
-            if (signature[0] or not digit) and (not any_of or present.intersection(any_of))
+            for i, (needs_digit, any_of) in enumerate(_NEEDS)
+            if (digit or not needs_digit)
+            and (not any_of or present.intersection(any_of))
+            and (i not in _MORE or more[_MORE[i]])
         )
         _PLANS[signature] = plan
     return plan
@@ -191,24 +217,9 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _word_tokens(word: str) -> tuple[str, ...]:
-    """A dotted or compound identifier, whole (lowercased) and in stemmed parts."""
-    if word.startswith("<") or word.isdigit():
-        return ()  # a placeholder or a bare number
-    out: list[str] = []
-    lower = word.lower()
-    if "." in word:
-        out.append(lower)
-        out.append(word.rsplit(".", 1)[1].lower())
-    parts: list[str] = []
-    for piece in re.split(r"[._]+", word):
-        parts.extend(_CAMEL.findall(piece))
-    if len(parts) > 1 and "." not in word:
-        out.append(lower)
-    for part in parts:
-        low = part.lower()
-        if len(low) > 1 and low not in STOPWORDS and not low.isdigit():
-            out.append(_stem(low))
-    return tuple(out)
+    """A dotted or compound identifier, whole (lowercased) and in stemmed parts: the tokens of
+    its `_word_surfaces`, which a query's `why` reads again (analysed once for both)."""
+    return tuple(token for token, _ in _word_surfaces(word))
 
 
 def tokenize(masked: str) -> list[str]:
@@ -218,15 +229,19 @@ def tokenize(masked: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _word_surfaces(word: str) -> tuple[tuple[str, str], ...]:
-    """The (token, surface) pairs of one word, in `_word_tokens` order."""
+    """The (token, surface) pairs of one word: a dotted name whole and its last part, a compound
+    identifier whole, then its stemmed parts (stopwords, digits and single letters left out)."""
     if word.startswith("<") or word.isdigit():
         return ()
+    if word.isascii() and word.isalpha() and word.islower():  # one part: no split to make
+        plain = len(word) > 1 and word not in STOPWORDS
+        return ((_stem(word), word),) if plain else ()
     out: list[tuple[str, str]] = []
     lower = word.lower()
     if "." in word:
         last = word.rsplit(".", 1)[1]
         out += [(lower, word), (last.lower(), last)]
-    parts = [p for piece in re.split(r"[._]+", word) for p in _CAMEL.findall(piece)]
+    parts = [p for piece in _PARTS.split(word) for p in _CAMEL.findall(piece)]
     if len(parts) > 1 and "." not in word:
         out.append((lower, word))
     for part in parts:

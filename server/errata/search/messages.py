@@ -81,22 +81,29 @@ def strip_log_prefix(line: str) -> tuple[str, bool]:
     return line[match.end() :], level in _PROBLEM_LEVELS
 
 
-def unwrap(body: str) -> str:
-    """The exception line inside a bulleted, warnings-module, driver-wrapped or run-in line."""
+def unwrap(body: str) -> tuple[str, re.Match[str] | None]:
+    """The exception line inside a bulleted, warnings-module, driver-wrapped or run-in line,
+    and EXC_LINE's match of what is returned (None: no exception line). Each wrapper's pattern
+    runs only on a line that has its literal part ("Warning:", an opening parenthesis)."""
     if body.startswith(("- ", "* ")) and EXC_LINE.match(body[2:].lstrip()):
         body = body[2:].lstrip()  # a bulleted exception line (pip, a markdown list)
-    body = _WARNING_AT.sub("", body, count=1)
-    body = _WRAPPED.sub(r"\g<type>: ", body, count=1)
-    if not EXC_LINE.match(body) and (embedded := _EMBEDDED.search(body)):
+    if "Warning:" in body:
+        body = _WARNING_AT.sub("", body, count=1)
+    if body.startswith("("):
+        body = _WRAPPED.sub(r"\g<type>: ", body, count=1)
+    if m := EXC_LINE.match(body):
+        return body, m
+    if embedded := _EMBEDDED.search(body):
         body = body[embedded.start() :]
-    return body
+        return body, EXC_LINE.match(body)
+    return body, None
 
 
 def classify_message(stripped: str, out: Collector) -> None:
     """A key line for an error, a panic or a problem-level log line; context otherwise."""
     body, problem_level = strip_log_prefix(stripped)
-    body = unwrap(body.strip())
-    if m := EXC_LINE.match(body):
+    body, m = unwrap(body.strip())
+    if m:
         out.key_line(body, m.group("type"))
     elif (
         _PANIC.match(body)

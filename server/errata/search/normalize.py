@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import formats
+from .common import common_line
 from .evidence import errnos
 from .frames import js_frame
 from .limits import BUDGET_SECONDS, CpuBudget, clip, read_order
@@ -65,6 +66,8 @@ class Normalized:
     fingerprints: list[int] = field(default_factory=list)  # templates: every value masked
     word_fingerprints: list[int] = field(default_factory=list)  # quoted type names kept
     tokens: list[str] = field(default_factory=list)
+    type_tokens: list[str] = field(default_factory=list)  # of the exception types
+    frame_tokens: list[str] = field(default_factory=list)  # of the frames
     focus_tokens: list[str] = field(default_factory=list)  # tokens of the key lines
     line_tokens: list[list[str]] = field(default_factory=list)  # per key line (or the sentence)
     kind: str = "text"
@@ -132,6 +135,8 @@ class _Collector:
 
 
 def _classify(line: str, out: _Collector) -> None:
+    if common_line(line, out):  # most lines of a Python traceback
+        return
     line = formats.strip_container_prefix(line)
     if line.lstrip().startswith(("|", "+-")):  # ExceptionGroup tree drawing
         line = _GROUP_BAR.sub("  ", line, count=1)
@@ -199,7 +204,8 @@ def _normalize(text: str, budget: CpuBudget) -> Normalized:
     if cut and out.last_source:
         out.key_line(out.last_source)
     key_lines = [tokenize(out.words.get(line, line)) for line in out.key]
-    key_tokens = [t for line in key_lines for t in line] + tokenize(" ".join(out.types))
+    type_tokens = tokenize(" ".join(out.types))
+    key_tokens = [t for line in key_lines for t in line] + type_tokens
     frame_tokens = tokenize(" ".join(out.frames))
     other_tokens = tokenize(" ".join(out.words.get(line, line) for line in out.other))
     is_sentence = not out.key and not out.frames
@@ -214,6 +220,8 @@ def _normalize(text: str, budget: CpuBudget) -> Normalized:
         fingerprints=prints,
         word_fingerprints=prints if words == out.key else _fingerprints(words, key_lines),
         tokens=key_tokens + frame_tokens + other_tokens,
+        type_tokens=type_tokens,
+        frame_tokens=frame_tokens,
         focus_tokens=other_tokens if is_sentence else key_tokens or other_tokens,
         line_tokens=[line for line in key_lines if line] or [other_tokens],
         kind=out.kind,

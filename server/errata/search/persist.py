@@ -25,11 +25,12 @@ from .build import _State
 from .strings import Strings
 
 MAGIC = b"ERRATAIX"
-FORMAT = 1
+FORMAT = 2  # 2: row_generic
 ALIGN = 64
 SUBDIR = "search-index"
 ARRAYS = (
-    "outcome", "row_start", "token_start", "row_tokens", "row_specific", "doc_lengths",
+    "outcome", "row_start", "token_start", "row_tokens", "row_specific", "row_generic",
+    "doc_lengths",
     "generic", "df", "idf", "weights", "masked_prints", "masked_rows", "word_prints",
     "word_rows", "row_entry",
 )  # fmt: skip

@@ -3,12 +3,14 @@ its exception types, errnos, and a sentence's own words."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
-from .mask import GENERIC_TYPES, Surfaces, tokenize
+from .mask import GENERIC_TYPES, Surfaces
 from .normalize import Normalized
 from .score import QueryArrays, union_flags
 from .snapshot import Snapshot as _State
@@ -36,6 +38,21 @@ class Prepared:
     errnos: frozenset[str]
     unknown: float = 0.0  # the weight of the query's words that no entry has
 
+    by_weight: list[int] | None = field(default=None, repr=False, compare=False)
+    type_name_ids: frozenset[int] | None = field(default=None, repr=False, compare=False)
+
+    def type_ids_of(self, vocab: Mapping[str, int]) -> frozenset[int]:
+        """The ids of the query's (non-generic) exception type names as whole tokens."""
+        if self.type_name_ids is None:
+            self.type_name_ids = frozenset(vocab[t] for t in self.types if t in vocab)
+        return self.type_name_ids
+
+    def ids_by_weight(self, weights: Any, tokens_by_id: Sequence[str]) -> list[int]:
+        """The query's known ids, heaviest first (ties by token), sorted once per search."""
+        if self.by_weight is None:
+            self.by_weight = sorted(self.ids, key=lambda i: (-weights[i], tokens_by_id[i]))
+        return self.by_weight
+
     @cached_property
     def surfaces(self) -> Surfaces:
         """Token -> the query's own word for it, for `why` (read only for the results shown)."""
@@ -45,15 +62,15 @@ class Prepared:
         """The query as bulk scoring needs it."""
         weights = state.weights
         lines = [
-            (_ids(known), float(sum(weights[i] for i in known)), unknown, text)
+            (_ids(known), float(sum(weights[list(known)].tolist())), unknown, text)
             for known, unknown, text in self.lines
         ]
         vocab = state.vocab
-        type_names = frozenset(vocab[t] for t in self.types if t in vocab)
+        type_names = self.type_ids_of(vocab)
         sets = [self.ids, self.type_ids, type_names, *(known for known, *_ in self.lines)]
         union, flags = union_flags(sets)
         return QueryArrays(
-            _ids(self.ids), _ids(self.type_ids), _ids(type_names), lines, self.is_sentence,
+            self.all_ids, _ids(self.type_ids), _ids(type_names), lines, self.is_sentence,
             self.word_rows, self.masked_rows, union, flags,
         )  # fmt: skip
 
@@ -80,13 +97,11 @@ def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) 
         is_sentence=is_sentence,
         word_rows=word,
         masked_rows=masked,
-        type_ids=frozenset(
-            vocab[t] for t in tokenize(" ".join(query.exception_types)) if t in vocab
-        ),
+        type_ids=frozenset(vocab[t] for t in query.type_tokens if t in vocab),
         surface_text=query.text.lower() if is_sentence and _short(query.text) else "",
         text=query.text,
         type_names={t.lower(): t for t in reversed(query.exception_types)},
-        frame_ids=_ids(frozenset(vocab[t] for t in tokenize(" ".join(query.frames)) if t in vocab)),
+        frame_ids=_ids(frozenset(vocab[t] for t in query.frame_tokens if t in vocab)),
         errnos=query.errnos,
         unknown=state.unknown_weight * len({t for t in query.tokens if t not in vocab}),
         all_ids=_ids(ids),

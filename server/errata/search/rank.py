@@ -85,7 +85,7 @@ CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are ad
 OUTCOME_WEIGHT = 0.02
 
 
-@dataclass
+@dataclass(slots=True)
 class Ranked:
     """One ranked entry, before fixes are read from the database."""
 
@@ -111,6 +111,7 @@ class Ranked:
     telling: int = 0  # query words that at most two entries list, this one among them
     support: float = 0.0  # share of the query outside the symptom the entry mentions elsewhere
     context: float = 0.0  # what that support covers as a share of the whole query
+    generic: bool = False  # that symptom is a message several causes print (evidence.py)
     row: int = field(default=-1, repr=False, compare=False)  # the matched row, for `why`
     row_ids: Any = field(default=None, repr=False, compare=False)  # its distinct token ids
 
@@ -133,6 +134,7 @@ class _Found:
     row_ids: list[int]
     first: list[int]  # token_first
     specific: list[bool]
+    generic: list[bool]
     score: list[float]
     message_cover: list[float]
     query_cover: list[float]
@@ -142,7 +144,8 @@ class _Found:
         """Both as lists."""
         return cls(
             rows, rows.rows.tolist(), rows.token_first.tolist(), rows.specific.tolist(),
-            scored.score.tolist(), scored.message_cover.tolist(), scored.query_cover.tolist(),
+            rows.generic.tolist(), scored.score.tolist(), scored.message_cover.tolist(),
+            scored.query_cover.tolist(),
         )  # fmt: skip
 
 
@@ -168,14 +171,15 @@ def _ranked(
         mismatch,
         not at.specific[i],
         query_cover=at.query_cover[i],
-        surface=surface_similarity(query.surface_text, symptom),
+        surface=surface_similarity(query.surface_text, symptom) if query.surface_text else 0.0,
         sentence=query.is_sentence,
-        errno_clash=errno_clash(query.errnos, symptom),
+        errno_clash=bool(query.errnos) and errno_clash(query.errnos, symptom),
         frame_gap=frame_gap,
         entry_gap=entry_gap,
         telling=telling,
         support=support,
         context=context,
+        generic=at.generic[i],
         row=row,
         row_ids=at.rows.tokens[at.first[i] : at.first[i + 1]],
     )
@@ -206,14 +210,15 @@ def _rerank(
     rows = state.gather(positions)
     arrays = prepared.arrays(state)
     scored = score_rows(rows, arrays, state.weights, state.tokens_by_id, state.row_words)
-    best_at = best_rows(rows, scored)
+    found = _Found.of(rows, scored)
+    best_at = best_rows(rows.first.tolist(), found.score)
     gaps = contexts(state, prepared, rows, best_at)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
-    found = _Found.of(rows, scored)
+    outcomes = state.outcomes(positions)
     for k, (position, i) in enumerate(zip(positions, best_at, strict=True)):
         best = found.score[i] if i >= 0 else 0.0
-        best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * state.outcome_of(position)))
+        best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * outcomes[k]))
         if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:
@@ -289,26 +294,30 @@ def calibrate(result: Ranked, margin: float, weights: tuple[float, ...] | None =
 
 
 def features(result: Ranked, margin: float) -> tuple[float, ...]:
-    """What the calibration weighs, in FEATURES order; the last one is the bias."""
-    e, cover = result.evidence, result.message_cover
+    """What the calibration weighs, in FEATURES order; the last one is the bias. A generic
+    message's own words and lone lead count for less (its products)."""
+    e, cover, support = result.evidence, result.message_cover, result.support
     margin = max(-MARGIN_CAP, min(margin, MARGIN_CAP))  # one lone candidate proves little more
-    flags = (float(result.template), float(result.mismatch), float(result.vague))
-    shared = (float(result.shared), float(is_generic(result.matched_symptom)))
-    gaps = (float(result.errno_clash), result.frame_gap, result.entry_gap)
-    parts = (e * cover, result.query_cover, result.surface, *shared, *gaps)
-    generic = shared[1]  # a generic message's own words and lone lead count for less
+    template, generic = float(result.template), float(result.generic)
     # a sentence's words outside the symptom are mostly prose: weigh them against all of it
-    support = result.context if result.sentence else result.support
-    context = (support, generic * result.support, generic * cover, generic * flags[0])
-    sentence = _sentence(result, margin)
-    return (e, cover, margin, *flags, *parts, *sentence, *context, generic * margin, 1.0)
+    outside = result.context if result.sentence else support
+    return (
+        e, cover, margin, template, float(result.mismatch), float(result.vague),
+        e * cover, result.query_cover, result.surface, float(result.shared), generic,
+        float(result.errno_clash), result.frame_gap, result.entry_gap,
+        *_sentence(result, margin),
+        outside, generic * support, generic * cover, generic * template, generic * margin, 1.0,
+    )  # fmt: skip
+
+
+_NO_SENTENCE = (0.0,) * 6
 
 
 def _sentence(result: Ranked, margin: float) -> tuple[float, ...]:
     """A plain sentence's own terms: it paraphrases a symptom, so how much of the symptom it
     says, how much of it the symptom explains, its lead and its words that name a cause weigh
     differently than a trace's (0 for a trace)."""
-    said = float(result.sentence)
+    if not result.sentence:  # 0.0 times each part (a -0.0 adds to the sum as 0.0 does)
+        return _NO_SENTENCE
     telling = min(result.telling, TELLING_CAP) / TELLING_CAP
-    parts = (result.evidence, result.message_cover, result.query_cover, margin, telling)
-    return (said, *(said * part for part in parts))
+    return (1.0, result.evidence, result.message_cover, result.query_cover, margin, telling)

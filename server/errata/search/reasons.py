@@ -7,6 +7,8 @@ from .mask import WHY_FILLER
 from .prepared import Prepared
 from .snapshot import Snapshot as _State
 
+SHOWN_TERMS = 6  # telling terms a why line names at most
+
 
 def template_flags(query: Prepared, row: int) -> tuple[bool, bool]:
     """The query has the row's exact message template; or that template around other types."""
@@ -17,15 +19,16 @@ def template_flags(query: Prepared, row: int) -> tuple[bool, bool]:
 def shown_terms(state: _State, query: Prepared, shared: frozenset[int] | set[int]) -> list[str]:
     """The most telling shared terms in the query's own words; filler words ("one", "error",
     "other") only when nothing better is shared."""
-    weights = state.weights
-    by_weight = sorted(shared, key=lambda i: (-weights[i], state.tokens_by_id[i]))
+    by_weight = [i for i in query.ids_by_weight(state.weights, state.tokens_by_id) if i in shared]
     telling: dict[str, None] = {}
     filler: dict[str, None] = {}
     for token in (state.tokens_by_id[i] for i in by_weight):
         word = query.surfaces.get(token, token)
         weak = token in WHY_FILLER or word in WHY_FILLER
         (filler if weak else telling).setdefault(word)
-    return list(telling)[:6] if telling else list(filler)[:3]
+        if len(telling) == SHOWN_TERMS:  # the rest would not be shown
+            break
+    return list(telling)[:SHOWN_TERMS] if telling else list(filler)[:3]
 
 
 def explain(state: _State, query: Prepared, row: int, ids: list[int]) -> str:
@@ -36,10 +39,11 @@ def explain(state: _State, query: Prepared, row: int, ids: list[int]) -> str:
         reasons.append("same message")
     elif mismatch:  # the same template around different type names
         reasons.append("same template, different type")
-    common_types = query.types and query.types & {state.tokens_by_id[i] for i in ids}
-    if common_types:
+    row_ids = set(ids)
+    if not query.type_ids_of(state.vocab).isdisjoint(row_ids):  # else no type name is shared
+        common_types = query.types & {state.tokens_by_id[i] for i in ids}
         name = max(common_types, key=len)
         reasons.append("exception type " + query.type_names.get(name, name))
-    shared = query.ids & set(ids)
+    shared = query.ids & row_ids
     reasons.append("shared terms: " + ", ".join(shown_terms(state, query, shared)))
     return "; ".join(reasons)

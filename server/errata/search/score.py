@@ -9,6 +9,7 @@ share no token with the query score 0 and never reach the fuzzy similarity.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ class Rows:
     token_first: Any  # np.ndarray[int64]: row i's tokens are token_first[i]:token_first[i+1]
     specific: Any  # np.ndarray[bool] per row
     is_title: Any  # np.ndarray[bool] per row: the last row of each candidate
+    generic: Any  # np.ndarray[bool] per row: a message several causes print (evidence.py)
 
 
 @dataclass
@@ -64,8 +66,8 @@ class QueryArrays:
         union = self.union
         if not len(union):
             return np.zeros(0, dtype=np.int64), np.zeros((len(self.flags), 0), dtype=bool)
-        at = np.minimum(np.searchsorted(union, tokens), len(union) - 1)
-        found = np.flatnonzero(union[at] == tokens)
+        at = np.minimum(union.searchsorted(tokens), len(union) - 1)
+        found = (union[at] == tokens).nonzero()[0]
         return found, self.flags[:, at[found]]
 
 
@@ -93,7 +95,7 @@ def ranges(starts: Any, ends: Any) -> Any:
     total = int(lengths.sum())
     if not total:
         return np.zeros(0, dtype=np.int64)
-    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    shift = (starts - (lengths.cumsum() - lengths)).repeat(lengths)
     return np.arange(total, dtype=np.int64) + shift
 
 
@@ -103,8 +105,7 @@ def _sums(rows: Rows, values: Any) -> Any:
 
 def _ratio(top: Any, bottom: Any, empty: float) -> Any:
     """top / bottom where bottom is not 0, else `empty` (Python's `x / y if y else e`)."""
-    safe = np.where(bottom != 0, bottom, 1.0)
-    return np.where(bottom != 0, top / safe, empty)
+    return np.divide(top, bottom, out=np.full(len(bottom), empty), where=bottom != 0)
 
 
 def _similarity(
@@ -115,13 +116,13 @@ def _similarity(
     joined once per snapshot (`cache`, by global row id), so only the query's lines are sorted
     per search (https://rapidfuzz.github.io/RapidFuzz/Usage/fuzz.html#token-sort-ratio)."""
     similarity = np.zeros(len(rows.rows), dtype=np.float64)
-    kept = np.flatnonzero(keep)
+    kept = keep.nonzero()[0]
     if not kept.size:
         return similarity
     if len(cache) > MAX_CACHED_ROWS:
         cache.clear()
     kept_rows = rows.rows[kept].tolist()
-    texts = [cache.get(row) for row in kept_rows]
+    texts = list(map(cache.get, kept_rows))
     if None in texts:
         tokens, word = rows.tokens.tolist(), tokens_by_id.__getitem__
         first = rows.token_first.tolist()
@@ -131,7 +132,7 @@ def _similarity(
                 texts[at] = cache[row] = " ".join(words)
     sorted_lines = [" ".join(sorted(line.split())) for line in lines]
     matrix = process.cdist(sorted_lines, texts, scorer=fuzz.ratio, dtype=np.float64)
-    similarity[kept] = matrix.max(axis=0) / 100
+    similarity[kept] = (matrix[0] if len(matrix) == 1 else matrix.max(axis=0)) / 100
     return similarity
 
 
@@ -178,16 +179,17 @@ def _in_rows(rows: Rows, wanted: set[int]) -> Any:
 def _finish(rows: Rows, parts: _Parts, similarity: Any) -> Any:
     """The score from its parts and a similarity (0..1), in `rank`'s order of adjustments; an
     adjustment that applies to no row is skipped (it would leave every score as it is)."""
-    score = parts.coverage + W_FUZZ * similarity
-    score = np.where(parts.vague, score * VAGUE_FACTOR, score)
+    score = parts.coverage + W_FUZZ * similarity  # a new array: adjusted in place below
+    np.multiply(score, VAGUE_FACTOR, out=score, where=parts.vague)
     if parts.same is not None:  # the same message
-        score = np.where(parts.same, np.maximum(score, TEMPLATE_SCORE), score)
+        np.maximum(score, TEMPLATE_SCORE, out=score, where=parts.same)
     if parts.other is not None:  # another type's template
-        score = np.where(parts.other, score - TEMPLATE_PENALTY, score)
+        np.subtract(score, TEMPLATE_PENALTY, out=score, where=parts.other)
     if parts.lift is not None:
         score = np.where(parts.lift >= 0, score + TYPE_LIFT * (1 - score) * parts.lift, score)
     score = np.where(parts.shared, np.maximum(0.0, np.minimum(score, 0.99)), 0.0)
-    return np.where(rows.is_title & (score < TEMPLATE_SCORE), score * TITLE_FACTOR, score)
+    np.multiply(score, TITLE_FACTOR, out=score, where=rows.is_title & (score < TEMPLATE_SCORE))
+    return score
 
 
 def score_rows(
@@ -209,12 +211,15 @@ def score_rows(
         outside_types[found[flags[1]]] = 0.0
         message = np.bincount(rows.token_row, outside_types, minlength=n)
     in_query = flags[0]
-    sums = _row_sums(row_of, w[found], np.stack([in_query, in_query & ~flags[1], *flags[3:]]), n)
+    sums = _row_sums(row_of, w[found], np.array([in_query, in_query & ~flags[1], *flags[3:]]), n)
     cover = _ratio(sums[1], message, 0.5)
     cov_symptom = sums[0] / np.where(every != 0, every, 1.0)
-    cov_query = np.zeros(n, dtype=np.float64)
+    cov_query = None  # the best line's cover (each is at least 0: weights are positive)
     for (_, known_w, unknown, _), part in zip(query.lines, sums[2:], strict=True):
-        cov_query = np.maximum(cov_query, part / ((known_w + unknown) or 1))
+        line = part / ((known_w + unknown) or 1)
+        cov_query = line if cov_query is None else np.maximum(cov_query, line)
+    if cov_query is None:
+        cov_query = np.zeros(n, dtype=np.float64)
     parts = _parts(rows, query, (row_of, flags), cov_symptom, cov_query)
     lines = [line for *_, line in query.lines]
     similarity = _similarity(
@@ -234,14 +239,12 @@ def _row_sums(row_of: Any, w: Any, masks: Any, n: int) -> Any:
     return np.bincount(at.ravel(), values.ravel(), minlength=k * n).reshape(k, n)
 
 
-def best_rows(rows: Rows, scored: Scored) -> list[int]:
-    """Per candidate, the index (into rows) of its first best row, or -1 when all scored 0."""
-    first = rows.first[:-1]
-    if not len(first):
-        return []
-    score = scored.score
-    lengths = np.diff(rows.first)
-    best = np.maximum.reduceat(score, first)
-    at = np.where(score == np.repeat(best, lengths), np.arange(len(score)), len(score))
-    found = np.minimum.reduceat(at, first)
-    return np.where(best > 0, found, -1).tolist()
+def best_rows(first: list[int], score: list[float]) -> list[int]:
+    """Per candidate (its rows are first[k]:first[k+1], never none: a title at least), the
+    index of its first best row, or -1 when all scored 0 (a few rows each: plain Python)."""
+    best = []
+    for a, b in pairwise(first):
+        part = score[a:b]
+        top = max(part)
+        best.append(a + part.index(top) if top > 0 else -1)
+    return best

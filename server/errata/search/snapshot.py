@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ from .analyze import Analysed, analyse
 from .bm25 import idf
 from .build import Stats, _Builder, _State, token_weights, unknown_weight
 from .score import Rows, ranges
+from .warm import decoded, sorted_rows
 
 
 class Vocabulary(Mapping[str, int]):
@@ -66,11 +66,18 @@ class Snapshot:
     outcome_revision: int | None = None
     # joined token texts by row id, for the fuzzy similarity (score.py); never copied
     row_words: dict[int, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    n_main: int = field(default=0, init=False)  # positions below this are the main segment's
+    main_rows: int = field(default=0, init=False)  # ... and rows below this
+    # the main segment's ids and row texts, decoded once when it is small (see `sorted_rows`)
+    main_ids: Sequence[str] = field(default=(), init=False, repr=False, compare=False)
+    main_texts: Sequence[str] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self.n_main, self.main_rows = len(self.main.ids), len(self.main.row_specific)
         texts = sorted_rows(self.main)
         if texts:
             self.row_words.update(enumerate(texts))
+        self.main_ids, self.main_texts = decoded(self.main)
 
     @classmethod
     def of(cls, main: _State) -> Snapshot:
@@ -99,11 +106,6 @@ class Snapshot:
         """The main build's analysis helper peak RSS (0: none ran)."""
         return self.main.helper_peak_mb
 
-    @property
-    def n_main(self) -> int:
-        """Positions below this are the main segment's."""
-        return len(self.main.ids)
-
     def _segment(self, position: int) -> tuple[_State, int]:
         n = self.n_main
         if position < n:
@@ -112,7 +114,7 @@ class Snapshot:
         return self.delta, position - n
 
     def _row_segment(self, row: int) -> tuple[_State, int]:
-        rows = len(self.main.row_specific)
+        rows = self.main_rows
         if row < rows:
             return self.main, row
         assert self.delta is not None
@@ -120,6 +122,8 @@ class Snapshot:
 
     def entry_id(self, position: int) -> str:
         """The id of the entry at a position."""
+        if position < self.n_main:
+            return self.main_ids[position]
         segment, at = self._segment(position)
         return segment.ids[at]
 
@@ -128,8 +132,17 @@ class Snapshot:
         segment, at = self._segment(position)
         return float(segment.outcome[at])
 
+    def outcomes(self, positions: list[int]) -> list[float]:
+        """The outcome scores of the entries at these positions (`outcome_of` each)."""
+        n = self.n_main
+        if self.delta is None or all(p < n for p in positions):
+            return list(self.main.outcome[positions].tolist())
+        return [self.outcome_of(p) for p in positions]
+
     def row_text(self, row: int) -> str:
         """The symptom (or title) text of a row."""
+        if row < self.main_rows:
+            return self.main_texts[row]
         segment, at = self._row_segment(row)
         return segment.row_text(at)
 
@@ -140,7 +153,7 @@ class Snapshot:
         if self.delta is None or not any(p >= n for p in positions):
             return main
         delta = self.delta.gather([p - n for p in positions if p >= n])
-        return _concat(main, delta, len(self.main.row_specific))
+        return _concat(main, delta, self.main_rows)
 
     def describe(self) -> dict[str, Any]:
         """Entry counts of both segments."""
@@ -149,20 +162,6 @@ class Snapshot:
             "delta_entries": len(self.cached),
             "masked_entries": self.masked,
         }
-
-
-WARM_ROWS = 20_000  # a main of up to this many rows has their texts joined once, not per search
-
-
-def sorted_rows(main: _State) -> list[str] | None:
-    """Each main row's token texts sorted and joined, as score.py's similarity caches them
-    (once per main segment; none for a main of more than WARM_ROWS rows)."""
-    rows = len(main.row_specific)
-    if main.sorted_rows is None and 0 < rows <= WARM_ROWS:
-        tokens, word = main.row_tokens.tolist(), main.tokens_by_id.__getitem__
-        starts = np.asarray(main.token_start).tolist()
-        main.sorted_rows = [" ".join(sorted(map(word, tokens[a:b]))) for a, b in pairwise(starts)]
-    return main.sorted_rows
 
 
 def _concat(a: Rows, b: Rows, row_offset: int) -> Rows:
@@ -174,6 +173,7 @@ def _concat(a: Rows, b: Rows, row_offset: int) -> Rows:
         np.concatenate([a.token_first, b.token_first[1:] + a.token_first[-1]]),
         np.concatenate([a.specific, b.specific]),
         np.concatenate([a.is_title, b.is_title]),
+        np.concatenate([a.generic, b.generic]),
     )
 
 
