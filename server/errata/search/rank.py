@@ -22,7 +22,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .evidence import errno_clash, is_generic, mark_shared, masked_lower, same_message
+from .evidence import errno_clash, mark_shared, masked_lower, same_message
 from .index import SearchIndex
 from .known import Context, contexts
 from .normalize import Normalized, normalize
@@ -252,15 +252,14 @@ def order(ranked: list[Ranked], weights: tuple[float, ...], threshold: float) ->
 def alone(result: Ranked) -> bool:
     """A message that several causes print, matched with little around it in the query that
     this entry knows: never confident, whatever its score (evidence.GENERIC_MESSAGES)."""
-    return result.context < BARE_CONTEXT and _printed_generic(result.matched_symptom)
+    low = result.generic and result.context < BARE_CONTEXT  # the row's flag, from the build
+    return low and _printed(result.matched_symptom)
 
 
 @lru_cache(maxsize=20_000)
-def _printed_generic(symptom: str) -> bool:
-    """The symptom is a generic message as programs print it (an error line or a frame), not
-    a sentence that names its cause in words."""
-    if not is_generic(symptom):
-        return False
+def _printed(symptom: str) -> bool:
+    """The symptom reads as programs print it (an error line or a frame), not as a sentence
+    that names its cause in words."""
     read = normalize(symptom)
     return bool(read.key_lines or read.frames)
 
