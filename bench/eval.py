@@ -9,9 +9,9 @@ and runs the real `search()` for every case; figures per file and overall.
     python bench/eval.py --tuning-only   # run and print no test case at all, while tuning
 
 The unseen real cases (unseen-*.jsonl) split by project (bench/unseen.py): the tables of the
-tuning part and of the never-tuned test part are printed; misses only ever of the tuning part.
-The fresh part (fresh-*.jsonl: projects in no other file, gathered after the tuning of the
-calibration it grades) is only ever reported as a table.
+tuning part (with tune-*.jsonl, a former fresh part) and of the never-tuned test part are
+printed; misses only ever of the tuning part. The fresh part (fresh-*.jsonl: projects in no other
+file, gathered after the tuning of the calibration it grades) is only ever reported as a table.
 
 The calibration (weights and threshold) is fitted by `python bench/calibrate.py`.
 
@@ -39,7 +39,7 @@ from errata.migrations import migrate  # noqa: E402
 from errata.search import CONFIDENT_THRESHOLD, SearchIndex, search  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from unseen import fresh_cases, print_table, unseen_cases  # noqa: E402
+from unseen import fresh_cases, print_table, read_cases, unseen_cases  # noqa: E402
 
 EVAL_DIR = ROOT / "bench" / "eval"
 HOLDOUT = EVAL_DIR / "holdout.jsonl"
@@ -211,6 +211,8 @@ def main() -> int:
     if args.holdout_dev:
         print_figures("tuning (+holdout-dev)", figures(outcomes))
     print_table("tuning part", unseen_tune)
+    former_fresh = len(read_cases("tune-*.jsonl"))
+    print_table("tuning part: its former fresh part (tune-*.jsonl)", unseen_tune[len(unseen_tune) - former_fresh :])
     if not args.tuning_only:
         print_table("TEST part (never tuned on)", unseen_test)
         print_table("FRESH part (gathered after tuning, never read)", fresh_part)

@@ -4,6 +4,11 @@ Each case is {query, expected (entry id or null), kind (trace|log|description), 
 project, note}. A salted hash of `project` puts every case of one project in the same part:
 `tune` may be read and tuned on, `test` is only reported (never its queries). The salt was
 chosen for a near half/half split by case count before any result was looked at.
+
+Two more kinds of file: `fresh-*.jsonl` (the fresh part: projects in no other file, gathered
+after the tuning it grades, only ever reported) and `tune-*.jsonl` (real cases wholly in the
+tuning part: a former fresh part, once its figures were reported, joins the tuning part so the
+fit sees uncovered errors from more projects; the test part never changes).
 """
 
 from __future__ import annotations
@@ -43,16 +48,20 @@ def unseen_part(case: dict) -> str:
     return "tune" if digest[0] < 128 else "test"
 
 
-def unseen_cases(part: str) -> list[dict]:
-    """Every unseen case of one part, every unseen-*.jsonl file in name order."""
+def read_cases(pattern: str) -> list[dict]:
+    """Every case of the eval files matching pattern, in file name order."""
     cases = []
-    for path in sorted(EVAL_DIR.glob("unseen-*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                case = json.loads(line)
-                if unseen_part(case) == part:
-                    cases.append(case)
+    for path in sorted(EVAL_DIR.glob(pattern)):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        cases += [json.loads(line) for line in lines if line.strip()]
     return cases
+
+
+def unseen_cases(part: str) -> list[dict]:
+    """Every unseen case of one part: unseen-*.jsonl split by project, and for `tune` every
+    tune-*.jsonl case after them."""
+    cases = [case for case in read_cases("unseen-*.jsonl") if unseen_part(case) == part]
+    return cases + read_cases("tune-*.jsonl") if part == "tune" else cases
 
 
 def _rate(items: Sequence[Any], hit: Callable[[Any], bool]) -> str:
@@ -65,11 +74,7 @@ def _rate(items: Sequence[Any], hit: Callable[[Any], bool]) -> str:
 
 def fresh_cases() -> list[dict]:
     """Every case of the fresh part (fresh-*.jsonl, in name order): only ever reported."""
-    cases = []
-    for path in sorted(EVAL_DIR.glob("fresh-*.jsonl")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        cases += [json.loads(line) for line in lines if line.strip()]
-    return cases
+    return read_cases("fresh-*.jsonl")
 
 
 def table(results: Sequence[Result]) -> list[tuple[str, str]]:
