@@ -48,10 +48,13 @@ from unseen import unseen_cases  # noqa: E402
 TOP = 3  # candidates per case that become samples
 L2 = 0.5
 BUDGET = 0.02  # confident wrong answers allowed, on negatives and on positives
-# Confident answers allowed on the real uncovered errors of the unseen tuning part: half the
-# 3% goal, since one case of ~85 is 1.2% and projects the fit never saw differ more than folds
-# of the same part do (a margin, not a fit).
-UNCOVERED_BUDGET = 0.015
+# Confident answers allowed on the real uncovered errors of the unseen tuning part, each
+# answered out of fold: the 3% goal. Half of it held while that part had ~90 uncovered errors
+# from the projects of one gathering, whose out-of-fold rate (1%) came out ten times lower than
+# on projects gathered apart; with a second, independently gathered part among them (171 from
+# about 150 projects) the out-of-fold rate is the estimate, and half the goal would cost the
+# messages that nearly always mean their entry (a datetime in json.dumps) their confidence.
+UNCOVERED_BUDGET = 0.03
 # A real case (unseen tuning part) weighs this many written cases in the fit: the written case
 # files were worded next to the entries and flatter a bare message; 3 to 5 give the most
 # cross-validated confident-right answers by project (2: 0.48, 3: 0.53, 5: 0.55, 8: 0.53)
