@@ -211,8 +211,8 @@ def main() -> int:
     if args.holdout_dev:
         print_figures("tuning (+holdout-dev)", figures(outcomes))
     print_table("tuning part", unseen_tune)
-    former_fresh = len(read_cases("tune-*.jsonl"))
-    print_table("tuning part: its former fresh part (tune-*.jsonl)", unseen_tune[len(unseen_tune) - former_fresh :])
+    former_fresh = unseen_tune[len(unseen_tune) - len(read_cases("tune-*.jsonl")) :]
+    print_table("tuning part: its former fresh part (tune-*.jsonl)", former_fresh)
     if not args.tuning_only:
         print_table("TEST part (never tuned on)", unseen_test)
         print_table("FRESH part (gathered after tuning, never read)", fresh_part)
