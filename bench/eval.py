@@ -9,9 +9,10 @@ and runs the real `search()` for every case; figures per file and overall.
     python bench/eval.py --tuning-only   # run and print no test case at all, while tuning
 
 The unseen real cases (unseen-*.jsonl) split by project (bench/unseen.py): the tables of the
-tuning part (with tune-*.jsonl, a former fresh part) and of the never-tuned test part are
-printed; misses only ever of the tuning part. The fresh part (fresh-*.jsonl: projects in no other
-file, gathered after the tuning of the calibration it grades) is only ever reported as a table.
+tuning part (with tune-*.jsonl: a former fresh part and cases gathered for tuning) and of the
+never-tuned test part are printed; misses only ever of the tuning part. The fresh part
+(fresh-*.jsonl: projects in no other file, gathered after the tuning of the calibration it
+grades) is only ever reported as a table.
 
 The calibration (weights and threshold) is fitted by `python bench/calibrate.py`.
 
@@ -211,8 +212,8 @@ def main() -> int:
     if args.holdout_dev:
         print_figures("tuning (+holdout-dev)", figures(outcomes))
     print_table("tuning part", unseen_tune)
-    former_fresh = unseen_tune[len(unseen_tune) - len(read_cases("tune-*.jsonl")) :]
-    print_table("tuning part: its former fresh part (tune-*.jsonl)", former_fresh)
+    gathered_apart = unseen_tune[len(unseen_tune) - len(read_cases("tune-*.jsonl")) :]
+    print_table("tuning part: its cases gathered apart (tune-*.jsonl)", gathered_apart)
     if not args.tuning_only:
         print_table("TEST part (never tuned on)", unseen_test)
         print_table("FRESH part (gathered after tuning, never read)", fresh_part)

@@ -7,8 +7,8 @@ chosen for a near half/half split by case count before any result was looked at.
 
 Two more kinds of file: `fresh-*.jsonl` (the fresh part: projects in no other file, gathered
 after the tuning it grades, only ever reported) and `tune-*.jsonl` (real cases wholly in the
-tuning part: a former fresh part, once its figures were reported, joins the tuning part so the
-fit sees uncovered errors from more projects; the test part never changes).
+tuning part: a former fresh part, once its figures were reported, and cases gathered for tuning
+the same way, so the fit sees uncovered errors from more projects; the test part never changes).
 """
 
 from __future__ import annotations
