@@ -13,7 +13,9 @@ for real errors no entry covers, which often print an entry's exact message), wi
 ordering (candidates sorted by calibrated score, as `rank` does), each unseen case answered out
 of fold (with weights fitted without its project's fold: in-sample weights score the very
 uncovered errors they were fitted on too low, and a threshold chosen on them lets more unseen
-ones through). A group k-fold over the unseen
+ones through). The threshold is then at most the ceiling of bench/own_messages.py: at least
+half of the entries' own printed messages, each searched alone, stay confident (a message it lists
+is what a knowledge base must answer). A group k-fold over the unseen
 tuning part's projects (weights and threshold refitted without each fold) gives the figures
 `cross_validated_unseen_tune` (and `..._traces_logs`, its raw traces and logs only): what to
 expect on projects the fit never saw.
@@ -43,6 +45,7 @@ from errata.migrations import migrate  # noqa: E402
 from errata.search import SearchIndex, normalize  # noqa: E402
 from errata.search.rank import CALIBRATION_FILE, FEATURES, Ranked, features, order, rerank  # noqa: E402
 from eval import _load, case_files, holdout_cases, load_cases  # noqa: E402
+from own_messages import ceiling, own_messages  # noqa: E402
 from unseen import unseen_cases  # noqa: E402
 
 TOP = 3  # candidates per case that become samples
@@ -198,19 +201,23 @@ def choose_threshold(
     return best
 
 
+Own = tuple[list[dict], list[list[Ranked]]]  # the entries' own messages and their candidates
+
+
 def cross_validate(
-    cases: list[dict], candidates: list[list[Ranked]]
+    cases: list[dict], candidates: list[list[Ranked]], own: Own
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Out-of-fold figures on the unseen tuning part, all of it and its raw traces and logs
     only: each fold of projects is scored with weights and a threshold fitted without it (the
-    threshold from the other folds' own out-of-fold answers, as the shipped one)."""
+    threshold from the other folds' own out-of-fold answers and the own messages' ceiling, as
+    the shipped one)."""
     folds = [fold_of(case) for case in cases]
     held: list[tuple[dict, Answer]] = []
     for k in range(FOLDS):
         train = [i for i, f in enumerate(folds) if f != k]
         pick = ([cases[i] for i in train], [candidates[i] for i in train])
         weights = fitted(*pick)
-        threshold = choose_threshold(*pick, out_of_fold(*pick))
+        threshold = min(choose_threshold(*pick, out_of_fold(*pick)), ceiling(*own, weights))
         for i in (i for i, f in enumerate(folds) if f == k):
             held.append((cases[i], top_answer(candidates[i], weights, threshold)))
     raw = [(c, a) for c, a in held if c.get("kind") in ("trace", "log")]
@@ -225,11 +232,14 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
     """The whole calibration as the dict written to calibration.json."""
     sets = tuning_sets()
     cases = [case for group in sets.values() for case in group]
-    candidates = reranked(cases, entries_dir)
+    messages = own_messages(entries_dir)
+    every = reranked(cases + messages, entries_dir)
+    candidates, own = every[: len(cases)], (messages, every[len(cases) :])
     x, y, sw = samples(cases, candidates)
     w = [round(float(v), DECIMALS) for v in fit_logistic(x, y, sw)]
     weights = tuple(w)
-    threshold = choose_threshold(cases, candidates, out_of_fold(cases, candidates))
+    budgeted = choose_threshold(cases, candidates, out_of_fold(cases, candidates))
+    threshold = min(budgeted, ceiling(*own, weights))
     return {
         "features": list(FEATURES),
         "weights": dict(zip(FEATURES, w, strict=True)),
@@ -243,6 +253,9 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
             "real_case_weight": REAL_WEIGHT,
             "budget": BUDGET,
             "uncovered_budget": UNCOVERED_BUDGET,
+            "threshold_within_budgets": budgeted,
+            "own_messages": len(messages),
+            "own_messages_ceiling": ceiling(*own, weights),
         },
         "tuning_figures": confident_wrong(cases, candidates, weights, threshold),
         "unseen_tune_figures": confident_wrong(
@@ -251,7 +264,7 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
             weights,
             threshold,
         ),
-        **dict(zip(CROSS_VALIDATED, cross_validate(cases, candidates), strict=True)),
+        **dict(zip(CROSS_VALIDATED, cross_validate(cases, candidates, own), strict=True)),
     }
 
 

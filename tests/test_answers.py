@@ -26,7 +26,7 @@ SEED = "agent-holds-lock-too-long"
 CORRECTED = ("per-key-locking", "work-queue", "read-write-lock")  # the seed's fixes 3, 4, 5
 POOL = "psycopg2.pool.PoolError: connection pool exhausted"
 # the pool message alone has several causes (not confident); this one names the cause
-HELD = "Database connection pool exhausted because workers hold connections too long"
+HELD = "Single slow LLM call inside a locked section blocks all other workers for 60 seconds"
 GO_DEADLOCK = """fatal error: all goroutines are asleep - deadlock!
 
 goroutine 1 [chan receive]:

@@ -32,11 +32,13 @@ FLAGS = [
 SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 TOKEN = "browser-maintainer-token"
 SEED = "agent-holds-lock-too-long"
-SEED_TRACE = (  # a lock held too long, timed out: one cause, a confident answer
+SEED_TRACE = (  # a lock held across slow work, timed out, as its reader sees it: confident
     "Traceback (most recent call last):\n"
     '  File "/srv/app/workers.py", line 88, in handle\n'
     "    async with acquire_with_timeout(state_lock, 5.0):\n"
-    "RuntimeError: Could not acquire lock within 5.0s — possible deadlock"
+    "RuntimeError: Could not acquire lock within 5.0s — possible deadlock\n"
+    "10 agent workers running, but throughput is the same as 1: all waiting on one lock held "
+    "across a slow LLM call"
 )
 NEW_SYMPTOM = "shared counter ends lower than expected when four threads increment it"
 CODE = """import threading

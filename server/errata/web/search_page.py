@@ -29,7 +29,9 @@ EXAMPLES = (  # (what it is, the trace): each finds an entry (tests/test_web_pag
         "Traceback (most recent call last):\n"
         '  File "/srv/app/workers.py", line 88, in handle\n'
         "    async with acquire_with_timeout(state_lock, 5.0):\n"
-        "RuntimeError: Could not acquire lock within 5.0s — possible deadlock",
+        "RuntimeError: Could not acquire lock within 5.0s — possible deadlock\n"
+        "10 agent workers running, but throughput is the same as 1: all waiting on one lock held "
+        "across a slow LLM call",
     ),
     (
         "A coroutine nobody awaited",
@@ -42,6 +44,8 @@ EXAMPLES = (  # (what it is, the trace): each finds an entry (tests/test_web_pag
         "Traceback (most recent call last):\n"
         '  File "/srv/app/api.py", line 64, in publish\n'
         "    body = json.dumps(event)\n"
+        '  File "/usr/lib/python3.11/json/__init__.py", line 231, in dumps\n'
+        "    return _default_encoder.encode(obj)\n"
         "TypeError: Object of type datetime is not JSON serializable",
     ),
 )
