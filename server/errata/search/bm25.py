@@ -14,6 +14,8 @@ import numpy as np
 
 from .score import ranges
 
+_NEVER = np.iinfo(np.int64).max  # a size no token reaches (`np.iinfo` costs a call)
+
 K1, B = 1.5, 0.75  # bm25s's defaults
 
 
@@ -97,7 +99,7 @@ def _top_summed(
     if allowed is not None:
         summed = np.where(allowed, summed, 0.0)
     sizes = ends - starts  # the rarest token with k entries or more bounds best (its own)
-    pick = int(np.where(sizes >= k, sizes, np.iinfo(np.int64).max).argmin())
+    pick = int(np.where(sizes >= k, sizes, _NEVER).argmin())
     pool = indices[starts[pick] : ends[pick]]
     best = _top(summed, min(k, summed.size), pool, rows)
     return best.tolist(), summed[best].tolist()
@@ -148,7 +150,7 @@ def _top_bounded(
     sizes = ends - starts
     if not (sizes >= k).any() or k <= 0:
         return None
-    pick = int(np.argmin(np.where(sizes >= k, sizes, np.iinfo(np.int64).max)))
+    pick = int(np.argmin(np.where(sizes >= k, sizes, _NEVER)))
     pool = partial[indices[starts[pick] : ends[pick]]]
     kth = float(np.partition(pool, pool.size - k)[pool.size - k])
     bound = sum(scale[i] for i in np.flatnonzero(common).tolist()) * (1 + 1e-6)

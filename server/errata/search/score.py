@@ -75,8 +75,9 @@ def union_flags(sets: list[Any]) -> tuple[Any, Any]:
     """The sorted union of some small sets of ids, and per set which of them it holds (plain
     Python: numpy's calls cost more than the work on a query's few ids)."""
     union = sorted(set().union(*sets))
-    flags = np.array([[i in ids for i in union] for ids in sets], dtype=bool)
-    return np.array(union, dtype=np.int32), flags.reshape(len(sets), len(union))
+    flags = bytes([i in ids for ids in sets for i in union])  # a bool is a byte of 0 or 1
+    shape = (len(sets), len(union))
+    return np.array(union, dtype=np.int32), np.frombuffer(flags, dtype=bool).reshape(shape)
 
 
 @dataclass
