@@ -47,6 +47,37 @@ def test_a_repeated_search_reads_no_brief_again(database: Database) -> None:
     assert index.briefs.reads == reads
 
 
+def _change_root_cause(database: Database, text: str) -> None:
+    with database.write() as session:
+        entry = session.get(Entry, SEED)
+        assert entry is not None
+        entry.root_cause = text
+        session.add(entry)
+        store.bump_revision(session=session)
+
+
+def test_a_search_with_every_brief_cached_reads_a_changed_entry_again(database: Database) -> None:
+    index = SearchIndex.build(database)
+    search(index, database, POOL_TRACE)
+    _change_root_cause(database, "A root cause changed after the briefs were cached.")
+    results = {r.id: r for r in search(index, database, POOL_TRACE).results}
+    assert results[SEED].root_cause == "A root cause changed after the briefs were cached."
+
+
+def test_a_cached_brief_read_under_an_older_stamp_is_read_again_with_the_missing_ones(
+    database: Database,
+) -> None:
+    index = SearchIndex.build(database)
+    search(index, database, POOL_TRACE, limit=1)  # the first result only is cached
+    _change_root_cause(database, "Changed between two searches.")
+    results = {r.id: r for r in search(index, database, POOL_TRACE, limit=5).results}
+    assert len(results) > 1
+    assert results[SEED].root_cause == "Changed between two searches."
+    reads = index.briefs.reads
+    assert search(index, database, POOL_TRACE, limit=5).results == list(results.values())
+    assert index.briefs.reads == reads
+
+
 @pytest.mark.parametrize("backend", ["database", "pg_database"])
 def test_a_new_run_shows_in_the_next_search_without_a_refresh(
     backend: str, request: pytest.FixtureRequest

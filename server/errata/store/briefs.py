@@ -117,6 +117,14 @@ def briefs_with_fixes(
     return stamp, briefs
 
 
+def briefs_stamp(*, session: Session | Connection) -> Stamp:
+    """What the briefs depend on, alone (`entry_briefs`' stamp): the entries' revision and the
+    newest run's id, in one statement of two indexed look-ups."""
+    connection = _connection(session)
+    row = fetch(connection, _compiled(_STAMPS, 0, connection.dialect), {})[0]
+    return row[0], row[1]
+
+
 def _add_fix(brief: BriefRow, fixes: dict[tuple[str, str], FixRow], fields: Any) -> None:
     """One row of a fix (its slug, fields, then a snippet and its newest run, or NULLs)."""
     fix = fixes.get((brief.id, fields[0]))
@@ -183,6 +191,8 @@ def _compiled(kind: str, size: int, dialect: Dialect) -> CompiledRead:
 def _statement(kind: str, size: int) -> Any:
     """The entries' (`_ENTRIES`) or fixes' (`_FIXES`) statement, for `size` ids or any (0)."""
     ids = [bindparam(f"id{k}") for k in range(size)] if size else _IDS
+    if kind == _STAMPS:
+        return select(*_STAMP)
     if kind == _BRIEFS:
         return _joined_fixes(select(*_ENTRY, *_STAMP, *_FIX, *_SNIPPET, *_RUN), ids, Entry.id)
     return _entries(ids) if kind == _ENTRIES else _fixes(ids)
@@ -221,7 +231,7 @@ _STAMP: tuple[Any, ...] = (
     select(col(Meta.value)).where(col(Meta.key) == REVISION_KEY).scalar_subquery(),
     select(func.max(VerificationRun.id)).scalar_subquery(),
 )
-_ENTRIES, _FIXES, _BRIEFS = "entries", "fixes", "briefs"
+_ENTRIES, _FIXES, _BRIEFS, _STAMPS = "entries", "fixes", "briefs", "stamps"
 
 
 def _entries(ids: Any) -> Any:
