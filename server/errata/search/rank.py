@@ -213,7 +213,7 @@ def _rerank(
     scored = score_rows(rows, arrays, state.weights, state.tokens_by_id, state.row_words)
     found = _Found.of(rows, scored)
     best_at = best_rows(rows.first.tolist(), found.score)
-    gaps = contexts(state, prepared, rows, best_at)
+    gaps = contexts(state, prepared, rows, best_at, scored.places)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
     outcomes = state.outcomes(positions)

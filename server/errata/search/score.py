@@ -39,6 +39,10 @@ class Rows:
     generic: Any  # np.ndarray[bool] per row: a message several causes print (evidence.py)
 
 
+# a sorted union of token ids; per token, its place in it (clipped) and whether it is there
+Places = tuple[Any, Any, Any]
+
+
 @dataclass
 class QueryArrays:
     """A prepared query as the arrays bulk scoring needs."""
@@ -59,15 +63,22 @@ class QueryArrays:
             sets = [self.ids, self.type_ids, self.type_names, *(ids for ids, *_ in self.lines)]
             self.union, self.flags = union_flags([{int(i) for i in ids} for ids in sets])
 
-    def hits(self, tokens: Any) -> tuple[Any, Any]:
-        """The tokens in some of ids, type_ids, type_names and each line's ids: their places
-        (ascending) and, one row per set, which of them it holds; by one binary search in the
-        sets' union (most of a row's tokens are in none)."""
+    def places(self, tokens: Any) -> Places | None:
+        """Where each token is in the sets' union, by one binary search (None: no union)."""
         union = self.union
         if not len(union):
-            return np.zeros(0, dtype=np.int64), np.zeros((len(self.flags), 0), dtype=bool)
+            return None
         at = np.minimum(union.searchsorted(tokens), len(union) - 1)
-        found = (union[at] == tokens).nonzero()[0]
+        return union, at, union[at] == tokens
+
+    def hits(self, places: Places | None) -> tuple[Any, Any]:
+        """The tokens (`places` of them) in some of ids, type_ids, type_names and each line's
+        ids: their places (ascending) and, one row per set, which of them it holds (most of a
+        row's tokens are in none)."""
+        if places is None:
+            return np.zeros(0, dtype=np.int64), np.zeros((len(self.flags), 0), dtype=bool)
+        _, at, hit = places
+        found = hit.nonzero()[0]
         return found, self.flags[:, at[found]]
 
 
@@ -88,6 +99,7 @@ class Scored:
     message_cover: Any
     query_cover: Any
     symptom_cover: Any
+    places: Places | None = None  # the rows' tokens in the query's union (known.py reads it)
 
 
 def ranges(starts: Any, ends: Any) -> Any:
@@ -203,7 +215,8 @@ def score_rows(
     """Every row's score against the query (0..0.99), titles already discounted; `cache` keeps
     the rows' joined texts (by global row id) for the next query of the same snapshot."""
     n, w = len(rows.rows), weights[rows.tokens]
-    found, flags = query.hits(rows.tokens)
+    places = query.places(rows.tokens)
+    found, flags = query.hits(places)
     row_of = rows.token_row[found]
     every = np.bincount(rows.token_row, w, minlength=n)
     message = every  # the weight of a row's tokens outside the query's type names
@@ -227,7 +240,7 @@ def score_rows(
         rows, tokens_by_id, lines, parts.shared, {} if cache is None else cache
     )
     score = _finish(rows, parts, similarity)
-    return Scored(score, np.where(parts.shared, cover, 0.0), cov_query, cov_symptom)
+    return Scored(score, np.where(parts.shared, cover, 0.0), cov_query, cov_symptom, places)
 
 
 def _row_sums(row_of: Any, w: Any, masks: Any, n: int) -> Any:
