@@ -121,23 +121,35 @@ def _fix_fields(fix: FixRow, origin: str) -> dict[str, Any]:
 def _result(entry: BriefRow, r: Ranked, shared: bool) -> dict[str, Any]:
     """A result's fields: the response validates every result and fix in one call (each
     model built from its dict as its constructor builds it, at about half the cost)."""
+    fields, fix_fields = _shaped(entry)
     fixes = in_preference(entry.fixes, entry.preference, r.matched_symptom)
-    return {
-        "id": entry.id,
-        "title": entry.title,
+    return fields | {
         "score": r.score,
         "confident": r.confident,
         "matched_symptom": r.matched_symptom,
         "why": r.why,
-        "root_cause": entry.root_cause,
-        "origin": entry.origin,
-        "verified": entry.verified,
-        "shown": verdicts.entry_shown(_fix_shown(fix, entry.origin) for fix in entry.fixes),
-        "fixes": [_fix_fields(fix, entry.origin) for fix in fixes],
-        "preference_reason": entry.preference_reason,
-        "distinguish": entry.distinguish,
+        "fixes": [fix_fields[id(fix)] for fix in fixes],
         "shared": shared,
     }
+
+
+def _shaped(entry: BriefRow) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """What a result shows of an entry whatever the query matched, and its fixes' fields (by
+    fix object): built once per brief read (the brief cache shares briefs between searches;
+    validation reads these dicts and never changes them)."""
+    if entry.shaped is None:
+        fields = {
+            "id": entry.id,
+            "title": entry.title,
+            "root_cause": entry.root_cause,
+            "origin": entry.origin,
+            "verified": entry.verified,
+            "shown": verdicts.entry_shown(_fix_shown(fix, entry.origin) for fix in entry.fixes),
+            "preference_reason": entry.preference_reason,
+            "distinguish": entry.distinguish,
+        }
+        entry.shaped = fields, {id(fix): _fix_fields(fix, entry.origin) for fix in entry.fixes}
+    return entry.shaped
 
 
 def _fix_shown(fix: FixRow, origin: str) -> Shown | None:

@@ -57,6 +57,8 @@ class BriefRow:
     preference_reason: str = ""
     distinguish: str = ""
     fixes: list[FixRow] = field(default_factory=list)
+    # what a search result shows of it whatever the match, once built (search/engine.py)
+    shaped: Any = field(default=None, compare=False, repr=False)
 
     @property
     def verified(self) -> bool:
