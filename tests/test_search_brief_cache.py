@@ -168,3 +168,16 @@ def test_json_columns_read_empty_values_as_new_objects_and_the_rest_by_json(
     assert first == second == [] and first is not second
     assert convert[2]("{}") == {} and convert[2]('{"ms": 1.5}') == {"ms": 1.5}
     assert convert[1]('["fix-a", "fix-b"]') == ["fix-a", "fix-b"] and convert[1](None) is None
+
+
+def test_a_lookup_returns_its_connection_to_the_pool_even_when_a_read_fails(
+    database: Database,
+) -> None:
+    pool = database.engine.pool
+    before = pool.checkedout()  # type: ignore[attr-defined]
+    with database.lookup() as reader:
+        assert pool.checkedout() == before + 1  # type: ignore[attr-defined]
+        assert store.briefs_stamp(session=reader)[0] is not None
+    with pytest.raises(RuntimeError), database.lookup():
+        raise RuntimeError("a read failed")
+    assert pool.checkedout() == before  # type: ignore[attr-defined]

@@ -75,6 +75,34 @@ def _postgres_engine(url: str) -> Engine:
     )
 
 
+class PooledRead:
+    """A pooled driver connection for hot reads (`fetch`), without the Connection SQLAlchemy
+    builds around one: checking it out and in costs about half as much. For reads that each
+    stand alone on a driver that commits by itself (errata's SQLite connections: no BEGIN is
+    sent for a read); returned to the pool, reset, by `close`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self.dialect = engine, engine.dialect
+        self.connection = engine.raw_connection()
+
+    def invalidate(self, exc: BaseException) -> None:
+        """Drop the driver connection (it was disconnected)."""
+        self.connection.invalidate(exc)
+
+    def execute(self, statement: Any, params: dict[str, Any]) -> list[Any]:
+        """A statement run by SQLAlchemy, on a Connection of its own (the reads `fetch` does
+        not run)."""
+        with self.engine.connect() as connection:
+            return list(connection.execute(statement, params))
+
+    def close(self) -> None:
+        """Return the driver connection to the pool."""
+        self.connection.close()
+
+
+Reader = Connection | PooledRead  # what `fetch` reads through
+
+
 class Database:
     """An engine and its read/write session factories; one per app."""
 
@@ -103,12 +131,20 @@ class Database:
             yield session
 
     @contextmanager
-    def lookup(self) -> Iterator[Connection]:
+    def lookup(self) -> Iterator[Reader]:
         """A connection for a few Core reads that each stand alone (a search's result rows): on
-        PostgreSQL each statement runs outside a transaction, sparing two round trips; no ORM
-        session is set up for them."""
-        with self._lookup_engine.connect() as connection:
-            yield connection
+        PostgreSQL each statement runs outside a transaction, sparing two round trips; on
+        SQLite (whose connections commit by themselves) a pooled driver connection alone; no
+        ORM session is set up for them."""
+        if not self.is_sqlite:
+            with self._lookup_engine.connect() as connection:
+                yield connection
+            return
+        read = PooledRead(self.engine)
+        try:
+            yield read
+        finally:
+            read.close()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

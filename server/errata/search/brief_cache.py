@@ -16,10 +16,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from sqlalchemy import Connection
 from sqlmodel import Session
 
 from .. import store
+from ..db import Reader
 from ..store.briefs import BriefRow
 
 MAX_ENTRIES = 4_096  # about the results of a thousand searches; a brief is a few KB
@@ -39,7 +39,7 @@ class BriefCache:
         self.reads = 0  # how many searches read briefs from the database (for tests)
 
     def briefs(
-        self, session: Session | Connection, source: object, entry_ids: list[str]
+        self, session: Session | Reader, source: object, entry_ids: list[str]
     ) -> dict[str, BriefRow]:
         """The briefs of the given active entries (unknown or retired ones left out); `source`
         names the database (tests search one index against several). Those not cached are

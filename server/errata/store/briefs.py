@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col
 
+from ..db import Reader
 from ..models import Entry, Fix, Meta, Snippet, VerificationRun
 from .cursor import CompiledRead, compile_read, fetch
 from .entries import REVISION_KEY
@@ -72,7 +73,7 @@ Stamp = tuple[int | None, int | None]  # the entries' revision and the newest ru
 
 
 def entry_briefs(
-    *, session: Session | Connection, entry_ids: list[str]
+    *, session: Session | Reader, entry_ids: list[str]
 ) -> tuple[Stamp, dict[str, BriefRow]]:
     """The given active entries' own fields (fixes not read yet), in one primary-key query that
     also reads what their fixes depend on: the entries' revision (bumped with every change of
@@ -87,7 +88,7 @@ def entry_briefs(
     return stamp, {row[0]: BriefRow(*row[:7]) for row in rows if row[7] == "active"}
 
 
-def add_fixes(*, session: Session | Connection, briefs: dict[str, BriefRow]) -> None:
+def add_fixes(*, session: Session | Reader, briefs: dict[str, BriefRow]) -> None:
     """Read the fixes of the given briefs, each with its snippets and their newest runs, in one
     indexed query of only the columns a result shows (no ORM objects, no run output)."""
     if not briefs:
@@ -98,7 +99,7 @@ def add_fixes(*, session: Session | Connection, briefs: dict[str, BriefRow]) -> 
 
 
 def briefs_with_fixes(
-    *, session: Session | Connection, entry_ids: list[str]
+    *, session: Session | Reader, entry_ids: list[str]
 ) -> tuple[Stamp, dict[str, BriefRow]]:
     """`entry_briefs` and `add_fixes` in one statement (one round trip), for a search whose
     fixes are not all cached: each entry's fields and stamp beside each fix row of it."""
@@ -119,7 +120,7 @@ def briefs_with_fixes(
     return stamp, briefs
 
 
-def briefs_stamp(*, session: Session | Connection) -> Stamp:
+def briefs_stamp(*, session: Session | Reader) -> Stamp:
     """What the briefs depend on, alone (`entry_briefs`' stamp): the entries' revision and the
     newest run's id, in one statement of two indexed look-ups."""
     connection = _connection(session)
@@ -137,7 +138,7 @@ def _add_fix(brief: BriefRow, fixes: dict[tuple[str, str], FixRow], fields: Any)
         fix.snippets.append(_snippet_row(*fields[5:]))
 
 
-def _connection(source: Session | Connection) -> Connection:
+def _connection(source: Session | Reader) -> Reader:
     """A search reads through a plain connection (Database.lookup); others through a session."""
     return source.connection() if isinstance(source, Session) else source
 
@@ -170,7 +171,7 @@ _IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds 
 ID_SIZES = (8, 16, 32, 64)  # a page of ids is padded to one of these: one statement each
 
 
-def _execute(source: Session | Connection, kind: str, ids: list[str]) -> list[Any]:
+def _execute(source: Session | Reader, kind: str, ids: list[str]) -> list[Any]:
     """The rows of `kind`'s statement for these ids. Up to the largest of ID_SIZES ids, the
     list is padded with its last id (IN ignores repeats) to bind one parameter per id of a
     statement compiled once per dialect and run on the driver's cursor (cursor.py); an

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Select
+from sqlalchemy import JSON, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+
+from ..db import Reader
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def _empty_json(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return read
 
 
-def fetch(connection: Connection, read: CompiledRead, params: dict[str, Any]) -> list[Any]:
+def fetch(connection: Reader, read: CompiledRead, params: dict[str, Any]) -> list[Any]:
     """Every row of a compiled read with these parameters, its values converted."""
     values = read.defaults | params
     args: Any = values if read.names is None else [values[name] for name in read.names]
