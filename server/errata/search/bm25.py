@@ -73,7 +73,8 @@ def top_k_scored(
     if not ids.size:
         return [], []
     sizes = indptr[ids + 1] - indptr[ids]
-    if sizes.max() > COMMON_POSTINGS:  # else no token is common
+    # ndarray.max and its kin pass through a Python wrapper: their ufunc's reduce is called
+    if np.maximum.reduce(sizes) > COMMON_POSTINGS:  # else no token is common
         common = sizes > COMMON_POSTINGS
         if not common.all():
             found = _top_bounded(scores, ids, k, allowed, idfs[ids].tolist(), common)

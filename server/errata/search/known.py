@@ -51,7 +51,9 @@ def contexts(
     words = [0.0] * n if query.is_sentence else gap_values(sums[1 : 1 + n], sums[0], counts)
     telling = telling_of(known if every else known[:, is_word], state.idf[all_ids], state.count)
     totals, parts = sums[1 + n : 1 + 2 * n], sums[1 + 2 * n : 1 + 3 * n]
-    support = _supports(outside.any(axis=1).tolist(), totals, parts, best, query.unknown)
+    support = _supports(
+        np.logical_or.reduce(outside, axis=1).tolist(), totals, parts, best, query.unknown
+    )
     whole = float(sums[0]) + query.unknown
     share = [p / whole if s and whole > 0 else 0.0 for p, s in zip(parts, support, strict=True)]
     return list(zip(frames, words, telling, support, share, strict=True))

@@ -105,7 +105,7 @@ class Scored:
 def ranges(starts: Any, ends: Any) -> Any:
     """Every index of the half-open ranges [starts[i], ends[i]) end to end (int64)."""
     lengths = ends - starts
-    total = int(lengths.sum())
+    total = int(np.add.reduce(lengths))
     if not total:
         return np.zeros(0, dtype=np.int64)
     shift = (starts - (lengths.cumsum() - lengths)).repeat(lengths)
@@ -145,7 +145,7 @@ def _similarity(
                 texts[at] = cache[row] = " ".join(words)
     sorted_lines = [" ".join(sorted(line.split())) for line in lines]
     matrix = process.cdist(sorted_lines, texts, scorer=fuzz.ratio, dtype=np.float64)
-    similarity[kept] = (matrix[0] if len(matrix) == 1 else matrix.max(axis=0)) / 100
+    similarity[kept] = (matrix[0] if len(matrix) == 1 else np.maximum.reduce(matrix)) / 100
     return similarity
 
 
@@ -166,7 +166,9 @@ def _parts(
 ) -> _Parts:
     q_exp = SENTENCE_QUERY_EXPONENT if query.is_sentence else 0.5
     n, (row_of, flags) = len(rows.rows), hits
-    typed = np.bincount(row_of[flags[2]], minlength=n) > 0 if flags[2].any() else None
+    typed = (
+        np.bincount(row_of[flags[2]], minlength=n) > 0 if np.logical_or.reduce(flags[2]) else None
+    )
     same = _in_rows(rows, query.word_rows)
     other = _in_rows(rows, query.masked_rows)
     if other is not None and same is not None:
@@ -220,7 +222,7 @@ def score_rows(
     row_of = rows.token_row[found]
     every = np.bincount(rows.token_row, w, minlength=n)
     message = every  # the weight of a row's tokens outside the query's type names
-    if flags[1].any():
+    if np.logical_or.reduce(flags[1]):
         outside_types = w.copy()
         outside_types[found[flags[1]]] = 0.0
         message = np.bincount(rows.token_row, outside_types, minlength=n)
