@@ -102,9 +102,10 @@ class Scored:
     places: Places | None = None  # the rows' tokens in the query's union (known.py reads it)
 
 
-def ranges(starts: Any, ends: Any) -> Any:
-    """Every index of the half-open ranges [starts[i], ends[i]) end to end (int64)."""
-    lengths = ends - starts
+def ranges(starts: Any, ends: Any, lengths: Any = None) -> Any:
+    """Every index of the half-open ranges [starts[i], ends[i]) end to end (int64);
+    `lengths`: ends - starts, if computed already."""
+    lengths = ends - starts if lengths is None else lengths
     total = int(np.add.reduce(lengths))
     if not total:
         return np.zeros(0, dtype=np.int64)
@@ -251,7 +252,7 @@ def _row_sums(row_of: Any, w: Any, masks: Any, n: int) -> Any:
     summed in order, as separate sums would be (the tokens left out would add 0.0)."""
     k = len(masks)
     values = np.where(masks, w, 0.0)
-    at = row_of + (np.arange(k, dtype=np.int64) * n)[:, None]
+    at = np.add.outer(np.arange(k, dtype=np.int64) * n, row_of)
     return np.bincount(at.ravel(), values.ravel(), minlength=k * n).reshape(k, n)
 
 
