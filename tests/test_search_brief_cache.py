@@ -4,12 +4,13 @@ a changed entry shows at once: the cache holds only for the stamp it was filled 
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
 from errata import store
 from errata.config import Settings
-from errata.db import Database
+from errata.db import Database, PooledRead
 from errata.models import Entry, VerificationRun
 from errata.search import SearchIndex, search
 from errata.store import briefs as briefs_module
@@ -170,14 +171,22 @@ def test_json_columns_read_empty_values_as_new_objects_and_the_rest_by_json(
     assert convert[1]('["fix-a", "fix-b"]') == ["fix-a", "fix-b"] and convert[1](None) is None
 
 
-def test_a_lookup_returns_its_connection_to_the_pool_even_when_a_read_fails(
+def test_searches_on_sqlite_read_through_one_kept_connection_that_dispose_closes(
     database: Database,
 ) -> None:
-    pool = database.engine.pool
-    before = pool.checkedout()  # type: ignore[attr-defined]
-    with database.lookup() as reader:
-        assert pool.checkedout() == before + 1  # type: ignore[attr-defined]
-        assert store.briefs_stamp(session=reader)[0] is not None
-    with pytest.raises(RuntimeError), database.lookup():
+    with database.lookup() as first:
+        assert isinstance(first, PooledRead)
+        assert store.briefs_stamp(session=first)[0] is not None
+    with pytest.raises(RuntimeError), database.lookup() as failed:  # a failed read gives it back
+        assert failed.driver is first.driver
         raise RuntimeError("a read failed")
-    assert pool.checkedout() == before  # type: ignore[attr-defined]
+    with database.lookup() as second:
+        assert second.driver is first.driver
+        second.invalidate(sqlite3.OperationalError("disconnected"))
+    with database.lookup() as third:  # a disconnected one is closed, never lent again
+        assert third.driver is not first.driver
+    with pytest.raises(sqlite3.ProgrammingError):
+        first.driver.execute("SELECT 1")
+    database.dispose()
+    with pytest.raises(sqlite3.ProgrammingError):
+        third.driver.execute("SELECT 1")
