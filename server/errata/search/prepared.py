@@ -65,15 +65,15 @@ class Prepared:
         """The query as bulk scoring needs it."""
         weights = state.weights
         lines = [
-            (_ids(known), float(sum(weights[list(known)].tolist())), unknown, text)
+            (known, float(sum(weights[list(known)].tolist())), unknown, text)
             for known, unknown, text in self.lines
         ]
         vocab = state.vocab
         type_names = self.type_ids_of(vocab)
         sets = [self.ids, self.type_ids, type_names, *(known for known, *_ in self.lines)]
-        union, flags = union_flags(sets)
+        union, flags = union_flags(sets)  # the sets as they are: scoring reads only these
         return QueryArrays(
-            self.all_ids, _ids(self.type_ids), _ids(type_names), lines, self.is_sentence,
+            self.all_ids, self.type_ids, type_names, lines, self.is_sentence,
             self.word_rows, self.masked_rows, union, flags,
         )  # fmt: skip
 

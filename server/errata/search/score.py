@@ -45,9 +45,10 @@ Places = tuple[Any, Any, Any]
 
 @dataclass
 class QueryArrays:
-    """A prepared query as the arrays bulk scoring needs."""
+    """A prepared query as the arrays bulk scoring needs. Its id sets (arrays or Python
+    sets) are read only for their union and flags, when those are not given."""
 
-    ids: Any  # np.ndarray[int32]: query token ids that some entry has
+    ids: Any  # query token ids that some entry has
     type_ids: Any  # tokens of the query's exception type names
     type_names: Any  # ids of the query's (non-generic) exception types as whole tokens
     lines: list[tuple[Any, float, float, str]]  # per key line: ids, their weight, unknown, text
