@@ -190,3 +190,10 @@ def test_searches_on_sqlite_read_through_one_kept_connection_that_dispose_closes
     database.dispose()
     with pytest.raises(sqlite3.ProgrammingError):
         third.driver.execute("SELECT 1")
+    with database.lookup() as after:  # a disposed database still reads, as its engine does
+        assert store.briefs_stamp(session=after)[0] is not None
+    with database.lookup() as again:
+        assert again.driver is after.driver
+        database.dispose()  # one lent meanwhile is closed when given back
+    with pytest.raises(sqlite3.ProgrammingError):
+        again.driver.execute("SELECT 1")

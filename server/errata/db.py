@@ -84,10 +84,11 @@ class PooledRead:
     around one. For reads that each stand alone on a driver that commits by itself (errata's
     SQLite connections: no BEGIN is sent for a read). `_Readers` lends it."""
 
-    def __init__(self, pooled: PoolProxiedConnection, engine: Engine) -> None:
+    def __init__(self, pooled: PoolProxiedConnection, engine: Engine, generation: int) -> None:
         self.engine, self.dialect, self.connection = engine, engine.dialect, pooled
         self.driver = pooled.dbapi_connection  # pysqlite's connection is the driver's own
         self.invalid = False  # disconnected: closed when given back, never lent again
+        self.generation = generation  # `_Readers.close` calls since the database opened
 
     def invalidate(self, exc: BaseException) -> None:
         """Mark the driver connection as disconnected (`fetch` does on a disconnect)."""
@@ -105,6 +106,7 @@ class _Readers:
     and taking it back are two calls on a C queue, where a checkout from the engine's pool
     and its checkin cost about 30 µs of a search. Each is opened by the engine (its connect
     hook sets the pragmas) and then detached from its pool; at most IDLE_READERS are kept.
+    Like the engine's pool after `dispose`, it lends new connections after `close`.
     https://docs.sqlalchemy.org/en/20/core/pooling.html#sqlalchemy.pool.PoolProxiedConnection.detach
     """
 
@@ -112,7 +114,7 @@ class _Readers:
         self._engine = engine
         self._idle: queue.SimpleQueue[PooledRead] = queue.SimpleQueue()
         self._lock = threading.Lock()  # `close` against a connection given back meanwhile
-        self._closed = False
+        self._generation = 0  # a connection lent before the last `close` is not kept
 
     def lend(self) -> PooledRead:
         """An idle connection, else a new one."""
@@ -120,8 +122,8 @@ class _Readers:
             return self._idle.get_nowait()
         except queue.Empty:
             pooled = self._engine.raw_connection()
-            pooled.detach()  # closed by `close`, not returned to the pool
-            return PooledRead(pooled, self._engine)
+            pooled.detach()  # closed here, not returned to the pool
+            return PooledRead(pooled, self._engine, self._generation)
 
     def take_back(self, read: PooledRead) -> None:
         """Keep a lent connection for the next search, or close it (disconnected, too many
@@ -130,7 +132,8 @@ class _Readers:
         if not read.invalid and raw is not None and raw.in_transaction:
             raw.rollback()  # a read left nothing open, as a rule: never keep a transaction
         with self._lock:
-            if not (read.invalid or self._closed or self._idle.qsize() >= IDLE_READERS):
+            current = read.generation == self._generation
+            if current and not read.invalid and self._idle.qsize() < IDLE_READERS:
                 self._idle.put(read)
                 return
         read.connection.close()
@@ -138,7 +141,7 @@ class _Readers:
     def close(self) -> None:
         """Close every idle connection; those lent are closed when given back."""
         with self._lock:
-            self._closed = True
+            self._generation += 1
         while True:
             try:
                 self._idle.get_nowait().connection.close()
