@@ -4,12 +4,13 @@ a changed entry shows at once: the cache holds only for the stamp it was filled 
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
 from errata import store
 from errata.config import Settings
-from errata.db import Database
+from errata.db import Database, PooledRead
 from errata.models import Entry, VerificationRun
 from errata.search import SearchIndex, search
 from errata.store import briefs as briefs_module
@@ -44,6 +45,37 @@ def test_a_repeated_search_reads_no_brief_again(database: Database) -> None:
     first = search(index, database, POOL_TRACE)
     reads = index.briefs.reads
     assert search(index, database, POOL_TRACE) == first
+    assert index.briefs.reads == reads
+
+
+def _change_root_cause(database: Database, text: str) -> None:
+    with database.write() as session:
+        entry = session.get(Entry, SEED)
+        assert entry is not None
+        entry.root_cause = text
+        session.add(entry)
+        store.bump_revision(session=session)
+
+
+def test_a_search_with_every_brief_cached_reads_a_changed_entry_again(database: Database) -> None:
+    index = SearchIndex.build(database)
+    search(index, database, POOL_TRACE)
+    _change_root_cause(database, "A root cause changed after the briefs were cached.")
+    results = {r.id: r for r in search(index, database, POOL_TRACE).results}
+    assert results[SEED].root_cause == "A root cause changed after the briefs were cached."
+
+
+def test_a_cached_brief_read_under_an_older_stamp_is_read_again_with_the_missing_ones(
+    database: Database,
+) -> None:
+    index = SearchIndex.build(database)
+    search(index, database, POOL_TRACE, limit=1)  # the first result only is cached
+    _change_root_cause(database, "Changed between two searches.")
+    results = {r.id: r for r in search(index, database, POOL_TRACE, limit=5).results}
+    assert len(results) > 1
+    assert results[SEED].root_cause == "Changed between two searches."
+    reads = index.briefs.reads
+    assert search(index, database, POOL_TRACE, limit=5).results == list(results.values())
     assert index.briefs.reads == reads
 
 
@@ -137,3 +169,31 @@ def test_json_columns_read_empty_values_as_new_objects_and_the_rest_by_json(
     assert first == second == [] and first is not second
     assert convert[2]("{}") == {} and convert[2]('{"ms": 1.5}') == {"ms": 1.5}
     assert convert[1]('["fix-a", "fix-b"]') == ["fix-a", "fix-b"] and convert[1](None) is None
+
+
+def test_searches_on_sqlite_read_through_one_kept_connection_that_dispose_closes(
+    database: Database,
+) -> None:
+    with database.lookup() as first:
+        assert isinstance(first, PooledRead)
+        assert store.briefs_stamp(session=first)[0] is not None
+    with pytest.raises(RuntimeError), database.lookup() as failed:  # a failed read gives it back
+        assert failed.driver is first.driver
+        raise RuntimeError("a read failed")
+    with database.lookup() as second:
+        assert second.driver is first.driver
+        second.invalidate(sqlite3.OperationalError("disconnected"))
+    with database.lookup() as third:  # a disconnected one is closed, never lent again
+        assert third.driver is not first.driver
+    with pytest.raises(sqlite3.ProgrammingError):
+        first.driver.execute("SELECT 1")
+    database.dispose()
+    with pytest.raises(sqlite3.ProgrammingError):
+        third.driver.execute("SELECT 1")
+    with database.lookup() as after:  # a disposed database still reads, as its engine does
+        assert store.briefs_stamp(session=after)[0] is not None
+    with database.lookup() as again:
+        assert again.driver is after.driver
+        database.dispose()  # one lent meanwhile is closed when given back
+    with pytest.raises(sqlite3.ProgrammingError):
+        again.driver.execute("SELECT 1")

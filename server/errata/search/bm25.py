@@ -14,6 +14,8 @@ import numpy as np
 
 from .score import ranges
 
+_NEVER = np.iinfo(np.int64).max  # a size no token reaches (`np.iinfo` costs a call)
+
 K1, B = 1.5, 0.75  # bm25s's defaults
 
 
@@ -67,37 +69,43 @@ def top_k_scored(
     rare tokens' candidates (`_top_bounded`), else from summing every posting list.
     """
     indptr = scores["indptr"]
-    ids = np.asarray([t for t in token_ids if t < len(indptr) - 1], dtype=np.int64)
+    last = len(indptr) - 1
+    ids = np.asarray([t for t in token_ids if t < last], dtype=np.int64)
     if not ids.size:
         return [], []
-    sizes = indptr[ids + 1] - indptr[ids]
-    if sizes.max() > COMMON_POSTINGS:  # else no token is common
+    starts, ends = indptr[ids], indptr[ids + 1]
+    sizes = ends - starts
+    # ndarray.max and its kin pass through a Python wrapper: their ufunc's reduce is called
+    if np.maximum.reduce(sizes) > COMMON_POSTINGS:  # else no token is common
         common = sizes > COMMON_POSTINGS
         if not common.all():
             found = _top_bounded(scores, ids, k, allowed, idfs[ids].tolist(), common)
             if found is not None:
                 return found
-    return _top_summed(scores, ids, k, allowed, idfs[ids])
+    return _top_summed(scores, ids, k, allowed, idfs[ids], (starts, ends, sizes))
 
 
 def _top_summed(
-    scores: dict[str, Any], ids: Any, k: int, allowed: Any, scale: Any
+    scores: dict[str, Any], ids: Any, k: int, allowed: Any, scale: Any, spans: Any = None
 ) -> tuple[list[int], list[float]]:
     """Sum each query token's posting list (np.bincount) and keep the k best positive docs
-    (`scale`: each token's idf, float64)."""
+    (`scale`: each token's idf, float64; `spans`: the tokens' posting starts, ends and sizes,
+    if read already)."""
     data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
-    starts, ends = indptr[ids], indptr[ids + 1]
-    postings = ranges(starts, ends)  # every token's postings, token after token
+    if spans is None:
+        spans = indptr[ids], indptr[ids + 1], indptr[ids + 1] - indptr[ids]
+    starts, ends, sizes = spans
+    postings = ranges(starts, ends, sizes)  # every token's postings, token after token
     rows = indices[postings]
     # each part times its token's idf in float32, as `data[s:e] * idf` computes it
-    weights = data[postings] * np.asarray(scale, dtype=data.dtype).repeat(ends - starts)
+    weights = data[postings] * np.asarray(scale, dtype=data.dtype).repeat(sizes)
     if rows.size == 0:
         return [], []
     summed = np.bincount(rows, weights=weights, minlength=scores["num_docs"])
     if allowed is not None:
         summed = np.where(allowed, summed, 0.0)
-    sizes = ends - starts  # the rarest token with k entries or more bounds best (its own)
-    pick = int(np.where(sizes >= k, sizes, np.iinfo(np.int64).max).argmin())
+    # the rarest token with k entries or more bounds best (its own)
+    pick = int(np.where(sizes >= k, sizes, _NEVER).argmin())
     pool = indices[starts[pick] : ends[pick]]
     best = _top(summed, min(k, summed.size), pool, rows)
     return best.tolist(), summed[best].tolist()
@@ -148,7 +156,7 @@ def _top_bounded(
     sizes = ends - starts
     if not (sizes >= k).any() or k <= 0:
         return None
-    pick = int(np.argmin(np.where(sizes >= k, sizes, np.iinfo(np.int64).max)))
+    pick = int(np.argmin(np.where(sizes >= k, sizes, _NEVER)))
     pool = partial[indices[starts[pick] : ends[pick]]]
     kth = float(np.partition(pool, pool.size - k)[pool.size - k])
     bound = sum(scale[i] for i in np.flatnonzero(common).tolist()) * (1 + 1e-6)

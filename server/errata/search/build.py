@@ -81,7 +81,8 @@ class _State:
         first = np.zeros(len(at) + 1, dtype=np.int64)
         (ends - starts).cumsum(out=first[1:])
         lengths = token_start[rows + 1] - token_start[rows]
-        tokens = self.row_tokens[ranges(token_start[rows], token_start[rows + 1])]
+        # an entry's rows are consecutive, and so are their tokens: one range per entry
+        tokens = self.row_tokens[ranges(token_start[starts], token_start[ends])]
         token_row = np.arange(len(rows), dtype=np.int64).repeat(lengths)
         token_first = np.zeros(len(rows) + 1, dtype=np.int64)
         lengths.cumsum(out=token_first[1:])

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .. import verdicts
 from ..db import Database
 from ..models import RunStatus
-from ..public import FixBrief, SearchResponse, SearchResult, VerificationSummary
+from ..public import SearchResponse
 from ..store.briefs import BriefRow, FixRow, SnippetRow
 from ..verdicts import Shown
 from .index import SearchIndex
@@ -88,48 +89,67 @@ def snippet_label(snippet: SnippetRow | None, origin: str) -> tuple[RunStatus, S
     return status, what, words
 
 
-def fix_brief(fix: FixRow, origin: str) -> FixBrief:
-    """A fix in one glance: its best-verified snippet, labelled with that snippet's own run."""
+def _fix_fields(fix: FixRow, origin: str) -> dict[str, Any]:
+    """A fix in one glance (public.FixBrief's fields, validated with the response): its
+    best-verified snippet, labelled with that snippet's own run."""
     shown = shown_snippet(fix.snippets)
     status, what, label = snippet_label(shown, origin)
-    return FixBrief(
-        id=fix.slug,
-        title=fix.title,
-        summary=_summary(fix.explanation),
-        code=shown.code if shown is not None else "",
-        language=shown.language if shown is not None else "python",
-        applies_when=fix.applies_when,
-        verification=VerificationSummary(
-            status=status,
-            label=label,
-            shown=what,
-            passed=sum(1 for s in fix.snippets if s.status == "passed" and not s.stale),
-            total=len(fix.snippets),
-            python_version=shown.python_version if shown is not None else "",
-            verified_on=shown.verified_on if shown is not None else "",
-            figures=shown.figures if shown is not None else {},
-        ),
-    )
+    verification: dict[str, Any] = {
+        "status": status,
+        "label": label,
+        "shown": what,
+        "passed": sum(1 for s in fix.snippets if s.status == "passed" and not s.stale),
+        "total": len(fix.snippets),
+    }
+    fields: dict[str, Any] = {
+        "id": fix.slug,
+        "title": fix.title,
+        "summary": _summary(fix.explanation),
+    }
+    if shown is not None:
+        fields |= {"code": shown.code, "language": shown.language}
+        verification |= {
+            "python_version": shown.python_version,
+            "verified_on": shown.verified_on,
+            "figures": shown.figures,
+        }
+    else:
+        fields["code"] = ""
+    return fields | {"applies_when": fix.applies_when, "verification": verification}
 
 
-def _result(entry: BriefRow, r: Ranked, shared: bool) -> SearchResult:
+def _result(entry: BriefRow, r: Ranked, shared: bool) -> dict[str, Any]:
+    """A result's fields: the response validates every result and fix in one call (each
+    model built from its dict as its constructor builds it, at about half the cost)."""
+    fields, fix_fields = _shaped(entry)
     fixes = in_preference(entry.fixes, entry.preference, r.matched_symptom)
-    return SearchResult(
-        id=entry.id,
-        title=entry.title,
-        score=r.score,
-        confident=r.confident,
-        matched_symptom=r.matched_symptom,
-        why=r.why,
-        root_cause=entry.root_cause,
-        origin=entry.origin,
-        verified=entry.verified,
-        shown=verdicts.entry_shown(_fix_shown(fix, entry.origin) for fix in entry.fixes),
-        fixes=[fix_brief(fix, entry.origin) for fix in fixes],
-        preference_reason=entry.preference_reason,
-        distinguish=entry.distinguish,
-        shared=shared,
-    )
+    return fields | {
+        "score": r.score,
+        "confident": r.confident,
+        "matched_symptom": r.matched_symptom,
+        "why": r.why,
+        "fixes": [fix_fields[id(fix)] for fix in fixes],
+        "shared": shared,
+    }
+
+
+def _shaped(entry: BriefRow) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """What a result shows of an entry whatever the query matched, and its fixes' fields (by
+    fix object): built once per brief read (the brief cache shares briefs between searches;
+    validation reads these dicts and never changes them)."""
+    if entry.shaped is None:
+        fields = {
+            "id": entry.id,
+            "title": entry.title,
+            "root_cause": entry.root_cause,
+            "origin": entry.origin,
+            "verified": entry.verified,
+            "shown": verdicts.entry_shown(_fix_shown(fix, entry.origin) for fix in entry.fixes),
+            "preference_reason": entry.preference_reason,
+            "distinguish": entry.distinguish,
+        }
+        entry.shaped = fields, {id(fix): _fix_fields(fix, entry.origin) for fix in entry.fixes}
+    return entry.shaped
 
 
 def _fix_shown(fix: FixRow, origin: str) -> Shown | None:
@@ -151,7 +171,7 @@ def search(
     _check(query, limit, max_chars)
     normalized = normalize(query)  # long inputs are cut to their key lines
     ranked = rank(index, normalized, limit=limit, language=(language or "").strip() or None)
-    results: list[SearchResult] = []
+    results: list[dict[str, Any]] = []
     if ranked:
         with database.lookup() as connection:  # short: the entries, and fixes not cached
             entries = index.briefs.briefs(connection, database, [r.id for r in ranked])
@@ -159,11 +179,10 @@ def search(
             entry = entries.get(r.id)
             if entry is not None:  # retired since the index was built
                 results.append(_result(entry, r, shared))
-    matched = bool(results) and results[0].confident
-    return SearchResponse(
-        status="matched" if matched else "no_match",
-        query_normalized=normalized.text,
-        results=results,
+    matched = bool(results) and results[0]["confident"]
+    status = "matched" if matched else "no_match"
+    return SearchResponse.model_validate(
+        {"status": status, "query_normalized": normalized.text, "results": results}
     )
 
 

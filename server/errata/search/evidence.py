@@ -152,7 +152,9 @@ def errnos(text: str) -> frozenset[str]:
     """The errno numbers a text names, symbolic names and the C library's messages read as their
     Linux numbers: the specific value that a masked message ("[Errno <n>]") no longer shows."""
     text = text[:MAX_VALUE_CHARS]
-    found = {match.group(1) for match in _ERRNO_NUMBER.finditer(text)}
+    found: set[str] = set()
+    if "rrno" in text or "os error " in text:  # what _ERRNO_NUMBER needs (a scan costs more)
+        found.update(match.group(1) for match in _ERRNO_NUMBER.finditer(text))
     for match in _ERRNO_TEXT.finditer(text):
         number = _strerror_number(match.group(1))
         if number:

@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -220,9 +220,11 @@ class SearchIndex:
         }
 
     def candidates(
-        self, state: Snapshot, query: Normalized, k: int, language: str | None
-    ) -> tuple[list[int], set[int], set[int]]:
-        """The best bm25 entries plus those sharing a fingerprint, and the rows that share one.
+        self, state: Snapshot, query: Normalized, k: int, language: str | None,
+        known: Mapping[str, int] | None = None,
+    ) -> tuple[list[int], set[int], set[int]]:  # fmt: skip
+        """The best bm25 entries plus those sharing a fingerprint, and the rows that share one
+        (`known`: the query's tokens that the vocabulary has, with their ids, if read already).
 
         Returns (entry positions in ascending order, rows with the same message, rows with the
         same template); delta positions and rows follow the main segment's.
@@ -230,11 +232,10 @@ class SearchIndex:
         segments = [(state.main, state.alive if state.masked else None, 0, 0)]
         if state.delta is not None:
             segments.append((state.delta, None, state.n_main, state.main_rows))
-        token_ids = sorted({state.vocab[t] for t in query.tokens if t in state.vocab})
+        ids = state.vocab if known is None else known
+        token_ids = sorted({ids[t] for t in query.tokens if t in ids})
         scored: list[tuple[float, int]] = []
-        word_rows: set[int] = set()
-        masked_rows: set[int] = set()
-        extra: list[int] = []
+        word_rows, masked_rows, extra = set[int](), set[int](), list[int]()
         for segment, alive, first, first_row in segments:
             allowed = _allowed(segment, alive, language)
             if segment.bm25 is not None and token_ids:

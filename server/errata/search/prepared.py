@@ -50,7 +50,10 @@ class Prepared:
     def ids_by_weight(self, weights: Any, tokens_by_id: Sequence[str]) -> list[int]:
         """The query's known ids, heaviest first (ties by token), sorted once per search."""
         if self.by_weight is None:
-            self.by_weight = sorted(self.ids, key=lambda i: (-weights[i], tokens_by_id[i]))
+            ids = list(self.ids)
+            heavy = (-w for w in weights[ids].tolist())  # floats: read once, not per compare
+            by = sorted(zip(heavy, [tokens_by_id[i] for i in ids], ids, strict=True))
+            self.by_weight = [i for *_, i in by]
         return self.by_weight
 
     @cached_property
@@ -62,15 +65,15 @@ class Prepared:
         """The query as bulk scoring needs it."""
         weights = state.weights
         lines = [
-            (_ids(known), float(sum(weights[list(known)].tolist())), unknown, text)
+            (known, float(sum(weights[list(known)].tolist())), unknown, text)
             for known, unknown, text in self.lines
         ]
         vocab = state.vocab
         type_names = self.type_ids_of(vocab)
         sets = [self.ids, self.type_ids, type_names, *(known for known, *_ in self.lines)]
-        union, flags = union_flags(sets)
+        union, flags = union_flags(sets)  # the sets as they are: scoring reads only these
         return QueryArrays(
-            self.all_ids, _ids(self.type_ids), _ids(type_names), lines, self.is_sentence,
+            self.all_ids, self.type_ids, type_names, lines, self.is_sentence,
             self.word_rows, self.masked_rows, union, flags,
         )  # fmt: skip
 
@@ -79,15 +82,29 @@ def _ids(ids: frozenset[int]) -> np.ndarray:
     return np.array(sorted(ids), dtype=np.int32)
 
 
-def prepare(state: _State, query: Normalized, word: set[int], masked: set[int]) -> Prepared:
+def known_ids(vocab: Mapping[str, int], query: Normalized) -> dict[str, int]:
+    """The query's tokens (all of them, its lines', types' and frames') that the vocabulary
+    has, with their ids: one look-up in the whole vocabulary per distinct token, then only in
+    this small dict."""
+    every = set(query.tokens).union(query.type_tokens, query.frame_tokens, *query.line_tokens)
+    return {t: vocab[t] for t in every if t in vocab}
+
+
+def prepare(
+    state: _State,
+    query: Normalized,
+    word: set[int],
+    masked: set[int],
+    known: Mapping[str, int] | None = None,
+) -> Prepared:
     """The query's parts as the index's token ids (`word`/`masked`: rows whose message template
-    the query has, with or without the same type names)."""
-    vocab = state.vocab
+    the query has, with or without the same type names; `known`: `known_ids` of the query)."""
+    vocab = known_ids(state.vocab, query) if known is None else known
     lines: list[tuple[frozenset[int], float, str]] = []
     for tokens in (query.line_tokens or [query.tokens])[:MAX_FUZZ_LINES]:
-        known = frozenset(vocab[t] for t in tokens if t in vocab)
+        line_ids = frozenset(vocab[t] for t in tokens if t in vocab)
         unknown = float(sum(state.unknown_weight for t in set(tokens) if t not in vocab))
-        lines.append((known, unknown, " ".join(dict.fromkeys(tokens))))
+        lines.append((line_ids, unknown, " ".join(dict.fromkeys(tokens))))
     is_sentence = not query.key_lines and not query.frames
     ids = frozenset(vocab[t] for t in query.tokens if t in vocab)
     return Prepared(

@@ -26,7 +26,7 @@ from .evidence import errno_clash, mark_shared, masked_lower, same_message
 from .index import SearchIndex
 from .known import Context, contexts
 from .normalize import Normalized, normalize
-from .prepared import Prepared, prepare
+from .prepared import Prepared, known_ids, prepare
 from .reasons import explain, template_flags
 from .score import Rows, Scored, best_rows, score_rows
 from .snapshot import Snapshot as _State
@@ -203,8 +203,9 @@ def _rerank(
 ) -> tuple[_State, Prepared, list[Ranked]]:
     """`rerank` without the `why` texts, with the state and prepared query that explain them."""
     state = index.state
-    positions, word_rows, masked_rows = index.candidates(state, query, CANDIDATES, language)
-    prepared = prepare(state, query, word_rows, masked_rows)
+    known = known_ids(state.vocab, query)
+    positions, word_rows, masked_rows = index.candidates(state, query, CANDIDATES, language, known)
+    prepared = prepare(state, query, word_rows, masked_rows, known)
     if not positions:
         return state, prepared, []
     rows = state.gather(positions)
@@ -212,7 +213,7 @@ def _rerank(
     scored = score_rows(rows, arrays, state.weights, state.tokens_by_id, state.row_words)
     found = _Found.of(rows, scored)
     best_at = best_rows(rows.first.tolist(), found.score)
-    gaps = contexts(state, prepared, rows, best_at)
+    gaps = contexts(state, prepared, rows, best_at, scored.places)
     ranked: list[Ranked] = []
     dropped = 0.0  # the best evidence not worth showing: a margin over it is no lone lead
     outcomes = state.outcomes(positions)

@@ -19,11 +19,12 @@ def template_flags(query: Prepared, row: int) -> tuple[bool, bool]:
 def shown_terms(state: _State, query: Prepared, shared: frozenset[int] | set[int]) -> list[str]:
     """The most telling shared terms in the query's own words; filler words ("one", "error",
     "other") only when nothing better is shared."""
-    by_weight = [i for i in query.ids_by_weight(state.weights, state.tokens_by_id) if i in shared]
+    by_weight = query.ids_by_weight(state.weights, state.tokens_by_id)
     telling: dict[str, None] = {}
     filler: dict[str, None] = {}
-    for token in (state.tokens_by_id[i] for i in by_weight):
-        word = query.surfaces.get(token, token)
+    surfaces, tokens_by_id = query.surfaces, state.tokens_by_id
+    for token in (tokens_by_id[i] for i in by_weight if i in shared):
+        word = surfaces.get(token, token)
         weak = token in WHY_FILLER or word in WHY_FILLER
         (filler if weak else telling).setdefault(word)
         if len(telling) == SHOWN_TERMS:  # the rest would not be shown

@@ -39,11 +39,16 @@ class Rows:
     generic: Any  # np.ndarray[bool] per row: a message several causes print (evidence.py)
 
 
+# a sorted union of token ids; per token, its place in it (clipped) and whether it is there
+Places = tuple[Any, Any, Any]
+
+
 @dataclass
 class QueryArrays:
-    """A prepared query as the arrays bulk scoring needs."""
+    """A prepared query as the arrays bulk scoring needs. Its id sets (arrays or Python
+    sets) are read only for their union and flags, when those are not given."""
 
-    ids: Any  # np.ndarray[int32]: query token ids that some entry has
+    ids: Any  # query token ids that some entry has
     type_ids: Any  # tokens of the query's exception type names
     type_names: Any  # ids of the query's (non-generic) exception types as whole tokens
     lines: list[tuple[Any, float, float, str]]  # per key line: ids, their weight, unknown, text
@@ -59,15 +64,22 @@ class QueryArrays:
             sets = [self.ids, self.type_ids, self.type_names, *(ids for ids, *_ in self.lines)]
             self.union, self.flags = union_flags([{int(i) for i in ids} for ids in sets])
 
-    def hits(self, tokens: Any) -> tuple[Any, Any]:
-        """The tokens in some of ids, type_ids, type_names and each line's ids: their places
-        (ascending) and, one row per set, which of them it holds; by one binary search in the
-        sets' union (most of a row's tokens are in none)."""
+    def places(self, tokens: Any) -> Places | None:
+        """Where each token is in the sets' union, by one binary search (None: no union)."""
         union = self.union
         if not len(union):
-            return np.zeros(0, dtype=np.int64), np.zeros((len(self.flags), 0), dtype=bool)
+            return None
         at = np.minimum(union.searchsorted(tokens), len(union) - 1)
-        found = (union[at] == tokens).nonzero()[0]
+        return union, at, union[at] == tokens
+
+    def hits(self, places: Places | None) -> tuple[Any, Any]:
+        """The tokens (`places` of them) in some of ids, type_ids, type_names and each line's
+        ids: their places (ascending) and, one row per set, which of them it holds (most of a
+        row's tokens are in none)."""
+        if places is None:
+            return np.zeros(0, dtype=np.int64), np.zeros((len(self.flags), 0), dtype=bool)
+        _, at, hit = places
+        found = hit.nonzero()[0]
         return found, self.flags[:, at[found]]
 
 
@@ -75,8 +87,9 @@ def union_flags(sets: list[Any]) -> tuple[Any, Any]:
     """The sorted union of some small sets of ids, and per set which of them it holds (plain
     Python: numpy's calls cost more than the work on a query's few ids)."""
     union = sorted(set().union(*sets))
-    flags = np.array([[i in ids for i in union] for ids in sets], dtype=bool)
-    return np.array(union, dtype=np.int32), flags.reshape(len(sets), len(union))
+    flags = bytes([i in ids for ids in sets for i in union])  # a bool is a byte of 0 or 1
+    shape = (len(sets), len(union))
+    return np.array(union, dtype=np.int32), np.frombuffer(flags, dtype=bool).reshape(shape)
 
 
 @dataclass
@@ -87,12 +100,14 @@ class Scored:
     message_cover: Any
     query_cover: Any
     symptom_cover: Any
+    places: Places | None = None  # the rows' tokens in the query's union (known.py reads it)
 
 
-def ranges(starts: Any, ends: Any) -> Any:
-    """Every index of the half-open ranges [starts[i], ends[i]) end to end (int64)."""
-    lengths = ends - starts
-    total = int(lengths.sum())
+def ranges(starts: Any, ends: Any, lengths: Any = None) -> Any:
+    """Every index of the half-open ranges [starts[i], ends[i]) end to end (int64);
+    `lengths`: ends - starts, if computed already."""
+    lengths = ends - starts if lengths is None else lengths
+    total = int(np.add.reduce(lengths))
     if not total:
         return np.zeros(0, dtype=np.int64)
     shift = (starts - (lengths.cumsum() - lengths)).repeat(lengths)
@@ -132,7 +147,7 @@ def _similarity(
                 texts[at] = cache[row] = " ".join(words)
     sorted_lines = [" ".join(sorted(line.split())) for line in lines]
     matrix = process.cdist(sorted_lines, texts, scorer=fuzz.ratio, dtype=np.float64)
-    similarity[kept] = (matrix[0] if len(matrix) == 1 else matrix.max(axis=0)) / 100
+    similarity[kept] = (matrix[0] if len(matrix) == 1 else np.maximum.reduce(matrix)) / 100
     return similarity
 
 
@@ -153,7 +168,9 @@ def _parts(
 ) -> _Parts:
     q_exp = SENTENCE_QUERY_EXPONENT if query.is_sentence else 0.5
     n, (row_of, flags) = len(rows.rows), hits
-    typed = np.bincount(row_of[flags[2]], minlength=n) > 0 if flags[2].any() else None
+    typed = (
+        np.bincount(row_of[flags[2]], minlength=n) > 0 if np.logical_or.reduce(flags[2]) else None
+    )
     same = _in_rows(rows, query.word_rows)
     other = _in_rows(rows, query.masked_rows)
     if other is not None and same is not None:
@@ -202,11 +219,12 @@ def score_rows(
     """Every row's score against the query (0..0.99), titles already discounted; `cache` keeps
     the rows' joined texts (by global row id) for the next query of the same snapshot."""
     n, w = len(rows.rows), weights[rows.tokens]
-    found, flags = query.hits(rows.tokens)
+    places = query.places(rows.tokens)
+    found, flags = query.hits(places)
     row_of = rows.token_row[found]
     every = np.bincount(rows.token_row, w, minlength=n)
     message = every  # the weight of a row's tokens outside the query's type names
-    if flags[1].any():
+    if np.logical_or.reduce(flags[1]):
         outside_types = w.copy()
         outside_types[found[flags[1]]] = 0.0
         message = np.bincount(rows.token_row, outside_types, minlength=n)
@@ -226,7 +244,7 @@ def score_rows(
         rows, tokens_by_id, lines, parts.shared, {} if cache is None else cache
     )
     score = _finish(rows, parts, similarity)
-    return Scored(score, np.where(parts.shared, cover, 0.0), cov_query, cov_symptom)
+    return Scored(score, np.where(parts.shared, cover, 0.0), cov_query, cov_symptom, places)
 
 
 def _row_sums(row_of: Any, w: Any, masks: Any, n: int) -> Any:
@@ -235,7 +253,7 @@ def _row_sums(row_of: Any, w: Any, masks: Any, n: int) -> Any:
     summed in order, as separate sums would be (the tokens left out would add 0.0)."""
     k = len(masks)
     values = np.where(masks, w, 0.0)
-    at = row_of + (np.arange(k, dtype=np.int64) * n)[:, None]
+    at = np.add.outer(np.arange(k, dtype=np.int64) * n, row_of)
     return np.bincount(at.ravel(), values.ravel(), minlength=k * n).reshape(k, n)
 
 

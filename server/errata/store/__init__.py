@@ -3,7 +3,14 @@
 One module per entity family, re-exported here so callers write `store.get_entry(...)`.
 """
 
-from .briefs import BriefRow, add_fixes, briefs_with_fixes, entry_briefs, search_briefs
+from .briefs import (
+    BriefRow,
+    add_fixes,
+    briefs_stamp,
+    briefs_with_fixes,
+    entry_briefs,
+    search_briefs,
+)
 from .browse import browse_entries, entry_count, verified_fix_count
 from .entries import (
     bump_revision,
@@ -88,6 +95,7 @@ __all__ = [  # noqa: RUF022 (verification names kept together for merges)
     "submission_states",
     "BriefRow",
     "add_fixes",
+    "briefs_stamp",
     "briefs_with_fixes",
     "entry_briefs",
     "search_briefs",

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col
 
+from ..db import Reader
 from ..models import Entry, Fix, Meta, Snippet, VerificationRun
 from .cursor import CompiledRead, compile_read, fetch
 from .entries import REVISION_KEY
@@ -57,6 +58,8 @@ class BriefRow:
     preference_reason: str = ""
     distinguish: str = ""
     fixes: list[FixRow] = field(default_factory=list)
+    # what a search result shows of it whatever the match, once built (search/engine.py)
+    shaped: Any = field(default=None, compare=False, repr=False)
 
     @property
     def verified(self) -> bool:
@@ -70,7 +73,7 @@ Stamp = tuple[int | None, int | None]  # the entries' revision and the newest ru
 
 
 def entry_briefs(
-    *, session: Session | Connection, entry_ids: list[str]
+    *, session: Session | Reader, entry_ids: list[str]
 ) -> tuple[Stamp, dict[str, BriefRow]]:
     """The given active entries' own fields (fixes not read yet), in one primary-key query that
     also reads what their fixes depend on: the entries' revision (bumped with every change of
@@ -85,7 +88,7 @@ def entry_briefs(
     return stamp, {row[0]: BriefRow(*row[:7]) for row in rows if row[7] == "active"}
 
 
-def add_fixes(*, session: Session | Connection, briefs: dict[str, BriefRow]) -> None:
+def add_fixes(*, session: Session | Reader, briefs: dict[str, BriefRow]) -> None:
     """Read the fixes of the given briefs, each with its snippets and their newest runs, in one
     indexed query of only the columns a result shows (no ORM objects, no run output)."""
     if not briefs:
@@ -96,7 +99,7 @@ def add_fixes(*, session: Session | Connection, briefs: dict[str, BriefRow]) -> 
 
 
 def briefs_with_fixes(
-    *, session: Session | Connection, entry_ids: list[str]
+    *, session: Session | Reader, entry_ids: list[str]
 ) -> tuple[Stamp, dict[str, BriefRow]]:
     """`entry_briefs` and `add_fixes` in one statement (one round trip), for a search whose
     fixes are not all cached: each entry's fields and stamp beside each fix row of it."""
@@ -117,6 +120,14 @@ def briefs_with_fixes(
     return stamp, briefs
 
 
+def briefs_stamp(*, session: Session | Reader) -> Stamp:
+    """What the briefs depend on, alone (`entry_briefs`' stamp): the entries' revision and the
+    newest run's id, in one statement of two indexed look-ups."""
+    connection = _connection(session)
+    row = fetch(connection, _compiled(_STAMPS, 0, connection.dialect), {})[0]
+    return row[0], row[1]
+
+
 def _add_fix(brief: BriefRow, fixes: dict[tuple[str, str], FixRow], fields: Any) -> None:
     """One row of a fix (its slug, fields, then a snippet and its newest run, or NULLs)."""
     fix = fixes.get((brief.id, fields[0]))
@@ -127,7 +138,7 @@ def _add_fix(brief: BriefRow, fixes: dict[tuple[str, str], FixRow], fields: Any)
         fix.snippets.append(_snippet_row(*fields[5:]))
 
 
-def _connection(source: Session | Connection) -> Connection:
+def _connection(source: Session | Reader) -> Reader:
     """A search reads through a plain connection (Database.lookup); others through a session."""
     return source.connection() if isinstance(source, Session) else source
 
@@ -160,7 +171,7 @@ _IDS: Any = bindparam("ids", expanding=True)  # built once: a search only binds 
 ID_SIZES = (8, 16, 32, 64)  # a page of ids is padded to one of these: one statement each
 
 
-def _execute(source: Session | Connection, kind: str, ids: list[str]) -> list[Any]:
+def _execute(source: Session | Reader, kind: str, ids: list[str]) -> list[Any]:
     """The rows of `kind`'s statement for these ids. Up to the largest of ID_SIZES ids, the
     list is padded with its last id (IN ignores repeats) to bind one parameter per id of a
     statement compiled once per dialect and run on the driver's cursor (cursor.py); an
@@ -183,6 +194,8 @@ def _compiled(kind: str, size: int, dialect: Dialect) -> CompiledRead:
 def _statement(kind: str, size: int) -> Any:
     """The entries' (`_ENTRIES`) or fixes' (`_FIXES`) statement, for `size` ids or any (0)."""
     ids = [bindparam(f"id{k}") for k in range(size)] if size else _IDS
+    if kind == _STAMPS:
+        return select(*_STAMP)
     if kind == _BRIEFS:
         return _joined_fixes(select(*_ENTRY, *_STAMP, *_FIX, *_SNIPPET, *_RUN), ids, Entry.id)
     return _entries(ids) if kind == _ENTRIES else _fixes(ids)
@@ -221,7 +234,7 @@ _STAMP: tuple[Any, ...] = (
     select(col(Meta.value)).where(col(Meta.key) == REVISION_KEY).scalar_subquery(),
     select(func.max(VerificationRun.id)).scalar_subquery(),
 )
-_ENTRIES, _FIXES, _BRIEFS = "entries", "fixes", "briefs"
+_ENTRIES, _FIXES, _BRIEFS, _STAMPS = "entries", "fixes", "briefs", "stamps"
 
 
 def _entries(ids: Any) -> Any:

@@ -17,6 +17,8 @@ from sqlalchemy import JSON, Connection, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 
+from ..db import PooledRead, Reader
+
 
 @dataclass(frozen=True)
 class CompiledRead:
@@ -56,11 +58,12 @@ def _empty_json(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return read
 
 
-def fetch(connection: Connection, read: CompiledRead, params: dict[str, Any]) -> list[Any]:
+def fetch(connection: Reader, read: CompiledRead, params: dict[str, Any]) -> list[Any]:
     """Every row of a compiled read with these parameters, its values converted."""
     values = read.defaults | params
     args: Any = values if read.names is None else [values[name] for name in read.names]
-    raw, error = connection.connection.driver_connection, connection.dialect.loaded_dbapi.Error
+    raw = connection.driver if isinstance(connection, PooledRead) else _driver(connection)
+    error = connection.dialect.loaded_dbapi.Error
     try:
         rows = _rows(raw, read.sql, args)
     except error as exc:
@@ -76,6 +79,10 @@ def fetch(connection: Connection, read: CompiledRead, params: dict[str, Any]) ->
             cells[at] = process(cells[at])
         converted.append(cells)
     return converted
+
+
+def _driver(connection: Connection) -> Any:
+    return connection.connection.driver_connection
 
 
 def _rows(raw: Any, sql: str, args: Any) -> list[Any]:
