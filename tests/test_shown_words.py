@@ -39,8 +39,16 @@ WORDS = {
 }
 
 
+MESSAGES = {  # each entry's own message, sharing no words with the others: one clear answer
+    "curated-gizmo-check": "overheated while spinning up its rotor blades",
+    "contributed-gizmo-check": "drained the flux capacitor during calibration",
+    "checkless-gizmo": "lost orbit around the reactor core after launch",
+}
+
+
 def _symptom(entry_id: str) -> str:
-    return f"GizmoError: the {WORDS[entry_id]} overheated while spinning up gizmo {entry_id}"
+    word = WORDS[entry_id]
+    return f"{word.capitalize()}Error: the {word} {MESSAGES[entry_id]}"
 
 
 def _draft(entry_id: str) -> EntryDraft:
