@@ -87,7 +87,12 @@ def _seed_symptom(services: Services) -> str:
     with services.database.read() as session:
         entry = store.get_entry(session=session, entry_id=SEED)
     assert entry is not None
-    return entry.symptoms[0]
+    return _cause_symptom(entry.symptoms)
+
+
+def _cause_symptom(symptoms: list[str]) -> str:
+    """The seed's symptom that names its cause: a confident answer."""
+    return next(s for s in symptoms if s.startswith("Single slow LLM call"))
 
 
 def _ok(result: CallToolResult) -> dict[str, Any]:
@@ -457,7 +462,7 @@ async def test_errata_mcp_serves_every_tool_over_stdio(mcp_settings: Settings) -
     query = "placeholder"
     async with Client(_stdio_params(mcp_settings), read_timeout_seconds=60) as client:
         entry = _ok(await client.call_tool("get_entry", {"id": SEED}))["entry"]
-        query = entry["symptoms"][0]
+        query = _cause_symptom(entry["symptoms"])
         results = await _call_every_tool(client, query)
         error = await client.call_tool("get_entry", {"id": "no-such-entry"})
         huge = await client.call_tool("search_errors", {"query": "x" * 5_000_000})
@@ -536,7 +541,7 @@ def base_url(mcp_settings: Settings) -> Iterator[str]:
 async def test_every_tool_answers_over_streamable_http(base_url: str) -> None:
     async with Client(f"{base_url}/mcp") as client:
         entry = _ok(await client.call_tool("get_entry", {"id": SEED}))["entry"]
-        results = await _call_every_tool(client, entry["symptoms"][0])
+        results = await _call_every_tool(client, _cause_symptom(entry["symptoms"]))
         error = await client.call_tool("search_errors", {"query": ""})
         long = await client.call_tool("search_errors", {"query": "x" * 1_100_000})
         huge = await client.call_tool("search_errors", {"query": "x" * 5_000_000})
