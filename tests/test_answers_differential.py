@@ -21,7 +21,7 @@ from .conftest import REPO_ENTRIES
 from .test_answers import SEED, seeded_services
 
 LEAK = "db-connection-leak-pool-exhausted"
-ONE_CAUSE = "asyncio.Lock acquired but never released — deadlock after one agent crashes"
+ONE_CAUSE = "Single slow LLM call inside a locked section blocks all other workers for 60 seconds"
 
 
 services = pytest.fixture(seeded_services, name="services")

@@ -297,7 +297,7 @@ def test_the_contribution_flow_works_on_postgresql(pg_settings: Settings) -> Non
         )
         assert approved.status_code == 200, approved.text
         page = client.get("/", params={"q": valid()["symptoms"][0]}).text
-    assert f'<h2><a href="/entries/{approved.json()["entry_id"]}"' in page
+    assert f'href="/entries/{approved.json()["entry_id"]}"' in page  # found, sure or not
 
 
 def test_a_submission_whose_job_was_given_up_is_settled_by_the_sweep_not_by_a_read(
