@@ -239,7 +239,8 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
     w = [round(float(v), DECIMALS) for v in fit_logistic(x, y, sw)]
     weights = tuple(w)
     budgeted = choose_threshold(cases, candidates, out_of_fold(cases, candidates))
-    threshold = min(budgeted, ceiling(*own, weights))
+    cap = ceiling(*own, weights)
+    threshold = min(budgeted, cap)
     return {
         "features": list(FEATURES),
         "weights": dict(zip(FEATURES, w, strict=True)),
@@ -255,7 +256,7 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
             "uncovered_budget": UNCOVERED_BUDGET,
             "threshold_within_budgets": budgeted,
             "own_messages": len(messages),
-            "own_messages_ceiling": ceiling(*own, weights),
+            "own_messages_ceiling": cap,
         },
         "tuning_figures": confident_wrong(cases, candidates, weights, threshold),
         "unseen_tune_figures": confident_wrong(
