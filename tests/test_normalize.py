@@ -7,7 +7,7 @@ from itertools import pairwise
 import numpy as np
 from errata.search import normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
-from errata.search.evidence import errno_clash, is_generic
+from errata.search.evidence import errno_clash, is_generic, markup_body, token_clash
 from errata.search.language import detect_language
 from errata.search.mask import Surfaces, mask, surface_words, tokenize
 
@@ -468,3 +468,24 @@ def test_each_value_the_plan_probes_for_is_still_masked_at_its_least() -> None:
     assert mask("sha 1234abc ok") == "sha <id> ok"
     assert mask("run abcdefghijklmno1 ok") == "run <id> ok"
     assert mask("a 1:02 b 1.2.3 c.d 123abc x") == "a <n>:<n> b <n> c.d 123abc x"
+
+
+def test_code_in_backticks_names_the_api_involved_and_stays_a_search_word() -> None:
+    text = "Spreading `Math.max` over a large array, or `asyncio.gather` over every item"
+    words = tokenize(mask(text, keep_quoted_words=True))
+    assert {"math.max", "asyncio.gather", "gather"} <= set(words)
+    assert "<str>" in mask("KeyError: 'user_id'", keep_quoted_words=True)  # a quoted value is not
+
+
+def test_a_json_parser_that_stopped_at_another_character_is_another_body() -> None:
+    html = "SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON"
+    assert token_clash(frozenset("u"), html)  # "Unexpected token u in JSON": undefined
+    assert not token_clash(frozenset("<"), "SyntaxError: Unexpected token < in JSON at position 0")
+    assert not token_clash(frozenset(), html) and not token_clash(frozenset("u"), "Broken pipe")
+
+
+def test_an_html_body_shows_where_json_was_parsed() -> None:
+    assert markup_body("SyntaxError: Unexpected token < in JSON at position 0")
+    assert markup_body("JSONDecodeError: Expecting value\n<html><head><title>502</title>")
+    assert not markup_body("SyntaxError: Unexpected token u in JSON at position 0")
+    assert not markup_body("json.decoder.JSONDecodeError: Expecting value: line 1 column 1")

@@ -211,3 +211,25 @@ def test_the_same_message_with_its_cause_around_it_can_be_confident(client: Test
     first = answer["results"][0]
     assert first["id"] == "sqlite-database-is-locked" and not first["shared"]
     assert first["confident"] and not answer["differential"]
+
+
+HTML_BODY = "SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON"
+FRAME = "\n    at JSON.parse (<anonymous>)"
+
+
+def test_a_json_parse_error_that_shows_an_html_page_names_its_cause(client: TestClient) -> None:
+    """"is not valid JSON" alone fits any body; the '<!DOCTYPE' the parser quotes says which."""
+    first = client.post("/api/search", json={"query": HTML_BODY + FRAME}).json()["results"][0]
+    assert first["id"] == "html-error-page-parsed-as-json" and first["confident"]
+
+
+def test_a_parser_that_stopped_at_undefined_is_not_sure_of_an_html_page(client: TestClient) -> None:
+    def html_score(query: str) -> float:
+        results = client.post("/api/search", json={"query": query + FRAME}).json()["results"]
+        found = [r for r in results if r["id"] == "html-error-page-parsed-as-json"]
+        assert not found or not found[0]["confident"] or "<" in query
+        return found[0]["score"] if found else 0.0
+
+    markup = html_score("SyntaxError: Unexpected token < in JSON at position 0")
+    undefined = html_score("SyntaxError: Unexpected token u in JSON at position 0")
+    assert undefined < markup - 0.2

@@ -77,6 +77,44 @@ GENERIC_MESSAGES = re.compile(
     )
 )
 
+# A JSON parse error that quotes the body's first character '<' or the body itself ("<!DOCTYPE",
+# "<html>") says which body came back: a markup page, not any body. Where the query and the
+# matched symptom both show it, that symptom is not generic for this query.
+_MARKUP_BODY = re.compile(
+    r"unexpected token '?<|\"<!doctype|\"<html|<!doctype html|<html[\s>]|<head>|<title>", re.I
+)
+
+
+def markup_body(text: str) -> bool:
+    """The text shows an HTML body where JSON was parsed (its first MAX_VALUE_CHARS)."""
+    return _MARKUP_BODY.search(text[:MAX_VALUE_CHARS]) is not None
+
+
+# The character a JSON parser stopped at names the body: '<' a markup page, 'u' undefined, 'o'
+# "[object Object]", 'N' NaN or "Not Found". V8 prints "Unexpected token < in JSON at position
+# 0" and, since Node 20, "Unexpected token '<', "<!DOCTYPE "... is not valid JSON".
+_UNEXPECTED_TOKEN = re.compile(r"unexpected token '?([^\s',])'?(?:,| in json)", re.I)
+
+
+def unexpected_tokens(text: str) -> frozenset[str]:
+    """The characters a JSON parser says it stopped at in the text (its first MAX_VALUE_CHARS)."""
+    return frozenset(_UNEXPECTED_TOKEN.findall(text[:MAX_VALUE_CHARS]))
+
+
+@lru_cache(maxsize=20_000)
+def _symptom_tokens(symptom: str) -> frozenset[str]:
+    return unexpected_tokens(symptom)
+
+
+def token_clash(query: frozenset[str], symptom: str) -> bool:
+    """The query and the matched symptom both say where a JSON parser stopped, at different
+    characters: another body than the symptom's ('u' for undefined is not '<' for HTML)."""
+    if not query:
+        return False
+    listed = _symptom_tokens(symptom)
+    return bool(listed and not query & listed)
+
+
 _METACHARS = re.compile(r"[.^$*+?{}\[\]\\|()]")
 
 

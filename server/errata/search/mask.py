@@ -124,9 +124,11 @@ def _quoted(match: re.Match[str]) -> str:
 
 def _quoted_words(match: re.Match[str]) -> str:
     """For search tokens: a quoted type name ('coroutine', 'NoneType') or error code says
-    something too."""
-    inner = _ESCAPES.sub(" ", match.group(0)[1:-1])
-    keep = _is_phrase(inner) or _TYPE_NAME.match(inner) or _is_error_code(inner)
+    something too, and so does code in backticks (`Math.max`, `asyncio.gather`): in a
+    description it names the API involved, not a value."""
+    quoted = match.group(0)
+    inner = _ESCAPES.sub(" ", quoted[1:-1])
+    keep = quoted[0] == "`" or _is_phrase(inner) or _TYPE_NAME.match(inner) or _is_error_code(inner)
     return " " + inner + " " if keep else "<str>"
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .evidence import markup_body, unexpected_tokens
 from .mask import GENERIC_TYPES, Surfaces
 from .normalize import Normalized
 from .score import QueryArrays, union_flags
@@ -55,6 +56,16 @@ class Prepared:
             by = sorted(zip(heavy, [tokens_by_id[i] for i in ids], ids, strict=True))
             self.by_weight = [i for *_, i in by]
         return self.by_weight
+
+    @cached_property
+    def shows_markup(self) -> bool:
+        """The query shows an HTML body where JSON was parsed (read for generic symptoms)."""
+        return markup_body(self.text)
+
+    @cached_property
+    def parser_stops(self) -> frozenset[str]:
+        """The characters a JSON parser says it stopped at in the query ('<', 'u'...)."""
+        return unexpected_tokens(self.text)
 
     @cached_property
     def surfaces(self) -> Surfaces:

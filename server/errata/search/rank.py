@@ -22,7 +22,14 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .evidence import errno_clash, mark_shared, masked_lower, same_message
+from .evidence import (
+    errno_clash,
+    mark_shared,
+    markup_body,
+    masked_lower,
+    same_message,
+    token_clash,
+)
 from .index import SearchIndex
 from .known import Context, contexts
 from .normalize import Normalized, normalize
@@ -105,7 +112,8 @@ class Ranked:
     surface: float = 0.0  # how closely a sentence's own words follow that symptom's
     sentence: bool = False  # the query is a plain sentence (no trace, no error line)
     shared: bool = False  # another candidate lists the same message: a differential (evidence.py)
-    errno_clash: bool = False  # query and symptom name different errnos (evidence.errno_clash)
+    # query and symptom name different errnos, or a JSON parser stopping at different characters
+    errno_clash: bool = False
     frame_gap: float = 0.0  # share of the query's known frame words the entry never mentions
     entry_gap: float = 0.0  # ... of all the query's known words (a trace's context)
     telling: int = 0  # query words that at most two entries list, this one among them
@@ -173,13 +181,14 @@ def _ranked(
         query_cover=at.query_cover[i],
         surface=surface_similarity(query.surface_text, symptom) if query.surface_text else 0.0,
         sentence=query.is_sentence,
-        errno_clash=bool(query.errnos) and errno_clash(query.errnos, symptom),
+        errno_clash=(bool(query.errnos) and errno_clash(query.errnos, symptom))
+        or token_clash(query.parser_stops, symptom),
         frame_gap=frame_gap,
         entry_gap=entry_gap,
         telling=telling,
         support=support,
         context=context,
-        generic=at.generic[i],
+        generic=at.generic[i] and not (markup_body(symptom) and query.shows_markup),
         row=row,
         row_ids=at.rows.tokens[at.first[i] : at.first[i + 1]],
     )
