@@ -218,7 +218,7 @@ FRAME = "\n    at JSON.parse (<anonymous>)"
 
 
 def test_a_json_parse_error_that_shows_an_html_page_names_its_cause(client: TestClient) -> None:
-    """"is not valid JSON" alone fits any body; the '<!DOCTYPE' the parser quotes says which."""
+    """A bare 'is not valid JSON' fits any body; the '<!DOCTYPE' the parser quotes says which."""
     first = client.post("/api/search", json={"query": HTML_BODY + FRAME}).json()["results"][0]
     assert first["id"] == "html-error-page-parsed-as-json" and first["confident"]
 
