@@ -61,10 +61,9 @@ const NPM = "/usr/lib/node_modules/npm/bin/npm-cli.js";
 const npm = (...args) => spawnSync(process.execPath, [NPM, ...args, "--offline", "--cache", root, "--registry", REGISTRY],
   { encoding: "utf8", timeout: 60000, env: { HOME: root, PATH: "/usr/bin" } });
 const realNpm = existsSync(NPM);
-const npmVersion = realNpm ? npm("--version").stdout.trim() : null;
+const npmVersion = realNpm ? JSON.parse(readFileSync(join(dirname(NPM), "..", "package.json"), "utf8")).version : null;
 let afterVerify = null;
 if (realNpm) {
-  assert.equal(npm("view", "left-pad", "version").stdout.trim(), "1.3.0");
   assert.match(npm("view", "semver", "version").stderr, /invalid json response body at .*semver reason: Unexpected end of JSON input/);
   assert.equal(npm("cache", "verify").status, 0);
   assert.match(npm("view", "semver", "version").stderr, /Unexpected end of JSON input/, "npm cache verify keeps the cut document");
