@@ -50,10 +50,19 @@ def limits() -> str:
     return ", ".join(found)
 
 
+def libc_version() -> str:
+    """'glibc 2.36'; musl (Alpine) has no such name, and no clone3 in pthread_create."""
+    try:
+        return os.confstr("CS_GNU_LIBC_VERSION") or "not glibc"
+    except (ValueError, OSError):
+        return "not glibc"
+
+
 def diagnose() -> dict:
     """Which cause stops threads here: 'clone3-blocked', 'thread-limit' or 'ok'."""
-    failed, answer, alive = start_one_thread(), clone3_errno(), os_threads()
-    glibc = os.confstr("CS_GNU_LIBC_VERSION") or "not glibc"
+    alive = os_threads()  # before the test thread, whose exit the kernel may not have seen yet
+    failed, answer = start_one_thread(), clone3_errno()
+    glibc = libc_version()
     facts = {"thread_error": failed, "clone3": answer, "threads": alive, "libc": glibc}
     if answer == "EPERM":
         advice = (
