@@ -489,3 +489,9 @@ def test_an_html_body_shows_where_json_was_parsed() -> None:
     assert markup_body("JSONDecodeError: Expecting value\n<html><head><title>502</title>")
     assert not markup_body("SyntaxError: Unexpected token u in JSON at position 0")
     assert not markup_body("json.decoder.JSONDecodeError: Expecting value: line 1 column 1")
+
+
+def test_a_word_in_angle_brackets_is_a_word_and_a_placeholder_or_code_marker_is_not() -> None:
+    words = tokenize(mask("console.log prints Promise { <pending> } at <anonymous>"))
+    assert "pend" in words and "anonym" not in words
+    assert tokenize(mask('File "/app/main.py", line 3, in <module>')) == tokenize(mask("in"))

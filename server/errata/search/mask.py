@@ -26,7 +26,17 @@ def _words(text: str) -> frozenset[str]:
 
 
 _SPACES = re.compile(r"[ \t]+")
-_TOKEN = re.compile(r"<[a-z]+>|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\d+")
+# The placeholders masking puts in (masks.py, and <str> here) and the names runtimes give code
+# without one (`in <module>`, `at <anonymous>`, `<locals>.<lambda>`): not words. Any other
+# "<word>" in a text is one ("Promise { <pending> }").
+_PLACEHOLDER = (
+    r"<(?:url|uuid|ts|ip|hex|email|path|id|n|str|module|anonymous|lambda|locals|listcomp|"
+    r"dictcomp|setcomp|genexpr|stdin|string|frozen|unknown)>"
+)
+_TOKEN = re.compile(_PLACEHOLDER + r"|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\d+")
+# Bumped when masking or tokenizing changes the tokens of a text: a persisted index built with
+# other tokens is rebuilt (persist.build_key).
+TOKENIZATION = 2
 _PARTS = re.compile(r"[._]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _STEMMER = Stemmer.Stemmer("english")

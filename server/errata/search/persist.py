@@ -22,6 +22,7 @@ import numpy as np
 
 from . import build
 from .build import _State
+from .mask import TOKENIZATION
 from .strings import Strings
 
 MAGIC = b"ERRATAIX"
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 
 def build_key() -> str:
     """What a file must have been built with to be used: a change here means a full rebuild."""
-    return f"prior={build.IDF_PRIOR_DOCS};generic={build.GENERIC_WEIGHT}"
+    return f"prior={build.IDF_PRIOR_DOCS};generic={build.GENERIC_WEIGHT};tokens={TOKENIZATION}"
 
 
 def _arrays(state: _State) -> dict[str, Any]:
