@@ -65,10 +65,11 @@ GENERIC_MESSAGES = re.compile(
             # https://docs.python.org/3/library/asyncio-queue.html#asyncio.Queue.task_done
             r"negative waitgroup counter|task_done\(\) called too many times",
             # a pool runs dry: a leak, connections held across slow work, or a pool smaller
-            # than the real concurrency
+            # than the real concurrency; or it never connected (the database unreachable)
             r"queuepool limit|connection is not available|too many (?:clients|connections)",
             r"remaining connection slots are reserved|connection pool exhausted|pooltimeout",
             r"timeout acquiring a connection|connection from the (?:connection )?pool",
+            r"connectionacquiretimeouterror",  # sequelize's pool: any of the causes above
             # HikariCP logs "a possible connection leak" when a connection stays out longer
             # than leakDetectionThreshold: a leak, or one long query or transaction
             # https://github.com/brettwooldridge/HikariCP#infrequently-used
