@@ -58,7 +58,6 @@ def test_a_possible_connection_leak_warning_is_a_message_of_many_causes() -> Non
     )
 
 
-
 def test_a_max_listeners_warning_is_a_message_of_many_causes() -> None:
     """Node warns at the 11th listener: a listener leak, or a bounded set past the default."""
     assert is_generic(
