@@ -58,6 +58,19 @@ def test_a_possible_connection_leak_warning_is_a_message_of_many_causes() -> Non
     )
 
 
+def test_a_max_listeners_warning_is_a_message_of_many_causes() -> None:
+    """Node warns at the 11th listener: a listener leak, or a bounded set past the default."""
+    assert is_generic(
+        "(node:4127) MaxListenersExceededWarning: Possible EventEmitter memory leak detected. "
+        "11 exit listeners added to [process]. Use emitter.setMaxListeners() to increase limit"
+    )
+    assert is_generic(
+        "MaxListenersExceededWarning: Possible EventTarget memory leak detected. 11 abort "
+        "listeners added to [AbortSignal]. MaxListeners is 10."
+    )
+    assert not is_generic("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap")
+
+
 GO_NEGATIVE_COUNTER = (
     "panic: sync: negative WaitGroup counter\n\n"
     "goroutine 7 [running]:\n"

@@ -74,6 +74,10 @@ GENERIC_MESSAGES = re.compile(
             # than leakDetectionThreshold: a leak, or one long query or transaction
             # https://github.com/brettwooldridge/HikariCP#infrequently-used
             r"connection leak detection triggered|apparent connection leak detected",
+            # Node's listener-limit guess: a listener added per request and never removed, or a
+            # bounded set past 10 (plugins, one per child or test file, one request's signal)
+            # https://nodejs.org/api/events.html#emittersetmaxlistenersn
+            r"possible (?:eventemitter|eventtarget) memory leak detected",
         )
     )
 )
