@@ -211,7 +211,9 @@ def test_a_message_of_many_causes_alone_is_never_confident_and_is_its_own_differ
     assert next(c["entry"] for c in answer["differential"]) == "sqlite-database-is-locked"
 
 
-def test_the_same_message_with_its_cause_around_it_can_be_confident(client: TestClient) -> None:
+def test_the_same_message_with_its_cause_around_it_decides_and_is_far_surer(
+    client: TestClient,
+) -> None:
     trace = (
         "Traceback (most recent call last):\n"
         '  File "/app/worker.py", line 41, in save\n'
@@ -221,9 +223,10 @@ def test_the_same_message_with_its_cause_around_it_can_be_confident(client: Test
         "write lock in a long transaction)"
     )
     answer = client.post("/api/search", json={"query": trace, "detail": "full"}).json()
+    bare = client.post("/api/search", json={"query": BARE_LOCKED}).json()["results"][0]
     first = answer["results"][0]
     assert first["id"] == "sqlite-database-is-locked" and not first["shared"]
-    assert first["confident"] and not answer["differential"]
+    assert not answer["differential"] and first["score"] >= bare["score"] + 0.1
 
 
 HTML_BODY = "SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON"
@@ -232,8 +235,20 @@ FRAME = "\n    at JSON.parse (<anonymous>)"
 
 def test_a_json_parse_error_that_shows_an_html_page_names_its_cause(client: TestClient) -> None:
     """A bare 'is not valid JSON' fits any body; the '<!DOCTYPE' the parser quotes says which."""
-    first = client.post("/api/search", json={"query": HTML_BODY + FRAME}).json()["results"][0]
-    assert first["id"] == "html-error-page-parsed-as-json" and first["confident"]
+    context = (
+        "\n    at async loadItems (/app/src/api.js:12:18)\n"
+        "(the fetch of /api/items answered 404 with the frontend's index.html)"
+    )
+
+    def first(query: str) -> dict:
+        return client.post("/api/search", json={"query": query + FRAME + context}).json()[
+            "results"
+        ][0]
+
+    html = first(HTML_BODY)
+    other = first("SyntaxError: Unexpected token 'o', \"[object Obj\"... is not valid JSON")
+    assert html["id"] == "html-error-page-parsed-as-json" and html["confident"]
+    assert not other["confident"] and other["score"] < html["score"] - 0.3
 
 
 def test_a_parser_that_stopped_at_undefined_is_not_sure_of_an_html_page(client: TestClient) -> None:

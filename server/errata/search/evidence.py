@@ -86,7 +86,8 @@ GENERIC_MESSAGES = re.compile(
 # "<html>") says which body came back: a markup page, not any body. Where the query and the
 # matched symptom both show it, that symptom is not generic for this query.
 _MARKUP_BODY = re.compile(
-    r"unexpected token '?<|\"<!doctype|\"<html|<!doctype html|<html[\s>]|<head>|<title>", re.I
+    r"unexpected token '?<(?!\w+>)|\"<!doctype|\"<html|<!doctype html|<html[\s>]|<head>|<title>",
+    re.I,
 )
 
 

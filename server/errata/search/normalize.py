@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from . import formats
 from .common import common_line
-from .evidence import errnos
+from .evidence import errnos, is_generic, markup_body, unexpected_tokens
 from .frames import js_frame
 from .limits import BUDGET_SECONDS, CpuBudget, clip, read_order
 from .mask import fingerprint, has_quotes, is_specific, mask, tokenize
@@ -72,6 +72,11 @@ class Normalized:
     line_tokens: list[list[str]] = field(default_factory=list)  # per key line (or the sentence)
     kind: str = "text"
     errnos: frozenset[str] = frozenset()  # errno values named (evidence.errnos): not masked
+    # read from the text before masking (a quoted '<' is masked): where a JSON parser stopped
+    # ('<', 'u'), and whether an HTML body shows (evidence.unexpected_tokens, markup_body)
+    parser_stops: frozenset[str] = frozenset()
+    shows_markup: bool = False
+    generic_message: bool = False  # every key line is a message several causes print
 
 
 def _add_type(types: list[str], name: str) -> None:
@@ -187,6 +192,12 @@ def normalize(text: str, *, cpu_seconds: float = BUDGET_SECONDS) -> Normalized:
         if raw.tokens:
             norm = raw
     norm.errnos = errnos(text)
+    norm.parser_stops = unexpected_tokens(text)
+    norm.shows_markup = markup_body(text)
+    norm.generic_message = bool(norm.key_lines) and all(
+        is_generic(line.replace("<n>", "1"))
+        for line in norm.key_lines  # numbers masked
+    )
     return norm
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 
-from .evidence import markup_body, unexpected_tokens
 from .mask import GENERIC_TYPES, Surfaces
 from .normalize import Normalized
 from .score import QueryArrays, union_flags
@@ -37,6 +36,9 @@ class Prepared:
     frame_ids: np.ndarray  # the query's frame words that some entry has
     all_ids: np.ndarray  # every query word that some entry has
     errnos: frozenset[str]
+    parser_stops: frozenset[str] = frozenset()  # where a JSON parser stopped ('<', 'u')
+    shows_markup: bool = False  # an HTML body shows where JSON was parsed
+    generic_message: bool = False  # every key line is a message several causes print
     unknown: float = 0.0  # the weight of the query's words that no entry has
 
     by_weight: list[int] | None = field(default=None, repr=False, compare=False)
@@ -56,16 +58,6 @@ class Prepared:
             by = sorted(zip(heavy, [tokens_by_id[i] for i in ids], ids, strict=True))
             self.by_weight = [i for *_, i in by]
         return self.by_weight
-
-    @cached_property
-    def shows_markup(self) -> bool:
-        """The query shows an HTML body where JSON was parsed (read for generic symptoms)."""
-        return markup_body(self.text)
-
-    @cached_property
-    def parser_stops(self) -> frozenset[str]:
-        """The characters a JSON parser says it stopped at in the query ('<', 'u'...)."""
-        return unexpected_tokens(self.text)
 
     @cached_property
     def surfaces(self) -> Surfaces:
@@ -131,6 +123,9 @@ def prepare(
         type_names={t.lower(): t for t in reversed(query.exception_types)},
         frame_ids=_ids(frozenset(vocab[t] for t in query.frame_tokens if t in vocab)),
         errnos=query.errnos,
+        parser_stops=query.parser_stops,
+        shows_markup=query.shows_markup,
+        generic_message=query.generic_message,
         unknown=state.unknown_weight * len({t for t in query.tokens if t not in vocab}),
         all_ids=_ids(ids),
     )

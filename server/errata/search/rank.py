@@ -188,7 +188,8 @@ def _ranked(
         telling=telling,
         support=support,
         context=context,
-        generic=at.generic[i] and not (markup_body(symptom) and query.shows_markup),
+        generic=(at.generic[i] or query.generic_message)
+        and not (markup_body(symptom) and query.shows_markup),
         row=row,
         row_ids=at.rows.tokens[at.first[i] : at.first[i + 1]],
     )
