@@ -189,7 +189,7 @@ def _ranked(
         support=support,
         context=context,
         generic=(at.generic[i] or query.generic_message)
-        and not (markup_body(symptom) and query.shows_markup),
+        and not (query.shows_markup and markup_body(symptom)),
         row=row,
         row_ids=at.rows.tokens[at.first[i] : at.first[i + 1]],
     )
