@@ -37,6 +37,7 @@ from .prepared import Prepared, known_ids, prepare
 from .reasons import explain, template_flags
 from .score import Rows, Scored, best_rows, score_rows
 from .snapshot import Snapshot as _State
+from .word_model import WordModel
 
 # The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
 # tuning sets and shipped as calibration.json next to this module (a deterministic fit).
@@ -67,6 +68,9 @@ FEATURES = (
     "generic_x_cover",
     "generic_x_template",
     "generic_x_margin",
+    "words",
+    "words_logit",
+    "words_top",
     "bias",
 )
 
@@ -82,6 +86,11 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> tuple[tuple[float, ...], 
 
 
 CALIBRATION, CONFIDENT_THRESHOLD = load_calibration()
+WORDS = WordModel.load()
+# the median probability the model gives an entry's own printed message searched alone (0.90):
+# an entry approved since the fit reads as a fitted one reads on its own messages
+UNFITTED = 0.9
+WORDS_FLOOR = 0.001  # the word model's probability is read as a logit within [floor, 1 - floor]
 MARGIN_CAP = 0.3
 TELLING_CAP = 3  # telling words beyond this many prove no more
 # below this share of the query, the words around a generic message that the entry knows do
@@ -120,6 +129,8 @@ class Ranked:
     support: float = 0.0  # share of the query outside the symptom the entry mentions elsewhere
     context: float = 0.0  # what that support covers as a share of the whole query
     generic: bool = False  # that symptom is a message several causes print (evidence.py)
+    words: float = 0.0  # the word model's probability that the query is this entry's
+    words_top: bool = False  # ... the highest it gives any entry
     row: int = field(default=-1, repr=False, compare=False)  # the matched row, for `why`
     row_ids: Any = field(default=None, repr=False, compare=False)  # its distinct token ids
 
@@ -208,6 +219,19 @@ def _margins(ranked: list[Ranked], dropped: float) -> None:
         result.margin = result.evidence - (second if j == at else top)
 
 
+def _read_words(ranked: list[Ranked], text: str) -> None:
+    """Each candidate's word-model probability, and whether it is the model's first choice.
+    An entry the model was not fitted on (approved since) reads as a fitted entry
+    reads on its own messages (UNFITTED): first unless the model is surer of another entry."""
+    probabilities = WORDS.probabilities(text)
+    if not probabilities:
+        return
+    first = max(probabilities.values())
+    for result in ranked:
+        result.words = probabilities.get(result.id, UNFITTED)
+        result.words_top = result.words >= first
+
+
 def _rerank(
     index: SearchIndex, query: Normalized, language: str | None
 ) -> tuple[_State, Prepared, list[Ranked]]:
@@ -237,6 +261,7 @@ def _rerank(
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     if ranked:
         _margins(ranked, dropped)
+        _read_words(ranked, query.text)
     mark_shared(ranked)
     return state, prepared, ranked
 
@@ -316,8 +341,15 @@ def features(result: Ranked, margin: float) -> tuple[float, ...]:
         e * cover, result.query_cover, result.surface, float(result.shared), generic,
         float(result.errno_clash), result.frame_gap, result.entry_gap,
         *_sentence(result, margin),
-        outside, generic * support, generic * cover, generic * template, generic * margin, 1.0,
+        outside, generic * support, generic * cover, generic * template, generic * margin,
+        *_words(result), 1.0,
     )  # fmt: skip
+
+
+def _words(result: Ranked) -> tuple[float, float, float]:
+    """The word model's probability, as itself and as a bounded logit, and its first choice."""
+    p = min(max(result.words, WORDS_FLOOR), 1 - WORDS_FLOOR)
+    return result.words, math.log(p / (1 - p)), float(result.words_top)
 
 
 _NO_SENTENCE = (0.0,) * 6

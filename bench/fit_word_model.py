@@ -1,0 +1,133 @@
+"""Fit the word model (server/errata/search/word_model.py) on the entries' own texts and write
+server/errata/search/word_model.json.
+
+One document per symptom and one of the title with the root cause, each normalized as the
+index normalizes a query, labelled with its entry; no eval case is read, so every eval part
+measures the model on text it never saw. A multinomial logistic regression (scikit-learn's
+lbfgs, a development dependency: the server only reads the file) over their tf-idf; weights
+under PRUNE are dropped and the rest rounded, which keeps the file small and the fit stable
+across machines. Run it after adding or changing entries, then bench/calibrate.py.
+
+    python bench/fit_word_model.py           # fit and write the file
+    python bench/fit_word_model.py --check   # refit and exit 1 if the shipped file differs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "server"))
+
+from errata.entry_files import parse_entries  # noqa: E402
+from errata.search import normalize  # noqa: E402
+from errata.search.word_model import MODEL_FILE, WordModel, tf_idf, words  # noqa: E402
+
+C = 30.0  # inverse L2 penalty: the entries' texts are few, the words that tell them apart rare
+PRUNE = 0.1  # smaller weights change no ranking; dropping them keeps the file small
+DECIMALS = 2
+TOLERANCE = 0.05  # --check: the largest weight difference a refit on another machine may show
+
+
+def documents(entries_dir: Path) -> tuple[list[list[str]], list[str]]:
+    """Each entry's documents as word lists, and their entry ids."""
+    texts, labels = [], []
+    for draft in sorted(parse_entries(entries_dir), key=lambda d: d.id):
+        for text in [*draft.symptoms, f"{draft.title} {draft.root_cause}"]:
+            texts.append(words(normalize(text).text))
+            labels.append(draft.id)
+    return texts, labels
+
+
+def inverse_frequencies(texts: list[list[str]]) -> dict[str, float]:
+    """Smoothed idf of every word of the documents, sorted by word."""
+    n = len(texts)
+    df = Counter(w for text in texts for w in set(text))
+    return {w: round(math.log((1 + n) / (1 + df[w])) + 1, 4) for w in sorted(df)}
+
+
+def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
+    """The model's file content, fitted on the entries of entries_dir."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    texts, labels = documents(entries_dir)
+    idf = inverse_frequencies(texts)
+    column = {w: j for j, w in enumerate(idf)}
+    rows, cols, values = [], [], []
+    for i, text in enumerate(texts):
+        for w, v in tf_idf(text, idf).items():
+            rows.append(i)
+            cols.append(column[w])
+            values.append(v)
+    x = csr_matrix((values, (rows, cols)), shape=(len(texts), len(idf)))
+    model = LogisticRegression(C=C, max_iter=10_000, tol=1e-8).fit(x, labels)
+    entries = [str(e) for e in model.classes_]
+    weights: dict[str, list[list[float]]] = {}
+    for w, j in column.items():
+        pairs = [[k, round(float(v), DECIMALS)] for k, v in enumerate(model.coef_[:, j])]
+        kept = [p for p in pairs if abs(p[1]) >= PRUNE]
+        if kept:
+            weights[w] = kept
+    return {
+        "entries": entries,
+        "bias": [round(float(b), 3) for b in model.intercept_],
+        "idf": {w: v for w, v in idf.items() if w in weights},
+        "weights": weights,
+        "fit": {"documents": len(texts), "words": len(idf), "c": C, "prune": PRUNE},
+    }
+
+
+def _dense(data: dict[str, Any]) -> tuple[list[str], list[str], Any]:
+    entries, vocab = list(data["entries"]), sorted(data["weights"])
+    matrix = np.zeros((len(entries), len(vocab)))
+    for j, w in enumerate(vocab):
+        for k, v in data["weights"][w]:
+            matrix[k, j] = v
+    return entries, vocab, matrix
+
+
+def differs(shipped: dict[str, Any], refit: dict[str, Any]) -> str | None:
+    """Why the shipped file is not this fit's output, or None (weights within TOLERANCE)."""
+    if shipped["entries"] != refit["entries"]:
+        return "the entries differ"
+    a, b = _dense(shipped), _dense(refit)
+    vocab = sorted(set(a[1]) | set(b[1]))
+    pad = [np.zeros((len(a[0]), len(vocab))) for _ in (a, b)]
+    for (_, words_, m), out in zip((a, b), pad, strict=True):
+        index = {w: j for j, w in enumerate(vocab)}
+        out[:, [index[w] for w in words_]] = m
+    gap = float(np.max(np.abs(pad[0] - pad[1]))) if vocab else 0.0
+    bias_gap = max(abs(x - y) for x, y in zip(shipped["bias"], refit["bias"], strict=True))
+    if max(gap, bias_gap) > TOLERANCE:
+        return f"weights differ by up to {max(gap, bias_gap):.3f}"
+    return None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file differs")
+    parser.add_argument("--entries", type=Path, default=ROOT / "entries")
+    args = parser.parse_args()
+    data = fit(args.entries)
+    if args.check:
+        shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+        why = differs(shipped, data)
+        print(f"{MODEL_FILE.name}: {why or 'current'}")
+        return 1 if why else 0
+    MODEL_FILE.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+    WordModel.load(MODEL_FILE)  # it reads back
+    print(f"wrote {MODEL_FILE} ({len(data['entries'])} entries, {len(data['weights'])} words)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

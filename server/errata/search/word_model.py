@@ -1,0 +1,76 @@
+"""Which entry a query's words point to: a linear model fitted on the entries' own texts.
+
+A multinomial logistic regression over the tf-idf of the words of each entry's symptoms and of
+its title with its root cause (never an eval case), fitted by `python bench/fit_word_model.py`
+and shipped as word_model.json next to this module. Where bm25 weighs a word by how rare it is
+among all symptoms, this model weighs it by how well it tells one entry from the others that
+print the same message ("ulimit" for a limit set too low rather than leaked handles, "inotify"
+for a watch limit), so it ranks siblings. The calibration reads its probability as a feature
+(rank.py). An entry the model was not fitted on (approved after the last fit) reads as a fitted
+entry reads on its own messages (rank.UNFITTED): rerun the fit after adding entries to
+entries/, then the calibration.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).with_name("word_model.json")
+# lower-cased words of two or more characters of the normalized text (rank.py passes
+# Normalized.text: numbers, strings and paths are masked to <n>, <str>, <path>)
+WORD = re.compile(r"[a-z][a-z0-9_]+")
+
+
+def words(text: str) -> list[str]:
+    """The model's words of a text (normalized first: the model reads what the index reads)."""
+    return WORD.findall(text.lower())
+
+
+def tf_idf(tokens: list[str], idf: dict[str, float]) -> dict[str, float]:
+    """Sublinear term frequency times idf, over the known words, scaled to unit length."""
+    counts = Counter(t for t in tokens if t in idf)
+    vector = {w: (1.0 + math.log(n)) * idf[w] for w, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {w: v / norm for w, v in vector.items()} if norm > 0 else {}
+
+
+@dataclass(frozen=True, slots=True)
+class WordModel:
+    """The fitted model: its entries, each word's idf and its weights per entry index."""
+
+    entries: tuple[str, ...]
+    bias: tuple[float, ...]
+    idf: dict[str, float]
+    weights: dict[str, tuple[tuple[int, float], ...]]
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> WordModel:
+        """The model written by bench/fit_word_model.py."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = tuple(data["entries"])
+        if len(data["bias"]) != len(entries):
+            raise ValueError(f"{path.name}: {len(data['bias'])} biases for {len(entries)} entries")
+        return cls(
+            entries,
+            tuple(float(b) for b in data["bias"]),
+            {w: float(v) for w, v in data["idf"].items()},
+            {w: tuple((int(k), float(v)) for k, v in p) for w, p in data["weights"].items()},
+        )
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Per entry the model knows, the probability that the text's words are its (sum 1)."""
+        if not self.entries:
+            return {}
+        z = list(self.bias)
+        for word, value in tf_idf(words(text), self.idf).items():
+            for k, weight in self.weights.get(word, ()):
+                z[k] += value * weight
+        top = max(z)
+        exp = [math.exp(v - top) for v in z]
+        total = sum(exp)
+        return {entry: e / total for entry, e in zip(self.entries, exp, strict=True)}

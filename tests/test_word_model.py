@@ -1,0 +1,92 @@
+"""The word model: fitted on the entries' own texts, it tells entries that share a message apart."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from errata.search import normalize
+from errata.search.rank import WORDS
+from errata.search.word_model import MODEL_FILE, WordModel, tf_idf, words
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import fit_word_model  # noqa: E402
+
+
+def probabilities(query: str) -> dict[str, float]:
+    return WORDS.probabilities(normalize(query).text)
+
+
+def test_the_shipped_model_is_what_the_fit_writes_for_the_shipped_entries() -> None:
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    refit = fit_word_model.fit(ROOT / "entries")
+    assert fit_word_model.differs(shipped, refit) is None
+    folders = (ROOT / "entries").glob("*/entry.toml")
+    assert shipped["entries"] == sorted(path.parent.name for path in folders)
+
+
+def test_a_changed_weight_is_caught_by_the_check() -> None:
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    changed = json.loads(json.dumps(shipped))
+    word = next(iter(changed["weights"]))
+    changed["weights"][word][0][1] += 0.5
+    assert fit_word_model.differs(shipped, changed) == "weights differ by up to 0.500"
+    changed["entries"] = changed["entries"][1:]
+    assert fit_word_model.differs(shipped, changed) == "the entries differ"
+
+
+@pytest.mark.parametrize(
+    ("query", "cause", "sibling"),
+    [
+        (
+            "OSError: [Errno 24] Too many open files: macOS's default limit is too low; "
+            "ulimit -n 4096 fixed it",
+            "open-file-limit-too-low",
+            "too-many-open-files",
+        ),
+        (
+            "OSError: [Errno 24] Too many open files: inotify instances of the file watcher",
+            "file-watcher-limit-reached",
+            "too-many-open-files",
+        ),
+    ],
+)
+def test_the_words_around_a_shared_message_point_to_its_cause(
+    query: str, cause: str, sibling: str
+) -> None:
+    found = probabilities(query)
+    assert found[cause] > found[sibling]
+    bare = probabilities("OSError: [Errno 24] Too many open files")
+    assert bare[sibling] > bare[cause]
+
+
+def test_probabilities_cover_every_fitted_entry_and_sum_to_one() -> None:
+    found = probabilities("sqlite3.OperationalError: database is locked")
+    assert set(found) == set(WORDS.entries) and abs(sum(found.values()) - 1) < 1e-9
+    assert max(found, key=found.__getitem__) == "sqlite-database-is-locked"
+    nothing = WORDS.probabilities("")  # no word: the biases alone
+    assert abs(sum(nothing.values()) - 1) < 1e-9
+
+
+def test_words_and_their_vector() -> None:
+    assert words("HTTP <n> from api.example.com: Too_many x") == [
+        "http", "from", "api", "example", "com", "too_many"
+    ]  # fmt: skip
+    vector = tf_idf(["lock", "lock", "held", "unknown"], {"lock": 2.0, "held": 1.0})
+    assert set(vector) == {"lock", "held"} and abs(sum(v * v for v in vector.values()) - 1) < 1e-9
+    assert vector["lock"] > vector["held"]
+    assert tf_idf(["unknown"], {"lock": 2.0}) == {}
+
+
+def test_a_file_whose_biases_do_not_match_its_entries_is_refused(tmp_path: Path) -> None:
+    broken = tmp_path / "word_model.json"
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["bias"] = data["bias"][:-1]
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    n = len(data["entries"])
+    with pytest.raises(ValueError, match=rf"word_model\.json: {n - 1} biases for {n} entries"):
+        WordModel.load(broken)
