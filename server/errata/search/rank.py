@@ -2,12 +2,13 @@
 
 A symptom's score mixes how much of the symptom the query contains, how much of the query's
 error lines the symptom explains, and rapidfuzz's similarity of the two; an exact message
-template or a shared exception type lifts it. Outcome reports only break near-ties.
-The calibration also weighs how much of the query the symptom explains, how closely a short
-sentence follows the symptom's words, and what separates a message from a cause (evidence.py):
-a message several causes print (whose own words and lone lead then count for less), a different
-errno, a trace whose words the entry never uses, and how much of the trace around the message
-the entry's other symptoms mention.
+template or a shared exception type lifts it. Outcome reports nudge the calibrated score
+(OUTCOME_WEIGHT): they break near-ties only. The calibration also weighs how much of the
+query the symptom explains, how closely a short sentence follows the symptom's words, what
+separates a message from a cause (evidence.py): a message several causes print (whose own
+words and lone lead then count for less), a different errno, a trace whose words the entry
+never uses, how much of the trace around the message the entry's other symptoms mention, and
+which entry the query's words point to (word_model.py).
 """
 
 from __future__ import annotations
@@ -87,9 +88,6 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> tuple[tuple[float, ...], 
 
 CALIBRATION, CONFIDENT_THRESHOLD = load_calibration()
 WORDS = WordModel.load()
-# the median probability the model gives an entry's own printed message searched alone (0.90):
-# an entry approved since the fit reads as a fitted one reads on its own messages
-UNFITTED = 0.9
 WORDS_FLOOR = 0.001  # the word model's probability is read as a logit within [floor, 1 - floor]
 MARGIN_CAP = 0.3
 TELLING_CAP = 3  # telling words beyond this many prove no more
@@ -131,6 +129,7 @@ class Ranked:
     generic: bool = False  # that symptom is a message several causes print (evidence.py)
     words: float = 0.0  # the word model's probability that the query is this entry's
     words_top: bool = False  # ... the highest it gives any entry
+    outcome: float = 0.0  # what agents reported of its fixes (store.outcome_scores): a nudge
     row: int = field(default=-1, repr=False, compare=False)  # the matched row, for `why`
     row_ids: Any = field(default=None, repr=False, compare=False)  # its distinct token ids
 
@@ -221,14 +220,17 @@ def _margins(ranked: list[Ranked], dropped: float) -> None:
 
 def _read_words(ranked: list[Ranked], text: str) -> None:
     """Each candidate's word-model probability, and whether it is the model's first choice.
-    An entry the model was not fitted on (approved since) reads as a fitted entry
-    reads on its own messages (UNFITTED): first unless the model is surer of another entry."""
+    An entry the model was not fitted on (approved since) reads as the model's first choice
+    reads, or, when the model is unsure of every entry it knows, as the share it leaves to
+    the others (1 - first): a new entry's own message, which no fitted entry explains, stays
+    sure, and a contributed copy of a fitted entry's symptom only ties with it."""
     probabilities = WORDS.probabilities(text)
     if not probabilities:
         return
     first = max(probabilities.values())
+    unfitted = max(first, 1.0 - first)
     for result in ranked:
-        result.words = probabilities.get(result.id, UNFITTED)
+        result.words = probabilities.get(result.id, unfitted)
         result.words_top = result.words >= first
 
 
@@ -253,11 +255,11 @@ def _rerank(
     outcomes = state.outcomes(positions)
     for k, (position, i) in enumerate(zip(positions, best_at, strict=True)):
         best = found.score[i] if i >= 0 else 0.0
-        best = max(0.0, min(1.0, best + OUTCOME_WEIGHT * outcomes[k]))
         if best < MIN_SCORE or i < 0:
             dropped = max(dropped, best)
         else:
             ranked.append(_ranked(state, prepared, position, (found, i, best), gaps[k]))
+            ranked[-1].outcome = outcomes[k]
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     if ranked:
         _margins(ranked, dropped)
@@ -280,7 +282,8 @@ def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> li
 def order(ranked: list[Ranked], weights: tuple[float, ...], threshold: float) -> list[Ranked]:
     """Calibrate every candidate's score with the given weights and sort by it."""
     for result in ranked:
-        result.score = round(calibrate(result, result.margin, weights), 4)
+        shifted = calibrate(result, result.margin, weights) + OUTCOME_WEIGHT * result.outcome
+        result.score = round(max(0.0, min(1.0, shifted)), 4)
         result.confident = result.score >= threshold and not alone(result)
     return sorted(ranked, key=lambda r: (-r.score, -r.evidence, r.id))
 
