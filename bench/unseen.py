@@ -48,12 +48,20 @@ def unseen_part(case: dict) -> str:
     return "tune" if digest[0] < 128 else "test"
 
 
+def collection(path: Path) -> str:
+    """The collection a case file belongs to: the cases gathered together (its name without
+    the `-python` / `-other` half of one gathering)."""
+    return path.stem.removesuffix("-python").removesuffix("-other")
+
+
 def read_cases(pattern: str) -> list[dict]:
-    """Every case of the eval files matching pattern, in file name order."""
+    """Every case of the eval files matching pattern, in file name order, each with the
+    `collection` it was gathered in."""
     cases = []
     for path in sorted(EVAL_DIR.glob(pattern)):
         lines = path.read_text(encoding="utf-8").splitlines()
-        cases += [json.loads(line) for line in lines if line.strip()]
+        name = collection(path)
+        cases += [{**json.loads(line), "collection": name} for line in lines if line.strip()]
     return cases
 
 

@@ -100,3 +100,18 @@ def test_at_least_half_of_the_entries_own_messages_searched_alone_are_confident(
             confident.append(top.confident)
     assert len(confident) > 0.8 * len(messages)
     assert sum(confident) >= KEPT_SHARE * len(confident)
+
+
+def test_cross_validation_leaves_out_whole_collections() -> None:
+    """A fold is a collection: both halves of one gathering together, every file of another
+    gathering apart, the written case files always trained on."""
+    import unseen
+
+    cases = unseen.unseen_cases("tune")
+    folds = {calibrate.fold_of(case) for case in cases}
+    assert {"tune-fresh", "tune-more", "unseen-issues", "unseen-pages"} <= folds
+    halves = unseen.read_cases("tune-more-*.jsonl")
+    assert len(halves) == 300
+    assert {calibrate.fold_of(case) for case in halves} == {"tune-more"}
+    written = calibrate.tuning_sets()["cases.jsonl"]
+    assert {calibrate.fold_of(case) for case in written} == {None}
