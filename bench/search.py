@@ -268,6 +268,7 @@ def _http_p50(tmp: Path, qs: list[tuple[str, str]]) -> float:
         entries_dir=tmp / "no-entries",
         index_poll_seconds=5,
         verify_on_start=False,
+        search_rate_per_minute=0,  # one client sends every query: measure speed, not the limit
     )
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
     server = uvicorn.Server(config)
