@@ -112,6 +112,15 @@ def differs(shipped: dict[str, Any], refit: dict[str, Any]) -> str | None:
     return None
 
 
+def dumps(data: dict[str, Any]) -> str:
+    """The file's text: one line per word's weights, so a refit's diff shows what moved."""
+    tight = (",", ":")
+    head = json.dumps({k: v for k, v in data.items() if k != "weights"}, separators=tight)
+    weights = data["weights"]
+    lines = [f"{json.dumps(w)}:{json.dumps(weights[w], separators=tight)}" for w in weights]
+    return head[:-1] + ',\n"weights":{\n' + ",\n".join(lines) + "\n}}\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file differs")
@@ -123,7 +132,7 @@ def main() -> int:
         why = differs(shipped, data)
         print(f"{MODEL_FILE.name}: {why or 'current'}")
         return 1 if why else 0
-    MODEL_FILE.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+    MODEL_FILE.write_text(dumps(data), encoding="utf-8")
     WordModel.load(MODEL_FILE)  # it reads back
     print(f"wrote {MODEL_FILE} ({len(data['entries'])} entries, {len(data['weights'])} words)")
     return 0
