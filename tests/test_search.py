@@ -292,6 +292,8 @@ def test_a_new_entry_is_searchable_through_rest_without_a_restart(seed_settings:
     query = "QuuxOverflowError: the quux buffer overflowed while flushing"
     with TestClient(create_app(seed_settings)) as client:
         assert client.post("/api/search", json={"query": query}).json()["status"] == "no_match"
+        fitted = client.get("/api/health").json()["index"]["word_model"]
+        assert fitted["unfitted"] == 0 and fitted["entries"] >= 100  # the seed is fitted
         database = client.app.state.services.database  # type: ignore[attr-defined]
         with database.write() as session:
             store.upsert_entry(
@@ -308,6 +310,8 @@ def test_a_new_entry_is_searchable_through_rest_without_a_restart(seed_settings:
         assert body["status"] == "matched" and body["results"][0]["id"] == "quux-overflow"
         health = client.get("/api/health").json()
         assert health["index"]["entries"] >= 2 and health["index"]["revision"] >= 2
+        # approved since the word model's fit: health says so (refit to include it)
+        assert health["index"]["word_model"]["unfitted"] == 1
 
 
 @pytest.mark.parametrize(

@@ -90,3 +90,8 @@ def test_a_file_whose_biases_do_not_match_its_entries_is_refused(tmp_path: Path)
     n = len(data["entries"])
     with pytest.raises(ValueError, match=rf"word_model\.json: {n - 1} biases for {n} entries"):
         WordModel.load(broken)
+
+
+def test_it_counts_the_entries_it_was_not_fitted_on() -> None:
+    assert WORDS.unfitted([WORDS.entries[0], "brand-new-entry", "another-new-one"]) == 2
+    assert WORDS.unfitted(WORDS.entries) == 0

@@ -31,6 +31,7 @@ from .brief_cache import BriefCache
 from .build import _State, build_state
 from .normalize import Normalized
 from .snapshot import Snapshot, apply_changes
+from .word_model import shipped
 
 log = logging.getLogger(__name__)
 MERGE_SHARE = 0.02  # rebuild in the background once delta + masked entries pass this share
@@ -53,6 +54,8 @@ class SearchIndex:
         self.full_builds = 0  # how many full builds this process ran (for tests and health)
         self.loaded_from: Path | None = None  # the index file this process started from
         self.briefs = BriefCache()  # the fixes of recent results (brief_cache.py)
+        # (revision, live entries the word model lacks), counted once per revision
+        self._unfitted: tuple[int | None, int] | None = None
 
     @classmethod
     def build(
@@ -217,7 +220,17 @@ class SearchIndex:
             "built_seconds": round(state.main.built_seconds, 3),
             "full_builds": self.full_builds,
             "loaded_from": self.loaded_from.name if self.loaded_from else None,
+            "word_model": {"entries": len(shipped().entries), "unfitted": self._count_unfitted()},
         }
+
+    def _count_unfitted(self) -> int:
+        """Live entries the word model was not fitted on (rerun bench/fit_word_model.py when
+        this grows), counted once per revision: a health check stays cheap at 100k entries."""
+        state, cached = self._state, self._unfitted
+        if cached is None or cached[0] != state.revision:
+            cached = (state.revision, shipped().unfitted(state.ids))
+            self._unfitted = cached
+        return cached[1]
 
     def candidates(
         self, state: Snapshot, query: Normalized, k: int, language: str | None,

@@ -38,7 +38,7 @@ from .prepared import Prepared, known_ids, prepare
 from .reasons import explain, template_flags
 from .score import Rows, Scored, best_rows, score_rows
 from .snapshot import Snapshot as _State
-from .word_model import WordModel
+from .word_model import shipped
 
 # The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
 # tuning sets and shipped as calibration.json next to this module (a deterministic fit).
@@ -87,7 +87,7 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> tuple[tuple[float, ...], 
 
 
 CALIBRATION, CONFIDENT_THRESHOLD = load_calibration()
-WORDS = WordModel.load()
+WORDS = shipped()
 WORDS_FLOOR = 0.001  # the word model's probability is read as a logit within [floor, 1 - floor]
 MARGIN_CAP = 0.3
 TELLING_CAP = 3  # telling words beyond this many prove no more

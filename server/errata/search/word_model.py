@@ -17,7 +17,9 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).with_name("word_model.json")
@@ -47,6 +49,10 @@ class WordModel:
     bias: tuple[float, ...]
     idf: dict[str, float]
     weights: dict[str, tuple[tuple[int, float], ...]]
+    fitted: frozenset[str] = field(default=frozenset(), repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fitted", frozenset(self.entries))
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> WordModel:
@@ -74,3 +80,13 @@ class WordModel:
         exp = [math.exp(v - top) for v in z]
         total = sum(exp)
         return {entry: e / total for entry, e in zip(self.entries, exp, strict=True)}
+
+    def unfitted(self, ids: Iterable[str]) -> int:
+        """How many of these entry ids the model was not fitted on (approved since its fit)."""
+        return sum(1 for entry in ids if entry not in self.fitted)
+
+
+@cache
+def shipped() -> WordModel:
+    """The model shipped next to this module, read once."""
+    return WordModel.load()
