@@ -1,78 +1,54 @@
-"""Bind a server only to an address this host owns; when the configured one is not, say which are."""
+"""Listen only on an address this host owns (`ip -br addr`), else name the ones it has."""
 
 import errno
 import ipaddress
-import logging
 import socket
 
-# A listening address must belong to this host (or to this container's network namespace):
-#     ip -br addr        hostname -I        (macOS: ifconfig; Windows: ipconfig)
-# A public/elastic IP behind NAT, the host's LAN IP copied into a container, or a name that
-# resolves to another machine fails with EADDRNOTAVAIL ([Errno 99] Cannot assign requested address).
 
-WILDCARDS = {"", "0.0.0.0", "::"}
-log = logging.getLogger(__name__)
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-class BindAddressError(OSError):
-    """The configured listening address is not one of this host's."""
-
-
-def ipv4_local(fib_trie: str) -> list[Network]:
-    """This namespace's local IPv4 addresses (and loopback ranges) from /proc/net/fib_trie."""
-    found: list[Network] = []
-    leaf = ""
+def ipv4_local(fib_trie: str) -> list:
+    """Local IPv4 addresses (and loopback ranges) in /proc/net/fib_trie text."""
+    found, leaf = [], ""
     for line in fib_trie.splitlines():
         text = line.strip()
         if text.startswith("|--"):
             leaf = text[3:].strip()
-        elif text.startswith("/") and text.split()[-1] == "LOCAL":
+        elif text.endswith(" LOCAL"):  # "/32 host LOCAL" under its address
             found.append(ipaddress.ip_network(leaf + text.split()[0], strict=False))
-    return list(dict.fromkeys(found))  # the Main and Local tables repeat each address
+    return list(dict.fromkeys(found))  # Main and Local tables repeat them
 
 
-def ipv6_local(if_inet6: str) -> list[Network]:
-    """This namespace's IPv6 addresses from /proc/net/if_inet6 (32 hex digits per line)."""
-    rows = [line.split()[0] for line in if_inet6.splitlines() if line.strip()]
-    return [ipaddress.ip_network(int(row, 16).to_bytes(16, "big")) for row in rows]
+def ipv6_local(if_inet6: str) -> list:
+    """IPv6 addresses in /proc/net/if_inet6 text (32 hex digits per line)."""
+    return [ipaddress.ip_network(int(row[:32], 16).to_bytes(16, "big")) for row in if_inet6.split("\n") if row]
 
 
-def owned_networks() -> list[Network]:
-    """What this host can bind (Linux); an empty list when /proc does not say (macOS, Windows)."""
-    owned: list[Network] = []
+def owned_networks() -> list:
+    """What this host (or container) can bind; [] without /proc."""
+    owned = []
     for path, parse in (("/proc/net/fib_trie", ipv4_local), ("/proc/net/if_inet6", ipv6_local)):
         try:
             with open(path, encoding="utf-8") as f:
                 owned += parse(f.read())
-        except OSError:
+        except OSError:  # not Linux, or no IPv6
             pass
     return owned
 
 
-def check_bind_host(host: str, owned: list[Network] | None = None, fallback: str | None = None) -> str:
-    """host if this machine owns it (or it is a wildcard); else fallback, logged, when given;
-    else BindAddressError naming the addresses it does own."""
+def check_bind_host(host: str, owned: list | None = None) -> None:
+    """OSError(EADDRNOTAVAIL) naming this host's addresses if host is not one."""
     owned = owned_networks() if owned is None else owned
-    if host in WILDCARDS or not owned:  # nothing to compare with: let bind() decide
-        return host
+    if host in ("", "0.0.0.0", "::") or not owned:
+        return
     infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)  # a name: every address
-    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
-    if any(address in network for address in addresses for network in owned):
-        return host
-    message = _not_here(host, addresses, owned)
-    if fallback is None:
-        raise BindAddressError(errno.EADDRNOTAVAIL, message)
-    log.warning("%s; listening on %s instead", message, fallback)
-    return fallback
+    if not any(ipaddress.ip_address(i[4][0].split("%")[0]) in n for i in infos for n in owned):
+        raise not_here(host, owned)
 
 
-def listen_on(host: str, port: int, owned: list[Network] | None = None) -> socket.socket:
-    """A listening TCP socket on host:port, refused with a clear message when host is not ours."""
+def listen_on(host: str, port: int, owned: list | None = None) -> socket.socket:
+    """A listening TCP socket, or the clear error when host is not this host's."""
     owned = owned_networks() if owned is None else owned
-    host = check_bind_host(host, owned)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    check_bind_host(host, owned)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
@@ -80,23 +56,15 @@ def listen_on(host: str, port: int, owned: list[Network] | None = None) -> socke
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRNOTAVAIL:  # 99 Linux, 49 macOS, 10049 Windows
-            raise BindAddressError(exc.errno, _not_here(host, set(), owned)) from exc
+            raise not_here(host, owned) from exc
         raise
     return sock
 
 
-def _not_here(host: str, addresses: set, owned: list[Network]) -> str:
-    resolved = ", ".join(sorted(str(a) for a in addresses if str(a) != host))
-    return (
-        f"cannot listen on {host}{f' ({resolved})' if resolved else ''}: no interface of this host "
-        f"has that address (this host has: {_listing(owned) or 'see ip -br addr / ifconfig'}). "
-        "Listen on 0.0.0.0 or :: (all interfaces), 127.0.0.1 (this machine only) or one of these; "
-        "a public or NAT address belongs to the router, and a container has its own addresses "
-        "(publish the port instead)"
+def not_here(host: str, owned: list) -> OSError:
+    mine = ", ".join(str(n.network_address if n.prefixlen == n.max_prefixlen else n) for n in owned)
+    return OSError(
+        errno.EADDRNOTAVAIL,
+        f"cannot listen on {host}: not an address of this host (it has: {mine or 'see ip -br addr'}); "
+        "use 0.0.0.0 (all), 127.0.0.1 (local) or one of these; in Docker publish the port",
     )
-
-
-def _listing(owned: list[Network]) -> str:
-    """Each owned network once: 127.0.0.0/8 covers 127.0.0.1; a single address shown bare."""
-    kept = [n for n in owned if not any(n != o and n.version == o.version and n.subnet_of(o) for o in owned)]
-    return ", ".join(str(n.network_address) if n.prefixlen == n.max_prefixlen else str(n) for n in kept)

@@ -1,56 +1,42 @@
-// Listen only on an address this host owns; when the configured one is not, say which it owns.
-// (A public/elastic IP behind NAT, the host's LAN IP inside a container, or a name that resolves
-// to another machine fails with: Error: listen EADDRNOTAVAIL: address not available 10.0.0.5:8080)
+// Listen only on an address this host owns (os.networkInterfaces()), else name the ones it has.
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 
-const WILDCARDS = new Set(["", "0.0.0.0", "::"]);
-
-// Every address of this host; a loopback entry covers its whole range (127.0.0.0/8 on Linux).
 export function ownedAddresses(interfaces = networkInterfaces()) {
   const owned = new BlockList();
   const shown = [];
-  for (const entry of Object.values(interfaces).flat()) {
-    const type = entry.family === "IPv6" || entry.family === 6 ? "ipv6" : "ipv4";
-    const address = entry.address.split("%")[0];
-    const prefix = Number(entry.cidr?.split("/")[1]);
-    if (entry.internal && type === "ipv4" && prefix < 32) owned.addSubnet(address, prefix, type);
-    else owned.addAddress(address, type);
-    shown.push(entry.internal && type === "ipv4" && prefix < 32 ? entry.cidr : address);
+  for (const { address, family, internal, cidr } of Object.values(interfaces).flat()) {
+    const type = family === "IPv6" || family === 6 ? "ipv6" : "ipv4";
+    const prefix = Number(cidr?.split("/")[1]);
+    const range = internal && type === "ipv4" && prefix < 32; // 127.0.0.0/8 on Linux
+    range ? owned.addSubnet(address, prefix, type) : owned.addAddress(address.split("%")[0], type);
+    shown.push(range ? cidr : address);
   }
   return { owned, shown };
 }
 
-// Resolves to host when this machine owns it (or it is a wildcard); rejects naming what it owns.
 export async function checkListenHost(host, interfaces = networkInterfaces()) {
   const { owned, shown } = ownedAddresses(interfaces);
-  if (WILDCARDS.has(host) || shown.length === 0) return host; // nothing to compare: listen decides
+  if (["", "0.0.0.0", "::"].includes(host) || !shown.length) return;
   const found = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
-  const ours = found.some(({ address, family }) => owned.check(address.split("%")[0], family === 6 ? "ipv6" : "ipv4"));
-  if (!ours) throw notHere(host, shown);
-  return host;
+  if (!found.some((a) => owned.check(a.address.split("%")[0], a.family === 6 ? "ipv6" : "ipv4"))) {
+    throw notHere(host, shown);
+  }
 }
 
-// server.listen(port, host) that refuses an address this host does not own with a clear error.
 export async function listenOn(server, host, port, interfaces = networkInterfaces()) {
   await checkListenHost(host, interfaces);
   return new Promise((resolve, reject) => {
     const failed = (error) =>
       reject(error.code === "EADDRNOTAVAIL" ? notHere(host, ownedAddresses(interfaces).shown, error) : error);
     server.once("error", failed);
-    server.listen(port, host, () => {
-      server.off("error", failed);
-      resolve(server);
-    });
+    server.listen(port, host, () => resolve(server.off("error", failed)));
   });
 }
 
 function notHere(host, shown, cause) {
-  const message =
-    `cannot listen on ${host}: no interface of this host has that address ` +
-    `(this host has: ${shown.join(", ") || "see ip -br addr / ifconfig"}). Listen on 0.0.0.0 or :: ` +
-    "(all interfaces), 127.0.0.1 (this machine only) or one of these; a public or NAT address " +
-    "belongs to the router, and a container has its own addresses (publish the port instead)";
-  return Object.assign(new Error(message, { cause }), { code: "EADDRNOTAVAIL", host });
+  const message = `cannot listen on ${host}: not an address of this host (it has: ${shown.join(", ")}); ` +
+    "use 0.0.0.0 (all), 127.0.0.1 (local) or one of these; in Docker publish the port";
+  return Object.assign(new Error(message, { cause }), { code: "EADDRNOTAVAIL" });
 }
