@@ -97,6 +97,19 @@ def test_a_file_of_an_older_format_is_rebuilt_with_each_row_s_generic_flag(
     assert len(generic) < len(loaded.texts) / 2
 
 
+def test_a_file_built_with_other_generic_messages_is_rebuilt(
+    settings: Settings, database: Database
+) -> None:
+    SearchIndex.build(database, settings.data_dir)
+    path = _index_file(settings.data_dir)
+    key = persist.build_key()
+    assert "generic_messages=" in key  # each row's generic flag depends on that list
+    older = key.rsplit("=", 1)[0] + "=00000000"
+    path.write_bytes(path.read_bytes().replace(key.encode(), older.encode()))
+    index = SearchIndex.build(database, settings.data_dir)
+    assert index.full_builds == 1 and index.loaded_from is None
+
+
 def test_a_file_from_a_later_revision_than_the_database_is_stale_and_rebuilt(
     settings: Settings, database: Database
 ) -> None:

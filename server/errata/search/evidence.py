@@ -48,6 +48,9 @@ GENERIC_MESSAGES = re.compile(
             r"expecting value: line 1 column 1|is not valid json|unexpected token",  # any body
             r"cannot schedule new futures after (?:interpreter )?shutdown",
             r"broken pipe|connection reset by peer",
+            # EADDRNOTAVAIL: a server binding an address the host does not own, or a client
+            # whose connect() ran out of local ports (man 7 ip)
+            r"can(?:not|'t) assign requested address|not valid in its context",
             # V8's stack overflow: runaway recursion, a cyclic structure walked recursively, or
             # a large array spread into one call's arguments
             r"maximum call stack size exceeded",

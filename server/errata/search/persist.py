@@ -22,6 +22,7 @@ import numpy as np
 
 from . import build
 from .build import _State
+from .evidence import GENERIC_MESSAGES
 from .mask import TOKENIZATION
 from .strings import Strings
 
@@ -40,8 +41,13 @@ log = logging.getLogger(__name__)
 
 
 def build_key() -> str:
-    """What a file must have been built with to be used: a change here means a full rebuild."""
-    return f"prior={build.IDF_PRIOR_DOCS};generic={build.GENERIC_WEIGHT};tokens={TOKENIZATION}"
+    """What a file must have been built with to be used: a change here means a full rebuild
+    (each row's generic flag is read from GENERIC_MESSAGES at build time)."""
+    messages = zlib.crc32(GENERIC_MESSAGES.pattern.encode("utf-8"))
+    return (
+        f"prior={build.IDF_PRIOR_DOCS};generic={build.GENERIC_WEIGHT};tokens={TOKENIZATION};"
+        f"generic_messages={messages:08x}"
+    )
 
 
 def _arrays(state: _State) -> dict[str, Any]:
