@@ -71,6 +71,14 @@ def test_a_max_listeners_warning_is_a_message_of_many_causes() -> None:
     assert not is_generic("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap")
 
 
+def test_a_stack_overflow_in_any_runtime_is_a_message_of_many_causes() -> None:
+    """V8, Python and Firefox overflow on runaway recursion, a cycle, a big spread or deep data."""
+    assert is_generic("RecursionError: maximum recursion depth exceeded in comparison")
+    assert is_generic("InternalError: too much recursion")
+    assert is_generic("RangeError: Maximum call stack size exceeded")
+    assert not is_generic("RangeError: Invalid array length")
+
+
 GO_NEGATIVE_COUNTER = (
     "panic: sync: negative WaitGroup counter\n\n"
     "goroutine 7 [running]:\n"

@@ -54,6 +54,10 @@ GENERIC_MESSAGES = re.compile(
             # V8's stack overflow: runaway recursion, a cyclic structure walked recursively, or
             # a large array spread into one call's arguments
             r"maximum call stack size exceeded",
+            # the same overflow in Python and Firefox: a call that re-enters itself, a walk over
+            # a cycle, a __getattr__ reading a missing attribute, or data nested too deep
+            # https://docs.python.org/3/library/exceptions.html#RecursionError
+            r"maximum recursion depth exceeded|too much recursion",
             # Node's ES module loader: a specifier without its extension, a file missing from
             # the build or the published package, a typo
             r"err_module_not_found",
