@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from errata_check import SNIPPET_FILE, record
+from errata_check import SNIPPET_FILE, load_snippet, record
 
 V0 = {
     "__init__.py": """from openai import error
@@ -101,6 +101,14 @@ for site, expected in ((old_site, {"v1": False, "text": "v0 says hi"}), (new_sit
     assert result.returncode == 0, result.stderr
     fixed[site.name] = json.loads(result.stdout)
     assert fixed[site.name] == {**expected, "limited": True}, fixed
+sys.path.insert(0, str(new_site))  # this process too gets openai 1.3.0: the snippet as published
+ns = load_snippet()
+assert ns["OPENAI_V1"] is True and ns["chat"]([{"role": "user", "content": "hi"}], model="m") == "v1 says hi"
+try:
+    ns["chat"]([{"role": "user", "content": "too fast"}], model="m")
+    raise AssertionError("no RateLimitError")
+except ns["RateLimitError"] as error:
+    assert type(error).__module__ == "openai", type(error)
 record(
     wrong_on_1_3_0=[errors.stderr.strip().splitlines()[-1], old_chat.stderr.strip().splitlines()[-1][:120]],
     fixed=fixed,
