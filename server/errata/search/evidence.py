@@ -51,6 +51,8 @@ GENERIC_MESSAGES = re.compile(
             # EADDRNOTAVAIL: a server binding an address the host does not own, or a client
             # whose connect() ran out of local ports (man 7 ip)
             r"can(?:not|'t) assign requested address|not valid in its context",
+            # EACCES: a file or folder the user may not open, or a port it may not bind
+            r"permission denied",
             # V8's stack overflow: runaway recursion, a cyclic structure walked recursively, or
             # a large array spread into one call's arguments
             r"maximum call stack size exceeded",
