@@ -48,6 +48,10 @@ GENERIC_MESSAGES = re.compile(
             r"expecting value: line 1 column 1|is not valid json|unexpected token",  # any body
             r"cannot schedule new futures after (?:interpreter )?shutdown",
             r"broken pipe|connection reset by peer",
+            # http.client's peer that closed without answering: a kept-alive connection the
+            # server already closed, a server that crashed or refused the request, a proxy
+            # https://docs.python.org/3/library/http.client.html#http.client.RemoteDisconnected
+            r"remote end closed connection without response",
             # EADDRNOTAVAIL: a server binding an address the host does not own, or a client
             # whose connect() ran out of local ports (man 7 ip)
             r"can(?:not|'t) assign requested address|not valid in its context",
