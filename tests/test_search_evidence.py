@@ -79,6 +79,20 @@ def test_a_stack_overflow_in_any_runtime_is_a_message_of_many_causes() -> None:
     assert not is_generic("RangeError: Invalid array length")
 
 
+def test_a_module_or_package_node_cannot_find_is_a_message_of_many_causes() -> None:
+    """Not installed, a tsconfig paths alias nothing maps at runtime, a missing extension."""
+    assert is_generic("Error: Cannot find module 'express'\nRequire stack:\n- /app/server.js")
+    assert is_generic("Error [ERR_MODULE_NOT_FOUND]: Cannot find package '@/lib' imported from x")
+    assert not is_generic("Error [ERR_REQUIRE_ESM]: require() of ES Module not supported")
+
+
+def test_a_bare_missing_package_is_not_confidently_a_tsconfig_alias(client: TestClient) -> None:
+    """Only the alias prefix that tsconfig's paths define ties the message to that cause."""
+    bare = "Error: Cannot find module 'express'\nRequire stack:\n- /app/server.js"
+    first = client.post("/api/search", json={"query": bare}).json()["results"][0]
+    assert not first["confident"]
+
+
 GO_NEGATIVE_COUNTER = (
     "panic: sync: negative WaitGroup counter\n\n"
     "goroutine 7 [running]:\n"

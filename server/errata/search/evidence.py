@@ -67,6 +67,10 @@ GENERIC_MESSAGES = re.compile(
             # Node's ES module loader: a specifier without its extension, a file missing from
             # the build or the published package, a typo
             r"err_module_not_found",
+            # Node's and Jest's resolvers: a package not installed, a tsconfig "paths" alias
+            # nothing maps at runtime, a relative import without its extension
+            # https://nodejs.org/api/modules.html#all-together
+            r"cannot find (?:module|package)",
             r"(?:task|future) exception was never retrieved",  # any exception in a task
             # any hash of a list, dict or set: a dict key, a set member, a cache's arguments,
             # pandas' unique/groupby/value_counts over list cells
