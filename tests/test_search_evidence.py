@@ -93,6 +93,13 @@ def test_a_bare_missing_package_is_not_confidently_a_tsconfig_alias(client: Test
     assert not first["confident"]
 
 
+def test_a_segmentation_fault_is_a_message_of_many_causes() -> None:
+    """A segfault or a fatal stack overflow: a native bug, or a stack outgrown for any reason."""
+    assert is_generic("Segmentation fault (core dumped)")
+    assert is_generic("Fatal Python error: Cannot recover from stack overflow.")
+    assert not is_generic("Fatal Python error: init_fs_encoding: failed to get the Python codec")
+
+
 GO_NEGATIVE_COUNTER = (
     "panic: sync: negative WaitGroup counter\n\n"
     "goroutine 7 [running]:\n"

@@ -64,6 +64,11 @@ GENERIC_MESSAGES = re.compile(
             # a cycle, a __getattr__ reading a missing attribute, or data nested too deep
             # https://docs.python.org/3/library/exceptions.html#RecursionError
             r"maximum recursion depth exceeded|too much recursion",
+            # a crash of the process itself: a native extension's bug, freed or corrupted
+            # memory, or a stack outgrown (runaway recursion, or data deeper than the stack
+            # after only the recursion limit was raised)
+            # https://docs.python.org/3/library/sys.html#sys.setrecursionlimit
+            r"segmentation fault|cannot recover from stack overflow",
             # Node's ES module loader: a specifier without its extension, a file missing from
             # the build or the published package, a typo
             r"err_module_not_found",
