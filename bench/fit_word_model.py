@@ -29,7 +29,13 @@ sys.path.insert(0, str(ROOT / "server"))
 
 from errata.entry_files import parse_entries  # noqa: E402
 from errata.search import normalize  # noqa: E402
-from errata.search.word_model import MODEL_FILE, WordModel, tf_idf, words  # noqa: E402
+from errata.search.word_model import (  # noqa: E402
+    MODEL_FILE,
+    WordModel,
+    stop_words,
+    tf_idf,
+    words,
+)
 
 C = 30.0  # inverse L2 penalty: the entries' texts are few, the words that tell them apart rare
 PRUNE = 0.1  # smaller weights change no ranking; dropping them keeps the file small
@@ -42,7 +48,8 @@ def documents(entries_dir: Path) -> tuple[list[list[str]], list[str]]:
     texts, labels = [], []
     for draft in sorted(parse_entries(entries_dir), key=lambda d: d.id):
         for text in [*draft.symptoms, f"{draft.title} {draft.root_cause}"]:
-            texts.append(words(normalize(text).text))
+            read = normalize(text)
+            texts.append(words(read.text) + stop_words(read.parser_stops))
             labels.append(draft.id)
     return texts, labels
 

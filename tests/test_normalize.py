@@ -7,7 +7,13 @@ from itertools import pairwise
 import numpy as np
 from errata.search import normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
-from errata.search.evidence import errno_clash, is_generic, markup_body, token_clash
+from errata.search.evidence import (
+    errno_clash,
+    is_generic,
+    markup_body,
+    token_clash,
+    unexpected_tokens,
+)
 from errata.search.language import detect_language
 from errata.search.mask import Surfaces, mask, surface_words, tokenize
 
@@ -482,6 +488,14 @@ def test_a_json_parser_that_stopped_at_another_character_is_another_body() -> No
     assert token_clash(frozenset("u"), html)  # "Unexpected token u in JSON": undefined
     assert not token_clash(frozenset("<"), "SyntaxError: Unexpected token < in JSON at position 0")
     assert not token_clash(frozenset(), html) and not token_clash(frozenset("u"), "Broken pipe")
+
+
+def test_a_text_v8_or_safari_prints_whole_names_where_the_parser_stopped() -> None:
+    assert unexpected_tokens('SyntaxError: "undefined" is not valid JSON') == {"u"}
+    assert unexpected_tokens('SyntaxError: "[object Object]" is not valid JSON') == {"o"}
+    assert unexpected_tokens('JSON Parse error: Unexpected identifier "undefined"') == {"u"}
+    assert unexpected_tokens("SyntaxError: \"{'a': 1}\" is not valid JSON") == set()
+    assert token_clash(frozenset("<"), 'SyntaxError: "undefined" is not valid JSON')
 
 
 def test_an_html_body_shows_where_json_was_parsed() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from errata.search import normalize
 from errata.search.rank import WORDS
-from errata.search.word_model import MODEL_FILE, WordModel, tf_idf, words
+from errata.search.word_model import MODEL_FILE, WordModel, stop_words, tf_idf, words
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -18,7 +18,8 @@ import fit_word_model  # noqa: E402
 
 
 def probabilities(query: str) -> dict[str, float]:
-    return WORDS.probabilities(normalize(query).text)
+    read = normalize(query)
+    return WORDS.probabilities(read.text, stop_words(read.parser_stops))
 
 
 def test_the_shipped_model_is_what_the_fit_writes_for_the_shipped_entries() -> None:
@@ -62,6 +63,14 @@ def test_the_words_around_a_shared_message_point_to_its_cause(
     assert found[cause] > found[sibling]
     bare = probabilities("OSError: [Errno 24] Too many open files")
     assert bare[sibling] > bare[cause]
+
+
+def test_where_a_json_parser_stopped_tells_the_bodies_apart_once_masking_hid_it() -> None:
+    page = probabilities("SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON")
+    unset = probabilities('SyntaxError: "undefined" is not valid JSON')
+    html, undefined = "html-error-page-parsed-as-json", "json-parse-of-undefined-or-object"
+    assert page[html] > page[undefined] and unset[undefined] > unset[html]
+    assert stop_words(frozenset("<u")) == ["jsonstop_3c", "jsonstop_u"]
 
 
 def test_probabilities_cover_every_fitted_entry_and_sum_to_one() -> None:

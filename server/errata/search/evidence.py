@@ -122,11 +122,24 @@ def markup_body(text: str) -> bool:
 # "[object Object]", 'N' NaN or "Not Found". V8 prints "Unexpected token < in JSON at position
 # 0" and, since Node 20, "Unexpected token '<', "<!DOCTYPE "... is not valid JSON".
 _UNEXPECTED_TOKEN = re.compile(r"unexpected token '?([^\s',])'?(?:,| in json)", re.I)
+# V8 prints a few texts whole, without the token: JSON.parse(undefined) says '"undefined" is not
+# valid JSON' and an object '"[object Object]" is not valid JSON' (json-parser.cc,
+# IsSpecialString); Safari says 'JSON Parse error: Unexpected identifier "undefined"'. The
+# parser stopped at their first letter ('o' for "[object Object]").
+_WHOLE_TEXT = re.compile(
+    r"\"\[?(undefined|object|nan|infinity)[^\"]{0,8}\" is not valid json"
+    r"|unexpected identifier \"(undefined|object)\"",
+    re.I,
+)
 
 
 def unexpected_tokens(text: str) -> frozenset[str]:
     """The characters a JSON parser says it stopped at in the text (its first MAX_VALUE_CHARS)."""
-    return frozenset(_UNEXPECTED_TOKEN.findall(text[:MAX_VALUE_CHARS]))
+    text = text[:MAX_VALUE_CHARS]
+    stops = set(_UNEXPECTED_TOKEN.findall(text))
+    for match in _WHOLE_TEXT.finditer(text):
+        stops.add((match.group(1) or match.group(2))[0])
+    return frozenset(stops)
 
 
 @lru_cache(maxsize=20_000)

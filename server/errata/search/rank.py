@@ -38,7 +38,7 @@ from .prepared import Prepared, known_ids, prepare
 from .reasons import explain, template_flags
 from .score import Rows, Scored, best_rows, score_rows
 from .snapshot import Snapshot as _State
-from .word_model import shipped
+from .word_model import shipped, stop_words
 
 # The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
 # tuning sets and shipped as calibration.json next to this module (a deterministic fit).
@@ -218,13 +218,13 @@ def _margins(ranked: list[Ranked], dropped: float) -> None:
         result.margin = result.evidence - (second if j == at else top)
 
 
-def _read_words(ranked: list[Ranked], text: str) -> None:
+def _read_words(ranked: list[Ranked], query: Normalized) -> None:
     """Each candidate's word-model probability, and whether it is the model's first choice.
     An entry the model was not fitted on (approved since) reads as the model's first choice
     reads, or, when the model is unsure of every entry it knows, as the share it leaves to
     the others (1 - first): a new entry's own message, which no fitted entry explains, stays
     sure, and a contributed copy of a fitted entry's symptom only ties with it."""
-    probabilities = WORDS.probabilities(text)
+    probabilities = WORDS.probabilities(query.text, stop_words(query.parser_stops))
     if not probabilities:
         return
     first = max(probabilities.values())
@@ -263,7 +263,7 @@ def _rerank(
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     if ranked:
         _margins(ranked, dropped)
-        _read_words(ranked, query.text)
+        _read_words(ranked, query)
     mark_shared(ranked)
     return state, prepared, ranked
 

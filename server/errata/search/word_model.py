@@ -33,6 +33,12 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
+def stop_words(stops: Iterable[str]) -> list[str]:
+    """A word per character a JSON parser said it stopped at (Normalized.parser_stops): the
+    masked message no longer shows it, and it names the body ('<' a page, 'u' undefined)."""
+    return [f"jsonstop_{c.lower() if c.isalnum() else format(ord(c), 'x')}" for c in sorted(stops)]
+
+
 def tf_idf(tokens: list[str], idf: dict[str, float]) -> dict[str, float]:
     """Sublinear term frequency times idf, over the known words, scaled to unit length."""
     counts = Counter(t for t in tokens if t in idf)
@@ -68,12 +74,13 @@ class WordModel:
             {w: tuple((int(k), float(v)) for k, v in p) for w, p in data["weights"].items()},
         )
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        """Per entry the model knows, the probability that the text's words are its (sum 1)."""
+    def probabilities(self, text: str, extra: Iterable[str] = ()) -> dict[str, float]:
+        """Per entry the model knows, the probability that the text's words (and `extra` words,
+        see stop_words) are its (sum 1)."""
         if not self.entries:
             return {}
         z = list(self.bias)
-        for word, value in tf_idf(words(text), self.idf).items():
+        for word, value in tf_idf([*words(text), *extra], self.idf).items():
             for k, weight in self.weights.get(word, ()):
                 z[k] += value * weight
         top = max(z)
