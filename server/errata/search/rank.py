@@ -97,6 +97,7 @@ BARE_CONTEXT = 0.1
 MIN_SCORE = 0.12  # below this a candidate is not worth showing at all
 CANDIDATES = 12  # bm25 ranks well; rerank a short list (fingerprint hits are added)
 OUTCOME_WEIGHT = 0.02
+TERSE_WORDS = 6  # a sentence shorter than this names a cause only through a telling word
 
 
 @dataclass(slots=True)
@@ -118,6 +119,7 @@ class Ranked:
     query_cover: float = 0.0  # share of the query's telling words that symptom explains
     surface: float = 0.0  # how closely a sentence's own words follow that symptom's
     sentence: bool = False  # the query is a plain sentence (no trace, no error line)
+    terse: bool = False  # ... of fewer than TERSE_WORDS words
     shared: bool = False  # another candidate lists the same message: a differential (evidence.py)
     # query and symptom name different errnos, or a JSON parser stopping at different characters
     errno_clash: bool = False
@@ -191,6 +193,7 @@ def _ranked(
         query_cover=at.query_cover[i],
         surface=surface_similarity(query.surface_text, symptom) if query.surface_text else 0.0,
         sentence=query.is_sentence,
+        terse=query.is_sentence and len(query.surface_text.split()) < TERSE_WORDS,
         errno_clash=(bool(query.errnos) and errno_clash(query.errnos, symptom))
         or token_clash(query.parser_stops, symptom),
         frame_gap=frame_gap,
@@ -284,7 +287,7 @@ def order(ranked: list[Ranked], weights: tuple[float, ...], threshold: float) ->
     for result in ranked:
         shifted = calibrate(result, result.margin, weights) + OUTCOME_WEIGHT * result.outcome
         result.score = round(max(0.0, min(1.0, shifted)), 4)
-        result.confident = result.score >= threshold and not alone(result)
+        result.confident = result.score >= threshold and not (alone(result) or vague(result))
     return sorted(ranked, key=lambda r: (-r.score, -r.evidence, r.id))
 
 
@@ -293,6 +296,12 @@ def alone(result: Ranked) -> bool:
     this entry knows: never confident, whatever its score (evidence.GENERIC_MESSAGES)."""
     low = result.generic and result.context < BARE_CONTEXT  # the row's flag, from the build
     return low and _printed(result.matched_symptom)
+
+
+def vague(result: Ranked) -> bool:
+    """A sentence of a few words, none of which only this entry and one other use ("my workers
+    are slow"): it names no single cause, whatever the score."""
+    return result.terse and result.telling == 0
 
 
 @lru_cache(maxsize=20_000)
