@@ -4,13 +4,13 @@ import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 # WRONG: open("data.json.gz").read()  or  json.load(open("events.jsonl.gz", encoding="utf-8"))
 #   UnicodeDecodeError: 'utf-8' codec can't decode byte 0x8b in position 1: invalid start byte
 
 
-def open_text(path: str | Path):  # type: ignore[no-untyped-def]
+def open_text(path: str | Path) -> IO[str]:
     """A text file for path, decompressing when it starts with the gzip magic bytes 1f 8b."""
     with open(path, "rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
