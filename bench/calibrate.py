@@ -1,7 +1,9 @@
 """Fit the search confidence calibration and write server/search/calibration.json.
 
 Tuning sets only: every bench/eval/cases*.jsonl, holdout-dev and the unseen tuning part
-(never holdout-test, never the unseen test part). For each
+(never holdout-test, never the unseen test part). The word model learnt the unseen tuning
+part's words (bench/fit_word_model.py), so each of those errors is read by a word model fitted
+the same way without its collection (a fold, below). For each
 case, the top three reranked candidates (by evidence, before calibration) give one sample each:
 their features (`rank.features`) and whether that candidate is the expected entry. A logistic
 regression with a small L2 penalty (not on the bias) is fitted by Newton's method from zero
@@ -31,6 +33,7 @@ import argparse
 import json
 import sys
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +47,9 @@ from errata.db import Database  # noqa: E402
 from errata.migrations import migrate  # noqa: E402
 from errata.search import SearchIndex, normalize  # noqa: E402
 from errata.search.rank import CALIBRATION_FILE, FEATURES, Ranked, features, order, rerank  # noqa: E402
+from errata.search.word_model import WordModel  # noqa: E402
 from eval import _load, case_files, holdout_cases, load_cases  # noqa: E402
+from fit_word_model import fit as fit_word_model  # noqa: E402
 from own_messages import ceiling, own_messages  # noqa: E402
 from unseen import unseen_cases  # noqa: E402
 
@@ -77,18 +82,39 @@ def tuning_sets() -> dict[str, list[dict]]:
     return sets
 
 
-def reranked(cases: list[dict], entries_dir: Path) -> list[list[Ranked]]:
-    """Every case's candidates, uncalibrated, from a fresh database loaded from entries_dir."""
+def reranked(
+    cases: list[dict], entries_dir: Path, models: list[WordModel | None] | None = None
+) -> list[list[Ranked]]:
+    """Every case's candidates, uncalibrated, from a fresh database loaded from entries_dir,
+    each case's words read by its model in `models` (None: the shipped word model)."""
+    models = models or [None] * len(cases)
     with tempfile.TemporaryDirectory() as tmp:
         database = Database(f"sqlite:///{tmp}/calibrate.db")
         migrate(database)
         _load(database, entries_dir)
         index = SearchIndex.build(database)
         out = [
-            rerank(index, normalize(case["query"]), language=case.get("language")) for case in cases
+            rerank(index, normalize(case["query"]), language=case.get("language"), words=model)
+            for case, model in zip(cases, models, strict=True)
         ]
         database.dispose()
     return out
+
+
+@cache
+def fold_word_model(entries_dir: Path, fold: str) -> WordModel:
+    """The word model fitted as the shipped one is, without the real errors of one fold."""
+    kept = [case for case in unseen_cases("tune") if fold_of(case) != fold]
+    return WordModel.of(fit_word_model(entries_dir, cases=kept))
+
+
+def read_out_of_fold(cases: list[dict], entries_dir: Path) -> list[list[Ranked]]:
+    """`reranked`, each real tuning error's words read by a word model fitted without its fold
+    (the shipped model learnt their own words: read by it, the word model's lead on the very
+    errors it was fitted on would weigh too much); the written cases by the shipped model."""
+    folds = [fold_of(case) for case in cases]
+    models = [fold_word_model(entries_dir, f) if f else None for f in folds]
+    return reranked(cases, entries_dir, models)
 
 
 def samples(cases: list[dict], candidates: list[list[Ranked]]) -> tuple[Any, Any, Any]:
@@ -233,7 +259,7 @@ def fit(entries_dir: Path = ROOT / "entries") -> dict[str, Any]:
     sets = tuning_sets()
     cases = [case for group in sets.values() for case in group]
     messages = own_messages(entries_dir)
-    every = reranked(cases + messages, entries_dir)
+    every = read_out_of_fold(cases + messages, entries_dir)
     candidates, own = every[: len(cases)], (messages, every[len(cases) :])
     x, y, sw = samples(cases, candidates)
     w = [round(float(v), DECIMALS) for v in fit_logistic(x, y, sw)]

@@ -14,7 +14,10 @@ never-tuned test part are printed; misses only ever of the tuning part. The fres
 (fresh-*.jsonl: projects in no other file, gathered after the tuning of the calibration it
 grades) is only ever reported as a table.
 
-The calibration (weights and threshold) is fitted by `python bench/calibrate.py`.
+The calibration (weights and threshold) is fitted by `python bench/calibrate.py`. The word
+model learnt the tuning part's errors (bench/fit_word_model.py), so the tuning part's figures
+here flatter it; calibrate.py's cross-validated figures (each collection read by a word model
+and a calibration fitted without it) are the tuning part's estimate.
 
 The held-out real traces (holdout.jsonl) split by a salted hash of each case's source URL:
 `holdout-dev` may be tuned on, `holdout-test` is only reported (bench/holdout.py).

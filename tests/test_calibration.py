@@ -19,9 +19,10 @@ from own_messages import KEPT_SHARE, own_messages  # noqa: E402
 
 @pytest.fixture(scope="module")
 def tuning() -> tuple[list[dict], list[list[rank.Ranked]]]:
-    """The cases the threshold is chosen on (every tuning set) and their reranked candidates."""
+    """The cases the threshold is chosen on (every tuning set) and their reranked candidates,
+    read as the fit reads them (real errors by a word model fitted without their fold)."""
     cases = [case for group in calibrate.tuning_sets().values() for case in group]
-    return cases, calibrate.reranked(cases, ROOT / "entries")
+    return cases, calibrate.read_out_of_fold(cases, ROOT / "entries")
 
 
 def test_shipped_calibration_has_a_weight_for_every_feature_and_a_sane_threshold() -> None:

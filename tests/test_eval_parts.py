@@ -1,5 +1,5 @@
 """The evaluation's parts stay apart: the fresh part shares no project with any other case file,
-and the calibration's fit reads no test case."""
+and neither the calibration's fit nor the word model's reads a test case."""
 
 from __future__ import annotations
 
@@ -35,3 +35,15 @@ def test_the_calibration_fits_on_no_test_or_fresh_case() -> None:
     fitted = {json.dumps(c, sort_keys=True) for s in calibrate.tuning_sets().values() for c in s}
     held = unseen.unseen_cases("test") + unseen.fresh_cases()
     assert held and not fitted & {json.dumps(c, sort_keys=True) for c in held}
+
+
+def test_the_word_model_learns_the_tuning_part_and_no_test_or_fresh_case() -> None:
+    sys.path.insert(0, str(EVAL_DIR.parent))
+    import unseen
+    from errata.search.word_model import MODEL_FILE
+
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["fit"]
+    tune = unseen.unseen_cases("tune")
+    assert shipped["real_errors"] == len(tune) > 500
+    held = unseen.unseen_cases("test") + unseen.fresh_cases()
+    assert not {c["query"] for c in tune} & {c["query"] for c in held}

@@ -1,4 +1,5 @@
-"""The word model: fitted on the entries' own texts, it tells entries that share a message apart."""
+"""The word model: fitted on the entries' own texts and the tuning part's real errors, it tells
+entries that share a message apart."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from pathlib import Path
 import pytest
 from errata.search import normalize
 from errata.search.rank import WORDS
-from errata.search.word_model import MODEL_FILE, WordModel, stop_words, tf_idf, words
+from errata.search.word_model import (
+    MODEL_FILE,
+    NO_ENTRY,
+    WordModel,
+    stop_words,
+    tf_idf,
+    words,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -27,7 +35,7 @@ def test_the_shipped_model_is_what_the_fit_writes_for_the_shipped_entries() -> N
     refit = fit_word_model.fit(ROOT / "entries")
     assert fit_word_model.differs(shipped, refit) is None
     folders = (ROOT / "entries").glob("*/entry.toml")
-    assert shipped["entries"] == sorted(path.parent.name for path in folders)
+    assert shipped["entries"] == sorted([NO_ENTRY, *(path.parent.name for path in folders)])
 
 
 def test_a_changed_weight_is_caught_by_the_check() -> None:
@@ -102,5 +110,6 @@ def test_a_file_whose_biases_do_not_match_its_entries_is_refused(tmp_path: Path)
 
 
 def test_it_counts_the_entries_it_was_not_fitted_on() -> None:
-    assert WORDS.unfitted([WORDS.entries[0], "brand-new-entry", "another-new-one"]) == 2
-    assert WORDS.unfitted(WORDS.entries) == 0
+    fitted = sorted(WORDS.fitted)
+    assert WORDS.unfitted([fitted[0], "brand-new-entry", "another-new-one"]) == 2
+    assert WORDS.unfitted(fitted) == 0 and NO_ENTRY not in WORDS.fitted

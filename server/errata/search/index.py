@@ -220,7 +220,7 @@ class SearchIndex:
             "built_seconds": round(state.main.built_seconds, 3),
             "full_builds": self.full_builds,
             "loaded_from": self.loaded_from.name if self.loaded_from else None,
-            "word_model": {"entries": len(shipped().entries), "unfitted": self._count_unfitted()},
+            "word_model": {"entries": len(shipped().fitted), "unfitted": self._count_unfitted()},
         }
 
     def _count_unfitted(self) -> int:

@@ -38,7 +38,7 @@ from .prepared import Prepared, known_ids, prepare
 from .reasons import explain, template_flags
 from .score import Rows, Scored, best_rows, score_rows
 from .snapshot import Snapshot as _State
-from .word_model import shipped, stop_words
+from .word_model import WordModel, shipped, stop_words
 
 # The logistic calibration and its threshold are fitted by `python bench/calibrate.py` on the
 # tuning sets and shipped as calibration.json next to this module (a deterministic fit).
@@ -221,13 +221,14 @@ def _margins(ranked: list[Ranked], dropped: float) -> None:
         result.margin = result.evidence - (second if j == at else top)
 
 
-def _read_words(ranked: list[Ranked], query: Normalized) -> None:
+def _read_words(ranked: list[Ranked], query: Normalized, model: WordModel) -> None:
     """Each candidate's word-model probability, and whether it is the model's first choice.
     An entry the model was not fitted on (approved since) reads as the model's first choice
     reads, or, when the model is unsure of every entry it knows, as the share it leaves to
     the others (1 - first): a new entry's own message, which no fitted entry explains, stays
-    sure, and a contributed copy of a fitted entry's symptom only ties with it."""
-    probabilities = WORDS.probabilities(query.text, stop_words(query.parser_stops))
+    sure, and a contributed copy of a fitted entry's symptom only ties with it. The model's
+    first choice may be no entry (word_model.NO_ENTRY): then no candidate is its first."""
+    probabilities = model.probabilities(query.text, stop_words(query.parser_stops))
     if not probabilities:
         return
     first = max(probabilities.values())
@@ -238,7 +239,7 @@ def _read_words(ranked: list[Ranked], query: Normalized) -> None:
 
 
 def _rerank(
-    index: SearchIndex, query: Normalized, language: str | None
+    index: SearchIndex, query: Normalized, language: str | None, words: WordModel | None = None
 ) -> tuple[_State, Prepared, list[Ranked]]:
     """`rerank` without the `why` texts, with the state and prepared query that explain them."""
     state = index.state
@@ -266,7 +267,7 @@ def _rerank(
     ranked.sort(key=lambda r: (-round(r.evidence, 6), r.id))
     if ranked:
         _margins(ranked, dropped)
-        _read_words(ranked, query)
+        _read_words(ranked, query, WORDS if words is None else words)
     mark_shared(ranked)
     return state, prepared, ranked
 
@@ -277,9 +278,12 @@ def _explained(state: _State, query: Prepared, ranked: list[Ranked]) -> list[Ran
     return ranked
 
 
-def rerank(index: SearchIndex, query: Normalized, *, language: str | None) -> list[Ranked]:
-    """Every candidate worth showing, best evidence first, with its margin; not yet calibrated."""
-    return _explained(*_rerank(index, query, language))
+def rerank(
+    index: SearchIndex, query: Normalized, *, language: str | None, words: WordModel | None = None
+) -> list[Ranked]:
+    """Every candidate worth showing, best evidence first, with its margin; not yet calibrated
+    (`words`: a word model other than the shipped one, as the calibration's folds read)."""
+    return _explained(*_rerank(index, query, language, words))
 
 
 def order(ranked: list[Ranked], weights: tuple[float, ...], threshold: float) -> list[Ranked]:

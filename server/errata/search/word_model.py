@@ -1,11 +1,13 @@
-"""Which entry a query's words point to: a linear model fitted on the entries' own texts.
+"""Which entry a query's words point to: a linear model fitted on the entries' own texts and on
+the real errors of the evaluation's tuning part.
 
-A multinomial logistic regression over the tf-idf of the words of each entry's symptoms and of
-its title with its root cause (never an eval case), fitted by `python bench/fit_word_model.py`
-and shipped as word_model.json next to this module. Where bm25 weighs a word by how rare it is
-among all symptoms, this model weighs it by how well it tells one entry from the others that
-print the same message ("ulimit" for a limit set too low rather than leaked handles, "inotify"
-for a watch limit), so it ranks siblings. The calibration reads its probability as a feature
+A multinomial logistic regression over the tf-idf of the words of each entry's symptoms, of its
+title with its root cause, and of every real error of the tuning part (labelled with its entry,
+or NO_ENTRY when no entry covers it; never a test or fresh case), fitted by
+`python bench/fit_word_model.py` and shipped as word_model.json next to this module. Where
+bm25 weighs a word by how rare it is among all symptoms, this model weighs it by how well it
+tells one entry from the others that print the same message ("ulimit" for a limit set too low
+rather than leaked handles, "inotify" for a watch limit), so it ranks siblings. The calibration reads its probability as a feature
 (rank.py). An entry the model was not fitted on (approved after the last fit) ties with the
 model's first choice (rank._read_words): rerun the fit after adding entries to entries/, then
 the calibration.
@@ -23,6 +25,9 @@ from functools import cache
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).with_name("word_model.json")
+# the class of the real errors no entry covers: its probability is the share the words leave to
+# no entry at all (it is no entry id: an id is lower-case words joined by '-')
+NO_ENTRY = "_none"
 # lower-cased words of two or more characters of the normalized text (rank.py passes
 # Normalized.text: numbers, strings and paths are masked to <n>, <str>, <path>)
 WORD = re.compile(r"[a-z][a-z0-9_]+")
@@ -58,15 +63,19 @@ class WordModel:
     fitted: frozenset[str] = field(default=frozenset(), repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fitted", frozenset(self.entries))
+        object.__setattr__(self, "fitted", frozenset(self.entries) - {NO_ENTRY})
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> WordModel:
         """The model written by bench/fit_word_model.py."""
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls.of(json.loads(path.read_text(encoding="utf-8")), path.name)
+
+    @classmethod
+    def of(cls, data: dict, name: str = "word model") -> WordModel:
+        """The model of a fit's content (as word_model.json holds it)."""
         entries = tuple(data["entries"])
         if len(data["bias"]) != len(entries):
-            raise ValueError(f"{path.name}: {len(data['bias'])} biases for {len(entries)} entries")
+            raise ValueError(f"{name}: {len(data['bias'])} biases for {len(entries)} entries")
         return cls(
             entries,
             tuple(float(b) for b in data["bias"]),
@@ -75,8 +84,8 @@ class WordModel:
         )
 
     def probabilities(self, text: str, extra: Iterable[str] = ()) -> dict[str, float]:
-        """Per entry the model knows, the probability that the text's words (and `extra` words,
-        see stop_words) are its (sum 1)."""
+        """Per entry the model knows, and NO_ENTRY, the probability that the text's words (and
+        `extra` words, see stop_words) are its (sum 1)."""
         if not self.entries:
             return {}
         z = list(self.bias)
