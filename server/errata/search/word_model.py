@@ -7,10 +7,10 @@ or NO_ENTRY when no entry covers it; never a test or fresh case), fitted by
 `python bench/fit_word_model.py` and shipped as word_model.json next to this module. Where
 bm25 weighs a word by how rare it is among all symptoms, this model weighs it by how well it
 tells one entry from the others that print the same message ("ulimit" for a limit set too low
-rather than leaked handles, "inotify" for a watch limit), so it ranks siblings. The calibration reads its probability as a feature
-(rank.py). An entry the model was not fitted on (approved after the last fit) ties with the
-model's first choice (rank._read_words): rerun the fit after adding entries to entries/, then
-the calibration.
+rather than leaked handles, "inotify" for a watch limit), so it ranks siblings. The calibration
+reads its probability as a feature (rank.py). An entry the model was not fitted on (approved
+after the last fit) ties with the model's first choice (rank._read_words): rerun the fit after
+adding entries to entries/, then the calibration.
 """
 
 from __future__ import annotations
