@@ -1,7 +1,7 @@
 // vite.config.mjs
 // WRONG: base: "./" (webpack: output.publicPath: "" or "./"; CRA: "homepage": ".")
 //   index.html then says <script type="module" src="./assets/index-3f2a.js">, which on the
-//   nested route /seller/orders/42 resolves to /seller/orders/assets/index-3f2a.js; the SPA
+//   nested route /projects/7/settings resolves to /projects/7/assets/index-3f2a.js; the SPA
 //   fallback answers that with index.html, and the browser reports
 //   Failed to load module script: Expected a JavaScript module script but the server responded
 //   with a MIME type of "text/html"  (classic scripts: Uncaught SyntaxError: Unexpected token '<')

@@ -1,6 +1,6 @@
 // The built index.html refers to its entry script as `${base}assets/index-3f2a.js`. The browser
 // resolves that against the page's URL: with base "./" a reload on the nested route
-// /seller/orders/42 asks for /seller/orders/assets/index-3f2a.js, the SPA fallback answers with
+// /projects/7/settings asks for /projects/7/assets/index-3f2a.js, the SPA fallback answers with
 // index.html, and the "script" fails to parse ("Unexpected token '<'"). With the snippet's
 // absolute base the same page loads /assets/index-3f2a.js on every route.
 import assert from "node:assert/strict";
@@ -29,14 +29,14 @@ async function loadEntry(base, pageUrl) {
 
 const wrongHome = await loadEntry("./", "https://shop.test/");
 assert.deepEqual(wrongHome, { pathname: "/assets/index-3f2a.js", type: "text/javascript", result: "ran" });
-const wrongNested = await loadEntry("./", "https://shop.test/seller/orders/42");
-assert.equal(wrongNested.pathname, "/seller/orders/assets/index-3f2a.js");
+const wrongNested = await loadEntry("./", "https://shop.test/projects/7/settings");
+assert.equal(wrongNested.pathname, "/projects/7/assets/index-3f2a.js");
 assert.equal(wrongNested.type, "text/html");
 assert.match(wrongNested.result, /Unexpected token '<'/);
 
 const config = (await loadSnippet()).default;
 assert.ok(config.base.startsWith("/"), "an absolute base");
-for (const url of ["https://shop.test/", "https://shop.test/seller/orders/42", "https://shop.test/a/b/c/d"]) {
+for (const url of ["https://shop.test/", "https://shop.test/projects/7/settings", "https://shop.test/a/b/c/d"]) {
   const fixed = await loadEntry(config.base, url);
   assert.deepEqual(fixed, { pathname: "/assets/index-3f2a.js", type: "text/javascript", result: "ran" });
 }

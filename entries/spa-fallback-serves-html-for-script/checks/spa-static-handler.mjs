@@ -66,11 +66,11 @@ const server = http.createServer(createSpaHandler({ root: dist }));
 const missing = await get(server, "/assets/Orders-1a2b.js", "*/*");
 assert.equal(missing.status, 404);
 assert.match(missing.body, /Not found: \/assets\/Orders-1a2b\.js/);
-const nestedRelative = await get(server, "/seller/orders/assets/index-3f2a.js", "*/*");
+const nestedRelative = await get(server, "/projects/7/assets/index-3f2a.js", "*/*");
 assert.equal(nestedRelative.status, 404, "a file path is never answered with the page");
 const missingCss = await get(server, "/styles/old.css", "text/css,*/*;q=0.1");
 assert.equal(missingCss.status, 404);
-const page = await get(server, "/seller/orders/42", "text/html,application/xhtml+xml");
+const page = await get(server, "/projects/7/settings", "text/html,application/xhtml+xml");
 assert.equal(page.status, 200);
 assert.match(page.type, /text\/html/);
 assert.equal(page.body, indexHtml);
@@ -82,8 +82,8 @@ const style = await get(server, "/assets/index-3f2a.css", "text/css,*/*;q=0.1");
 assert.match(style.type, /^text\/css/);
 const escape = await get(server, "/assets/..%2F..%2F..%2Fetc%2Fpasswd", "*/*");
 assert.equal(escape.status, 404);
-assert.equal(isPageRequest("GET", "/seller/orders/42", "text/html"), true);
-assert.equal(isPageRequest("GET", "/seller/orders/42", "application/json"), false);
+assert.equal(isPageRequest("GET", "/projects/7/settings", "text/html"), true);
+assert.equal(isPageRequest("GET", "/projects/7/settings", "application/json"), false);
 assert.equal(isPageRequest("POST", "/login", "text/html"), false);
 record({
   catch_all: `${stale.status} ${stale.type}`,
