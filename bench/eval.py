@@ -12,7 +12,9 @@ The unseen real cases (unseen-*.jsonl) split by project (bench/unseen.py): the t
 tuning part (with tune-*.jsonl: a former fresh part and cases gathered for tuning) and of the
 never-tuned test part are printed; misses only ever of the tuning part. The fresh part
 (fresh-*.jsonl: projects in no other file, gathered after the tuning of the calibration it
-grades) is only ever reported as a table.
+grades) is only ever reported as a table. Both are printed twice: all their cases, then only the
+cases whose thread no entry cites as a source (an entry written from a thread has read that
+case's text, so its figure flatters the entry).
 
 The calibration (weights and threshold) is fitted by `python bench/calibrate.py`. The word
 model learnt the tuning part's errors (bench/fit_word_model.py), so the tuning part's figures
@@ -43,7 +45,14 @@ from errata.migrations import migrate  # noqa: E402
 from errata.search import CONFIDENT_THRESHOLD, SearchIndex, search  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from unseen import fresh_cases, print_table, read_cases, unseen_cases  # noqa: E402
+from unseen import (  # noqa: E402
+    cited_sources,
+    fresh_cases,
+    print_table,
+    read_cases,
+    uncited,
+    unseen_cases,
+)
 
 EVAL_DIR = ROOT / "bench" / "eval"
 HOLDOUT = EVAL_DIR / "holdout.jsonl"
@@ -220,6 +229,9 @@ def main() -> int:
     if not args.tuning_only:
         print_table("TEST part (never tuned on)", unseen_test)
         print_table("FRESH part (gathered after tuning, never read)", fresh_part)
+        cited = cited_sources(args.entries)
+        print_table("TEST part, threads no entry cites", uncited(unseen_test, cited))
+        print_table("FRESH part, threads no entry cites", uncited(fresh_part, cited))
     return 0
 
 

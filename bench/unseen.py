@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -78,6 +79,27 @@ def _rate(items: Sequence[Any], hit: Callable[[Any], bool]) -> str:
         return "-"
     n = sum(1 for item in items if hit(item))
     return f"{n / len(items):.3f} ({n}/{len(items)})"
+
+
+URL = re.compile(r"https?://[^\s\"')\],;]+")
+
+
+def cited_sources(entries_dir: Path) -> set[str]:
+    """Every URL an entry's files cite (its symptoms' sources, its references), without a
+    trailing slash or full stop: a case from such a thread was read while writing the entry."""
+    cited = set()
+    for path in entries_dir.glob("*/entry.toml"):
+        cited |= {u.rstrip("/.") for u in URL.findall(path.read_text(encoding="utf-8"))}
+    return cited
+
+
+def uncited(cases: list[Any], cited: set[str]) -> list[Any]:
+    """The results (or cases) whose thread no entry cites."""
+    return [c for c in cases if _case(c)["source"].rstrip("/.") not in cited]
+
+
+def _case(item: Any) -> dict:
+    return item if isinstance(item, dict) else item.case
 
 
 def fresh_cases() -> list[dict]:

@@ -47,3 +47,19 @@ def test_the_word_model_learns_the_tuning_part_and_no_test_or_fresh_case() -> No
     assert shipped["real_errors"] == len(tune) > 500
     held = unseen.unseen_cases("test") + unseen.fresh_cases()
     assert not {c["query"] for c in tune} & {c["query"] for c in held}
+
+
+def test_cases_from_threads_an_entry_cites_are_told_apart(tmp_path: Path) -> None:
+    sys.path.insert(0, str(EVAL_DIR.parent))
+    import unseen
+
+    entry = tmp_path / "some-entry"
+    entry.mkdir()
+    (entry / "entry.toml").write_text(
+        'symptoms = ["x"]  # https://github.com/a/b/issues/1/ ; https://example.org/page.\n',
+        encoding="utf-8",
+    )
+    cited = unseen.cited_sources(tmp_path)
+    assert cited == {"https://github.com/a/b/issues/1", "https://example.org/page"}
+    cases = [{"source": f"https://github.com/a/b/issues/{n}"} for n in (1, 2)]
+    assert unseen.uncited(cases, cited) == cases[1:]
