@@ -610,7 +610,10 @@ def test_the_inspector_cli_lists_and_calls_tools(base_url: str) -> None:
     listed = _inspector(url, "--method", "tools/list")
     assert listed.returncode == 0, listed.stderr
     assert {tool["name"] for tool in json.loads(listed.stdout)["tools"]} >= TOOLS
-    trace = "query=RuntimeError: Could not acquire lock within 5.0s — possible deadlock"
+    trace = (
+        "query=RuntimeError: Could not acquire lock within 5.0s — possible deadlock "
+        "(10 agent workers, all waiting on one lock held across a slow LLM call)"
+    )
     brief = json.loads(_inspector_call(url, "search_errors", trace))
     assert brief["detail"] == "brief" and brief["answer"]["id"] == SEED
     fix_id = brief["answer"]["recommended_fix"]["id"]

@@ -37,7 +37,10 @@ POOL_TRACE = (
     "out, timeout 10.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)"
 )
 
-LOCK_HELD = "RuntimeError: Could not acquire lock within 5.0s — possible deadlock"
+LOCK_HELD = (  # the seed's message with what its reader saw: one cause, so confident
+    "RuntimeError: Could not acquire lock within 5.0s — possible deadlock "
+    "(10 agent workers, all waiting on one lock held across a slow LLM call)"
+)
 
 
 def draft(entry_id: str, symptoms: list[str], languages: list[str]) -> EntryDraft:

@@ -29,7 +29,7 @@ ALLOWED_KEYS = {"name", "description", "license", "allowed-tools", "metadata", "
 # A lock held too long, timed out: one cause, so errata answers it confidently (a pool
 # timeout alone has several causes and gets a differential).
 SEED_TRACE = """\
-2025-03-14 10:22:01,118 WARNING agents.worker worker-7 waited 58.9s for state_lock
+2025-03-14 10:22:01 WARNING worker-7 waited 58.9s for state_lock, held across a slow LLM call
 Traceback (most recent call last):
   File "/srv/agents/worker.py", line 57, in run_worker
     await process_item(item_id, state_lock)
