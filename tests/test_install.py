@@ -108,9 +108,8 @@ async def test_errata_mcp_from_the_wheel_finds_the_seed_with_fixes_verified_by_t
             )
             for q in (QUEUEPOOL, SEED_TRACE)
         ]
-    for answer in answers:
-        seed = answer["results"][0]
-        assert seed["id"] == SEED
+    for answer in answers:  # a bare pool timeout is a differential: the seed among its causes
+        seed = next(result for result in answer["results"] if result["id"] == SEED)
         labels = [fix["verification"]["label"] for fix in seed["fixes"]]
         assert labels and all(
             label.startswith("verified by errata's harness on ") for label in labels
