@@ -109,6 +109,10 @@ def begin_write(conn: sqlite3.Connection, path: str | os.PathLike) -> None:
 def connect_for_writing(path: str | os.PathLike, wait_s: float = 2.0) -> sqlite3.Connection:
     """A connection that waits `wait_s` for the write lock, then fails naming the holder."""
     conn = sqlite3.connect(path, timeout=wait_s, isolation_level=None)
-    begin_write(conn, path)  # find out now, before any work, that the file is free
+    try:
+        begin_write(conn, path)  # find out now, before any work, that the file is free
+    except BaseException:
+        conn.close()
+        raise
     conn.execute("ROLLBACK")
     return conn
