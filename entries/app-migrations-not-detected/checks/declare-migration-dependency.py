@@ -51,7 +51,7 @@ class AppConfig:
         self.name, self.module = name, module
         self.label = name.rpartition(".")[2]
         self.path = os.path.dirname(module.__file__)
-        self.models_module = None
+        self.models_module, self.models = None, []
 
     @classmethod
     def create(cls, entry):
@@ -65,6 +65,9 @@ class AppConfig:
     def import_models(self):
         if os.path.exists(os.path.join(self.path, "models.py")):
             self.models_module = importlib.import_module(self.name + ".models")
+
+    def get_models(self):
+        return [model for model in self.models if not model._meta.abstract]
 
 
 class Apps:
@@ -81,6 +84,10 @@ class Apps:
     def get_app_configs(self):
         return list(self.app_configs.values())
 
+    def get_containing_app_config(self, module_name):
+        names = [c for c in self.app_configs.values() if (module_name + ".").startswith(c.name + ".")]
+        return max(names, key=lambda c: len(c.name), default=None)
+
     def get_app_config(self, label):
         try:
             return self.app_configs[label]
@@ -94,6 +101,28 @@ apps = Apps()
         "import sqlite3\n\nfrom django.conf import settings\n\n\n"
         "def connect():\n    return sqlite3.connect(settings.DATABASE, isolation_level=None)\n"
     ),
+    "django/db/models.py": '''
+class Options:
+    def __init__(self, meta):
+        self.managed = getattr(meta, "managed", True)
+        self.abstract = getattr(meta, "abstract", False)
+
+
+class Model:
+    def __init_subclass__(cls, **kwargs):
+        from django.apps import apps
+
+        super().__init_subclass__(**kwargs)
+        cls._meta = Options(cls.__dict__.get("Meta"))
+        config = apps.get_containing_app_config(cls.__module__)
+        if config is None and not cls._meta.abstract:
+            raise RuntimeError(
+                "Model class %s.%s doesn't declare an explicit app_label and isn't in an "
+                "application in INSTALLED_APPS." % (cls.__module__, cls.__name__)
+            )
+        if config is not None:
+            config.models.append(cls)
+''',
     "django/db/migrations/__init__.py": '''
 class Migration:
     dependencies = []

@@ -6,10 +6,12 @@ with the fix; once fixed, a fresh clone migrates all five apps and the snippet p
 
 What is modelled: the sandbox has no Django (standard library only), so the check writes a
 stand-in `django` package that copies what matters here, with the same names: apps.populate
-imports each INSTALLED_APPS entry (a module or an AppConfig path) and labels it by the last
-part of its name; MigrationLoader.load_disk (django/db/migrations/loader.py) takes an app whose
-`<app>.migrations` module is missing, is not a package, or is a namespace package (a folder
-without __init__.py) as unmigrated and reads every other module in it not starting with _ or ~;
+imports each INSTALLED_APPS entry (a module or an AppConfig path), labels it by the last part of
+its name and imports its models.py; a models.Model subclass joins the installed app containing
+its module, or raises Django's RuntimeError when none does; MigrationLoader.load_disk
+(django/db/migrations/loader.py) takes an app whose `<app>.migrations` module is missing, is not
+a package, or is a namespace package (a folder without __init__.py) as unmigrated and reads
+every other module in it not starting with _ or ~;
 migrate plans from the graph's leaf nodes, prints Django's "Operations to perform" lines and
 records each migration in django_migrations; showmigrations prints " (no migrations)". A
 migration's operations are RunSQL on sqlite3 (Django's CreateModel would emit the same CREATE
@@ -53,7 +55,7 @@ class AppConfig:
         self.name, self.module = name, module
         self.label = name.rpartition(".")[2]
         self.path = os.path.dirname(module.__file__)
-        self.models_module = None
+        self.models_module, self.models = None, []
 
     @classmethod
     def create(cls, entry):
@@ -67,6 +69,9 @@ class AppConfig:
     def import_models(self):
         if os.path.exists(os.path.join(self.path, "models.py")):
             self.models_module = importlib.import_module(self.name + ".models")
+
+    def get_models(self):
+        return [model for model in self.models if not model._meta.abstract]
 
 
 class Apps:
@@ -83,6 +88,10 @@ class Apps:
     def get_app_configs(self):
         return list(self.app_configs.values())
 
+    def get_containing_app_config(self, module_name):
+        names = [c for c in self.app_configs.values() if (module_name + ".").startswith(c.name + ".")]
+        return max(names, key=lambda c: len(c.name), default=None)
+
     def get_app_config(self, label):
         try:
             return self.app_configs[label]
@@ -96,6 +105,28 @@ apps = Apps()
         "import sqlite3\n\nfrom django.conf import settings\n\n\n"
         "def connect():\n    return sqlite3.connect(settings.DATABASE, isolation_level=None)\n"
     ),
+    "django/db/models.py": '''
+class Options:
+    def __init__(self, meta):
+        self.managed = getattr(meta, "managed", True)
+        self.abstract = getattr(meta, "abstract", False)
+
+
+class Model:
+    def __init_subclass__(cls, **kwargs):
+        from django.apps import apps
+
+        super().__init_subclass__(**kwargs)
+        cls._meta = Options(cls.__dict__.get("Meta"))
+        config = apps.get_containing_app_config(cls.__module__)
+        if config is None and not cls._meta.abstract:
+            raise RuntimeError(
+                "Model class %s.%s doesn't declare an explicit app_label and isn't in an "
+                "application in INSTALLED_APPS." % (cls.__module__, cls.__name__)
+            )
+        if config is not None:
+            config.models.append(cls)
+''',
     "django/db/migrations/__init__.py": '''
 class Migration:
     dependencies = []
@@ -297,6 +328,7 @@ def migration(table: str) -> str:
     )
 
 
+MODELS = "from django.db import models\n\n\nclass {model}(models.Model):\n    pass\n"
 APPS = {"accounts": "profile", "catalog": "product", "orders": "order", "reviews": "review"}
 PROJECT = {
     "manage.py": (
@@ -316,7 +348,7 @@ PROJECT = {
     "settings.py": (
         "import os\n\nBASE_DIR = os.path.dirname(os.path.abspath(__file__))\n"
         "DATABASE = os.path.join(BASE_DIR, 'db.sqlite3')\n"
-        "INSTALLED_APPS = ['accounts', 'catalog', 'reviews', 'payments']  # orders is missing\n"
+        "INSTALLED_APPS = ['accounts', 'core', 'catalog', 'reviews', 'payments']  # no orders\n"
     ),
     ".gitignore": "*.sqlite3\n__pycache__/\nreviews/migrations/\n",
     "orders/apps.py": (
@@ -324,12 +356,15 @@ PROJECT = {
         "    name = 'orders'\n"
     ),
     "payments/__init__.py": "",
-    "payments/models.py": "# class Payment(models.Model): ... (makemigrations payments never ran)\n",
+    "payments/models.py": MODELS.format(model="Payment"),  # makemigrations payments never ran
+    "core/__init__.py": "",  # an app as startapp made it: no model, no migration, nothing to fix
+    "core/models.py": "from django.db import models\n\n# Create your models here.\n",
+    "core/migrations/__init__.py": "",
     "payments/migrations/__init__.py": "",
 }
 for app, model in APPS.items():
     PROJECT[f"{app}/__init__.py"] = ""
-    PROJECT[f"{app}/models.py"] = f"# class {model.title()}(models.Model): ...\n"
+    PROJECT[f"{app}/models.py"] = MODELS.format(model=model.title())
     PROJECT[f"{app}/migrations/0001_initial.py"] = migration(f"{app}_{model}")
     if app != "catalog":  # catalog's migrations/ was made by hand, without __init__.py
         PROJECT[f"{app}/migrations/__init__.py"] = ""
@@ -404,23 +439,32 @@ sys.path[:0] = [str(standin), str(wrong)]
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-settings.configure(INSTALLED_APPS=["accounts", "catalog", "reviews", "payments"],
+settings.configure(INSTALLED_APPS=["accounts", "core", "catalog", "reviews", "payments"],
                    DATABASE=str(wrong / "db.sqlite3"))
 django.setup()
 ns = load_snippet()
 problems = ns["app_migration_problems"](wrong, ("orders",))
 assert len(problems) == 5, problems
 assert problems[0].startswith("orders: no installed app has this label"), problems
-assert problems[1].startswith("catalog: ") and "has no __init__.py" in problems[1], problems
-assert problems[2].startswith("orders: ") and "no INSTALLED_APPS entry" in problems[2], problems
-assert problems[3].startswith("payments: its migrations package holds no migration"), problems
-assert problems[4].startswith("reviews: ") and ".gitignore" in problems[4], problems
+assert problems[1].startswith("orders: ") and "no INSTALLED_APPS entry" in problems[1], problems
+assert problems[2].startswith("catalog: ") and "has no __init__.py" in problems[2], problems
+assert problems[3].startswith("reviews: ") and ".gitignore" in problems[3], problems
+assert problems[4].startswith("payments: its migrations package holds no migration"), problems
+assert not any(p.startswith("core") or p.startswith("accounts") for p in problems), problems
 refused = ""
 try:
     ns["require_app_migrations"](wrong)
 except ns["MigrationsNotDetected"] as error:
     refused = str(error)
 assert refused.count("\n") == 4, refused
+unregistered = ""
+try:  # a view importing the uninstalled app's models
+    import orders.models  # noqa: F401
+except RuntimeError as error:
+    unregistered = str(error)
+assert unregistered == (
+    "Model class orders.models.Order doesn't declare an explicit app_label and isn't in an "
+    "application in INSTALLED_APPS."), unregistered
 code, guard_output = manage(wrong, "check_migrations")
 assert code == 1 and "MigrationsNotDetected: migrate will create no table" in guard_output
 
@@ -428,7 +472,7 @@ assert code == 1 and "MigrationsNotDetected: migrate will create no table" in gu
 # reviews/migrations/, write the migration `makemigrations payments` writes; clone afresh.
 settings_py = (dev / "settings.py").read_text(encoding="utf-8")
 (dev / "settings.py").write_text(settings_py.replace(
-    "'payments']  # orders is missing", "'payments', 'orders.apps.OrdersConfig']"),
+    "'payments']  # no orders", "'payments', 'orders.apps.OrdersConfig']"),
     encoding="utf-8")
 (dev / "catalog/migrations/__init__.py").write_text("", encoding="utf-8")
 (dev / ".gitignore").write_text("*.sqlite3\n__pycache__/\n", encoding="utf-8")
@@ -452,5 +496,6 @@ record(
     wrong_migrate=again[1].splitlines(),
     wrong_query_errors=[wrong_queries[t] for t in TABLES[1:]],
     problems=[p.replace(str(wrong.resolve()), "<clone>") for p in problems],
+    uninstalled_models_import=unregistered,
     fixed_migrate=applied[1].splitlines(),
 )
