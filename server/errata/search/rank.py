@@ -318,8 +318,9 @@ def _printed(symptom: str) -> bool:
 
 def undecided(ranked: list[Ranked]) -> list[bool]:
     """Per result, whether it belongs to the first result's differential: the first when its
-    message is shared or generic and alone, then every other that lists the same message."""
-    if not ranked or not (ranked[0].shared or alone(ranked[0])):
+    message is shared or generic and alone, then every other that lists the same message. A
+    confident first result has none: what the trace shows around the message decided."""
+    if not ranked or ranked[0].confident or not (ranked[0].shared or alone(ranked[0])):
         return [False] * len(ranked)
     first = ranked[0].matched_symptom
     return [True] + [r.shared and same_message(first, r.matched_symptom) for r in ranked[1:]]
