@@ -67,9 +67,7 @@ def get_with_deadline(
 
     def fetch() -> tuple[int, bytes]:
         with session.get(url, timeout=timeout, stream=True, **kwargs) as response:
-            return response.status_code, read_body_within(
-                response.iter_content(65536), give_up_at
-            )
+            return response.status_code, read_body_within(response.iter_content(65536), give_up_at)
 
     return call_with_deadline(fetch, deadline)
 
