@@ -1,4 +1,4 @@
-"""Let sockets and pipes finish closing while the event loop still runs (Windows ProactorEventLoop)."""
+"""Let sockets and pipes finish closing while the loop still runs (Windows ProactorEventLoop)."""
 
 import asyncio
 import sys
