@@ -76,6 +76,11 @@ GENERIC_MESSAGES = re.compile(
             # nothing maps at runtime, a relative import without its extension
             # https://nodejs.org/api/modules.html#all-together
             r"cannot find (?:module|package)",
+            # Python's import system: a package not installed in this interpreter, a module
+            # removed in a newer version, a local file shadowing it, or a script run by path
+            # from inside its own package
+            # https://docs.python.org/3/library/exceptions.html#ModuleNotFoundError
+            r"no module named",
             r"(?:task|future) exception was never retrieved",  # any exception in a task
             # any hash of a list, dict or set: a dict key, a set member, a cache's arguments,
             # pandas' unique/groupby/value_counts over list cells
