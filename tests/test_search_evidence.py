@@ -93,6 +93,31 @@ def test_a_bare_missing_package_is_not_confidently_a_tsconfig_alias(client: Test
     assert not first["confident"]
 
 
+def test_a_module_python_cannot_import_is_a_message_of_many_causes() -> None:
+    """Not installed in this interpreter, removed in a newer version, shadowed by a local file,
+    or a script run by path from inside its own package."""
+    assert is_generic("ModuleNotFoundError: No module named 'openai'")
+    assert is_generic("ImportError: No module named requests")
+    assert not is_generic("ImportError: attempted relative import with no known parent package")
+
+
+def test_a_bare_missing_python_module_is_not_confidently_one_cause(client: TestClient) -> None:
+    """Several entries print the message; with nothing around it none of them is sure, and a
+    script started by path with its own package missing is the entry of that cause."""
+    bare = client.post(
+        "/api/search", json={"query": "ModuleNotFoundError: No module named 'openai'"}
+    ).json()
+    assert not any(result["confident"] for result in bare["results"])
+    by_path = (
+        "python src/main.py\n"
+        '  File "src/main.py", line 3, in <module>\n'
+        "    from src.config import settings\n"
+        "ModuleNotFoundError: No module named 'src'"
+    )
+    first = client.post("/api/search", json={"query": by_path}).json()["results"][0]
+    assert first["id"] == "script-run-inside-package-import-fails"
+
+
 def test_a_segmentation_fault_is_a_message_of_many_causes() -> None:
     """A segfault or a fatal stack overflow: a native bug, or a stack outgrown for any reason."""
     assert is_generic("Segmentation fault (core dumped)")
