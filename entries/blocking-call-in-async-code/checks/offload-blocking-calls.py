@@ -64,13 +64,30 @@ async def debug_run(handler):
 
 
 wrong_s, wrong_gap = asyncio.run(debug_run(wrong_handle), debug=True)
-slow_lines = [line for line in collector.lines if line.startswith("Executing <Task")]
+# asyncio.run's own clean-up (joining the executor's threads, closing async generators) is not
+# the app's code: on a busy machine it can take longer than the threshold by itself
+LOOP_CLEANUP = ("shutdown_default_executor", "shutdown_asyncgens")
+
+
+def slow_tasks(lines: list[str]) -> list[str]:
+    """The slow-callback warnings about the program's own tasks."""
+    return [
+        line
+        for line in lines
+        if line.startswith("Executing <Task") and not any(c in line for c in LOOP_CLEANUP)
+    ]
+
+
+slow_lines = slow_tasks(collector.lines)
 assert slow_lines and " took " in slow_lines[0] and slow_lines[0].endswith(" seconds"), collector.lines
 
 ns = load_snippet({"legacy_lookup": legacy_lookup})
 collector.lines.clear()
 right_s, right_gap = asyncio.run(debug_run(ns["handle"]), debug=True)
-assert [line for line in collector.lines if line.startswith("Executing <Task")] == [], collector.lines
+# the fix never holds the loop for a blocking call's length (a busy machine may still delay a
+# step past the warning's threshold, by far less than the call itself)
+took = [float(line.rsplit(" took ", 1)[1].split()[0]) for line in slow_tasks(collector.lines)]
+assert all(seconds < BLOCK_S * 0.9 for seconds in took), collector.lines
 assert asyncio.run(ns["serve"]([1, 2])) == [{"id": 1}, {"id": 2}]
 
 assert wrong_s >= REQUESTS * BLOCK_S * 0.9, wrong_s  # serialized: 10 x 50 ms

@@ -5,6 +5,7 @@ Allow-Headers, the page gets the browser's messages; with CorsMiddleware every c
 origin not in the list is still refused."""
 
 import http.client
+import io
 import json
 import os
 import socket
@@ -40,7 +41,17 @@ class UnixWSGIServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer)
                              "GATEWAY_INTERFACE": "CGI/1.1", "SCRIPT_NAME": ""}
 
     def get_app(self):
-        return self.app
+        app = self.app
+
+        def body_read_first(environ, start_response):
+            # as a real server does, take the whole request in before answering: an app that
+            # answers without reading a body (a redirect, a 401) must not close the socket on a
+            # client still sending it (a broken pipe on a busy machine)
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+            environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(size))
+            return app(environ, start_response)
+
+        return body_read_first
 
 
 SOCKETS = {}  # origin -> Unix socket path: what DNS and TCP would do

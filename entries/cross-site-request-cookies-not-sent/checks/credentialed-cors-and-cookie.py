@@ -5,6 +5,7 @@ second call anonymous (401, a new session per call) or blocked with the browser'
 fix keeps one session, same-site and cross-site, and so does a single-origin proxy with Lax."""
 
 import http.client
+import io
 import itertools
 import json
 import os
@@ -41,7 +42,17 @@ class UnixWSGIServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer)
                              "GATEWAY_INTERFACE": "CGI/1.1", "SCRIPT_NAME": ""}
 
     def get_app(self):
-        return self.app
+        app = self.app
+
+        def body_read_first(environ, start_response):
+            # as a real server does, take the whole request in before answering: an app that
+            # answers without reading a body (a redirect, a 401) must not close the socket on a
+            # client still sending it (a broken pipe on a busy machine)
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+            environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(size))
+            return app(environ, start_response)
+
+        return body_read_first
 
 
 SOCKETS = {}  # origin -> Unix socket path: what DNS and TCP would do
