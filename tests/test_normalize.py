@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
-from errata.search import normalize
+from errata.search import formats, normalize
 from errata.search.engine import search  # noqa: F401  (the package imports cleanly)
 from errata.search.evidence import (
     errno_clash,
@@ -347,6 +347,29 @@ def test_an_ipython_traceback_cut_before_its_last_line_keeps_the_executing_call(
     )
     assert norm.key_lines == ["return asyncio.run(MvgApi.station_async(query))"]
     assert "RuntimeError" in norm.exception_types and "mvg.MvgApi.station" in norm.frames
+
+
+def test_a_traceback_pasted_on_one_line_is_read_as_printed() -> None:
+    flat = normalize(
+        'Traceback (most recent call last): File "/app/x.py", line 3, in <module> main() '
+        'File "C:\\Users\\app.py", line 59, in register c.execute("INSERT INTO t VALUES(?)", '
+        "(name,)) ProgrammingError: SQLite objects created in a thread can only be used in that "
+        "same thread.The object was created in thread id 23508 and this is thread id 22640"
+    )
+    assert flat.kind == "python"
+    assert flat.frames == ["register"]
+    assert flat.exception_types == ["ProgrammingError"]
+    assert flat.key_lines[0].startswith(
+        "ProgrammingError: SQLite objects created in a thread can only be used in that same"
+    )
+    assert "c.execute" not in flat.text
+
+
+def test_frame_lines_printed_one_per_line_are_not_unfolded() -> None:
+    for line in ('  File "/app/x.py", line 3, in load', '  File "/app/x.py", line 3 in load'):
+        assert formats.unfold_flat_traceback(line) == [line]
+    long_line = 'File "a.py", line 1, in f g() ' * 200 + "ValueError: bad"
+    assert len(formats.unfold_flat_traceback(long_line)) <= 2 * formats.MAX_FLAT_FRAMES + 2
 
 
 def test_a_faulthandler_dump_keeps_its_frames() -> None:

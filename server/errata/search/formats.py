@@ -96,6 +96,63 @@ def join_json_bodies(lines: list[str]) -> list[str]:
     return out
 
 
+# A Python traceback pasted on one line (a forum post, a log that folds newlines): its frames,
+# the last frame's source and the exception follow each other on the line. Only the first
+# MAX_FLAT_CHARS of a line are unfolded, into at most MAX_FLAT_FRAMES frames.
+_FLAT_FRAME = re.compile(
+    r'(?:Traceback \(most recent call last\):\s*)?File "[^"\n]{0,400}", line \d{1,7}'
+)
+_FRAME_FUNC = re.compile(r",? in [\w.<>]{1,200}")
+_FLAT_EXCEPTION = re.compile(
+    r"(?<![\w.])(?:[A-Za-z_]\w{0,60}\.){0,6}[A-Z]\w{0,60}(?:Error|Exception|Exit|Interrupt|Warning)"
+    r"(?=: )"
+)
+MAX_FLAT_CHARS = 20_000
+MAX_FLAT_FRAMES = 60
+
+
+def unfold_flat_traceback(line: str) -> list[str]:
+    """A line holding a whole Python traceback, as the lines it was printed on; any other line
+    as it is. A frame's source (indented) and the exception line that follow it on the line get
+    lines of their own."""
+    if line.find('", line ', 0, MAX_FLAT_CHARS) < 0:
+        return [line]
+    head, tail = line[:MAX_FLAT_CHARS], line[MAX_FLAT_CHARS:]
+    starts = [m.start() for m in _FLAT_FRAME.finditer(head)][:MAX_FLAT_FRAMES]
+    if not starts or (len(starts) == 1 and not _trails_frame(head, starts[0])):
+        return [line]  # a frame on its own line: the usual print
+    out = [head[: starts[0]].rstrip()] if head[: starts[0]].strip() else []
+    for begin, end in zip(starts, [*starts[1:], len(head)], strict=True):
+        segment = head[begin:end].strip()
+        frame = _FLAT_FRAME.match(segment)
+        assert frame is not None  # every start is a match of it
+        cut = frame.end()
+        if func := _FRAME_FUNC.match(segment, cut):
+            cut = func.end()
+        out.append(segment[:cut].replace("Traceback (most recent call last):", "").strip())
+        rest = segment[cut:].strip()
+        if exc := _FLAT_EXCEPTION.search(rest):
+            source, rest = rest[: exc.start()].strip(), rest[exc.start() :]
+            out.extend([f"    {source}"] if source else [])
+            out.append(rest + tail)
+            tail = ""
+        elif rest:
+            out.append(f"    {rest}")
+    if tail:
+        out[-1] += tail
+    return out
+
+
+def _trails_frame(head: str, start: int) -> bool:
+    """Text follows the frame at `start` on its line (its source, or the exception)."""
+    frame = _FLAT_FRAME.match(head, start)
+    assert frame is not None
+    cut = frame.end()
+    if func := _FRAME_FUNC.match(head, cut):
+        cut = func.end()
+    return bool(head[cut:].strip())
+
+
 def _opens_body(line: str) -> bool:
     """An error line that opens a JSON body (the pattern is tried only on a line that ends
     with a bracket: most lines do not)."""

@@ -204,7 +204,8 @@ def normalize(text: str, *, cpu_seconds: float = BUDGET_SECONDS) -> Normalized:
 def _normalize(text: str, budget: CpuBudget) -> Normalized:
     out = _Collector()
     text = _ESCAPED_FRAME.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = formats.join_json_bodies(text.split("\n"))
+    lines = [part for line in text.split("\n") for part in formats.unfold_flat_traceback(line)]
+    lines = formats.join_json_bodies(lines)
     for index in read_order(len(lines), budget):
         if lines[index].strip():
             _classify(clip(lines[index], MAX_CLASSIFY_CHARS), out)
