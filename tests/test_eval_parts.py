@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "bench" / "eval"
 
@@ -63,3 +66,26 @@ def test_cases_from_threads_an_entry_cites_are_told_apart(tmp_path: Path) -> Non
     assert cited == {"https://github.com/a/b/issues/1", "https://example.org/page"}
     cases = [{"source": f"https://github.com/a/b/issues/{n}"} for n in (1, 2)]
     assert unseen.uncited(cases, cited) == cases[1:]
+
+
+def test_the_trade_off_table_counts_confidence_at_each_threshold(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sys.path.insert(0, str(EVAL_DIR.parent))
+    import eval as evaluation
+
+    def outcome(expected: str | None, top: str, score: float, eligible: bool = True) -> Any:
+        case = {"query": "q", "expected": expected, "kind": "trace"}
+        return evaluation.Outcome(case, [(top, score)], False, eligible)
+
+    outcomes = [
+        outcome("a", "a", 0.97),  # right: confident up to t=0.96
+        outcome("b", "b", 0.99, eligible=False),  # right, but a rule keeps it unsure
+        outcome(None, "c", 0.91),  # uncovered: confident at t <= 0.90 only
+        outcome(None, "c", 0.20),
+    ]
+    evaluation.print_trade_off("part", outcomes)
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "right+conf 0.500 " in rows["t=0.90"] and "conf-uncovered 0.500" in rows["t=0.90"]
+    assert "right+conf 0.500 " in rows["t=0.96"] and "conf-uncovered 0.000" in rows["t=0.96"]
+    assert "right+conf 0.000 " in rows["t=0.98"]
