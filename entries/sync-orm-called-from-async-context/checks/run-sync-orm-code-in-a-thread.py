@@ -1,0 +1,349 @@
+"""Django refuses its sync ORM where an event loop runs in the thread (SynchronousOnlyOperation),
+also when only filter() was wrapped and the QuerySet is evaluated in async code; one sync
+function that evaluates everything, awaited through sync_to_async, works and keeps the loop
+serving.
+
+The sandbox has no Django or asgiref: a small stand-in over sqlite3 does what they do here
+(Django's async_unsafe guard on the connection, lazy QuerySets; sync_to_async with
+thread_sensitive=True running calls in one shared thread) and raises Django's message."""
+
+import asyncio
+import functools
+import os
+import sqlite3
+import sys
+import threading
+import time
+import types
+from concurrent.futures import ThreadPoolExecutor
+
+from errata_check import load_snippet, record, scaled
+
+MESSAGE = "You cannot call this from an async context - use a thread or sync_to_async."
+QUERY_S = scaled(5000)  # a 5 s query in the story, 50 ms here
+
+
+class SynchronousOnlyOperation(Exception):
+    pass
+
+
+def async_unsafe(message):
+    """django/utils/asyncio.py: refuse when an event loop runs in this thread."""
+
+    def decorator(func):
+        @functools.wraps(func)
+        def inner(*args, **kwargs):
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                pass
+            else:
+                if not os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE"):
+                    raise SynchronousOnlyOperation(message)
+            return func(*args, **kwargs)
+
+        return inner
+
+    if callable(message):  # used as @async_unsafe without arguments
+        func, message = message, MESSAGE
+        return decorator(func)
+    return decorator
+
+
+# asgiref's sync_to_async: thread_sensitive=True (the default) runs every call in one shared
+# thread, one after the other, as Django needs for its per-thread connections.
+_SENSITIVE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync_to_async")
+_THREADS: set = set()
+
+
+def sync_to_async(func=None, *, thread_sensitive=True):
+    if func is None:
+        return lambda f: sync_to_async(f, thread_sensitive=thread_sensitive)
+
+    @functools.wraps(func)
+    async def wrapper(*args, **kwargs):
+        loop = asyncio.get_running_loop()
+        executor = _SENSITIVE if thread_sensitive else None
+
+        def run():
+            _THREADS.add(threading.current_thread().name)
+            return func(*args, **kwargs)
+
+        return await loop.run_in_executor(executor, run)
+
+    return wrapper
+
+
+DB_FILE = "app.sqlite3"
+QUERIES: list = []
+
+
+class DatabaseWrapper:
+    """Django's connection: one sqlite3 connection per thread; cursor() is async-unsafe."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @async_unsafe
+    def cursor(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = sqlite3.connect(DB_FILE)
+        return conn.cursor()
+
+    def execute(self, sql: str, params=()) -> list:
+        cursor = self.cursor()
+        QUERIES.append(sql)
+        time.sleep(QUERY_S)  # the database's time; the calling thread waits
+        rows = cursor.execute(sql, params).fetchall()
+        cursor.connection.commit()
+        return rows
+
+
+connection = DatabaseWrapper()
+
+
+class DoesNotExist(Exception):
+    pass
+
+
+class QuerySet:
+    """Lazy like Django's: filter() and order_by() run nothing; evaluation runs the SELECT."""
+
+    def __init__(self, model, where=(), order="id") -> None:
+        self.model, self.where, self.order = model, tuple(where), order
+        self._result_cache = None
+
+    def _clone(self, **changes):
+        return QuerySet(
+            changes.get("model", self.model),
+            changes.get("where", self.where),
+            changes.get("order", self.order),
+        )
+
+    def filter(self, **kwargs):
+        kwargs = {("id" if k == "pk" else k): v for k, v in kwargs.items()}
+        return self._clone(where=self.where + tuple(sorted(kwargs.items())))
+
+    def all(self):
+        return self._clone()
+
+    def order_by(self, field):
+        return self._clone(order=field)
+
+    def _sql(self, what: str):
+        sql = f"SELECT {what} FROM {self.model.table}"
+        if self.where:
+            sql += " WHERE " + " AND ".join(f"{k} = ?" for k, _ in self.where)
+        return sql, tuple(v for _, v in self.where)
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            sql, params = self._sql(", ".join(self.model.fields))
+            rows = connection.execute(f"{sql} ORDER BY {self.order}", params)
+            self._result_cache = [self.model(**dict(zip(self.model.fields, r))) for r in rows]
+
+    def __iter__(self):
+        self._fetch_all()
+        return iter(self._result_cache)
+
+    def __len__(self):
+        self._fetch_all()
+        return len(self._result_cache)
+
+    def __repr__(self):
+        self._fetch_all()
+        return f"<QuerySet {self._result_cache!r}>"
+
+    def count(self) -> int:
+        sql, params = self._sql("COUNT(*)")
+        return connection.execute(sql, params)[0][0]
+
+    def get(self, **kwargs):
+        found = list(self.filter(**kwargs))
+        if not found:
+            raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.")
+        return found[0]
+
+    def create(self, **kwargs):
+        names = [f for f in self.model.fields if f in kwargs]
+        marks = ", ".join("?" * len(names))
+        sql = f"INSERT INTO {self.model.table} ({', '.join(names)}) VALUES ({marks})"
+        connection.execute(sql, tuple(kwargs[n] for n in names))
+        new_id = connection.execute(f"SELECT MAX(id) FROM {self.model.table}")[0][0]
+        return self.model(**{**kwargs, "id": new_id})
+
+    # Django 4.1+: the async API, each a sync_to_async wrapper around the sync method
+    async def aget(self, **kwargs):
+        return await sync_to_async(self.get)(**kwargs)
+
+    async def acount(self) -> int:
+        return await sync_to_async(self.count)()
+
+    async def acreate(self, **kwargs):
+        return await sync_to_async(self.create)(**kwargs)
+
+    def __aiter__(self):
+        async def rows():
+            await sync_to_async(self._fetch_all)()
+            for obj in self._result_cache:
+                yield obj
+
+        return rows()
+
+
+class Manager:
+    def __init__(self, model) -> None:
+        self.model = model
+
+    def __getattr__(self, name):
+        return getattr(QuerySet(self.model), name)
+
+    def __aiter__(self):
+        return QuerySet(self.model).__aiter__()
+
+
+class Model:
+    fields: tuple = ()
+    table = ""
+
+    def __init__(self, **values) -> None:
+        self.__dict__.update(values)
+
+    def __init_subclass__(cls) -> None:
+        cls.objects = Manager(cls)
+        cls.DoesNotExist = type("DoesNotExist", (DoesNotExist,), {})
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.title}>"
+
+
+class JsonResponse:
+    def __init__(self, data) -> None:
+        self.data = data
+
+
+def _module(name: str, **attrs):
+    module = types.ModuleType(name)
+    module.__dict__.update(attrs)
+    return module
+
+
+sys.modules.update(
+    {
+        "django": _module("django"),
+        "django.core": _module("django.core"),
+        "django.core.exceptions": _module(
+            "django.core.exceptions", SynchronousOnlyOperation=SynchronousOnlyOperation
+        ),
+        "django.utils": _module("django.utils"),
+        "django.utils.asyncio": _module("django.utils.asyncio", async_unsafe=async_unsafe),
+        "django.db": _module("django.db", connection=connection),
+        "django.http": _module("django.http", JsonResponse=JsonResponse),
+        "asgiref": _module("asgiref"),
+        "asgiref.sync": _module("asgiref.sync", sync_to_async=sync_to_async),
+        "channels": _module("channels"),
+        "channels.db": _module("channels.db", database_sync_to_async=sync_to_async),
+    }
+)
+
+
+# The application: its model and data.
+class Article(Model):
+    table = "articles"
+    fields = ("id", "author", "title")
+
+
+with sqlite3.connect(DB_FILE) as db:
+    db.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, author TEXT, title TEXT)")
+    db.executemany(
+        "INSERT INTO articles VALUES (?, ?, ?)",
+        [(1, "ada", "Notes"), (2, "ada", "Engines"), (3, "bob", "Cups")],
+    )
+
+
+def error_of(coro) -> str:
+    try:
+        asyncio.run(coro)
+    except SynchronousOnlyOperation as exc:
+        return f"django.core.exceptions.SynchronousOnlyOperation: {exc}"
+    return ""
+
+
+async def with_heartbeat(make_calls) -> tuple:
+    """Run the calls next to a 5 ms heartbeat; return their results and the worst gap (ms)."""
+    gaps: list = []
+    stop = asyncio.Event()
+
+    async def heartbeat() -> None:
+        last = time.perf_counter()
+        while not stop.is_set():
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    beat = asyncio.create_task(heartbeat())
+    await asyncio.sleep(0.02)
+    results = await asyncio.gather(*make_calls())
+    stop.set()
+    await beat
+    return results, round(max(gaps) * 1000, 1)
+
+
+ns = load_snippet({"Article": Article})
+author_summary = ns["author_summary"]
+
+
+async def wrong_view(request, author):
+    return author_summary(author)  # the sync function called directly
+
+
+async def half_wrapped(author):
+    articles = await sync_to_async(Article.objects.filter)(author=author)  # only builds the query
+    return list(articles)  # the SELECT runs here, in async code
+
+
+wrong_direct = error_of(wrong_view(None, "ada"))
+wrong_half = error_of(half_wrapped("ada"))
+expected = f"django.core.exceptions.SynchronousOnlyOperation: {MESSAGE}"
+assert wrong_direct == expected, wrong_direct
+assert wrong_half == expected, wrong_half
+# outside any event loop (a script, a manage.py command) the same function works
+script = author_summary("ada")
+assert script == {"count": 2, "titles": ["Notes", "Engines"]}, script
+
+AUTHORS = ("ada", "bob", "cy", "ada")
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # hides the error, blocks the loop
+unsafe, unsafe_gap_ms = asyncio.run(with_heartbeat(lambda: [wrong_view(None, a) for a in AUTHORS]))
+del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+assert unsafe[0] == script, unsafe
+assert unsafe_gap_ms >= QUERY_S * 1000, unsafe_gap_ms
+
+QUERIES.clear()
+responses, fixed_gap_ms = asyncio.run(
+    with_heartbeat(lambda: [ns["author_summary_view"](None, a) for a in AUTHORS])
+)
+fixed = [response.data for response in responses]
+assert fixed == [
+    script,
+    {"count": 1, "titles": ["Cups"]},
+    {"count": 0, "titles": []},
+    script,
+], fixed
+assert _THREADS == {"sync_to_async_0"}, _THREADS  # thread_sensitive: one shared thread
+assert fixed_gap_ms < unsafe_gap_ms / 4, (
+    fixed_gap_ms,
+    unsafe_gap_ms,
+)
+
+record(
+    wrong_direct_call=wrong_direct,
+    wrong_only_filter_wrapped=wrong_half,
+    unsafe_env_worst_loop_gap_ms=unsafe_gap_ms,
+    fixed_summaries=fixed,
+    fixed_queries=len(QUERIES),
+    fixed_worst_loop_gap_ms=fixed_gap_ms,
+    outside_the_loop=script,
+)
