@@ -122,7 +122,15 @@ def resource_warnings(action) -> list[str]:
 
 
 def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
+    """The process's open file descriptors, counted by asking which numbers are in use."""
+    count = 0
+    for fd in range(4096):
+        try:
+            os.fstat(fd)
+        except OSError:
+            continue
+        count += 1
+    return count
 
 
 def new_connections(action) -> tuple[list[str], int]:

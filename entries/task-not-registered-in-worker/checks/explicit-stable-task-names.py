@@ -168,21 +168,29 @@ def produce(root: str) -> str:
     return sent.stdout.strip()
 
 
-def both_imports(root: str) -> list:
-    """Import the tasks module both ways in one process, as a shell or a test run might."""
-    for name in [m for m in sys.modules if m == "tasks" or m == "proj" or m.startswith("proj.")]:
-        del sys.modules[name]
-    sys.path[:0] = [os.path.join(root, "proj"), root]
-    try:
-        import proj.tasks  # noqa: F401
-        import tasks  # noqa: F401
+write(
+    "both.py",
+    """import json, os, sys
+root = sys.argv[1]
+sys.path[:0] = [os.path.join(root, "proj"), root]
+import minicelery
+import proj.tasks
+import tasks
+from errata_check import load_snippet
+app = proj.celery.app
+names = sorted(n for n in app.tasks if not n.startswith("celery."))
+print(json.dumps([load_snippet()["task_name_problems"](app, "proj"), names]))
+""",
+)
 
-        app = sys.modules["proj.celery"].app
-        return ns["task_name_problems"](app, "proj"), sorted(
-            n for n in app.tasks if not n.startswith("celery.")
-        )
-    finally:
-        del sys.path[:2]
+
+def both_imports(root: str) -> tuple[list, list]:
+    """Import the tasks module both ways in one process (a child), as a shell or a test run
+    might; the snippet's task_name_problems reads the app there."""
+    child = run("both.py", root)
+    assert child.returncode == 0, child.stderr
+    problems, names = json.loads(child.stdout)
+    return problems, names
 
 
 # 1. WRONG: automatic names. The producer sends 'tasks.add'; the worker registered 'proj.tasks.add'.
@@ -219,7 +227,10 @@ fixed_problems, fixed_names = both_imports(named)
 assert fixed_problems == [] and fixed_names == ["proj.add"], (fixed_problems, fixed_names)
 
 # 4. A task defined in a module run as a script gets a __main__ name no worker has.
-main_app = sys.modules["proj.celery"].app
+sys.path.insert(0, named)
+import proj.tasks  # noqa: E402,F401  (the first import of this project in this process)
+
+main_app = proj.celery.app
 main_app.tasks["__main__.cleanup"] = main_app.tasks["proj.add"]
 flagged = ns["task_name_problems"](main_app, "proj")
 assert flagged[0].startswith("__main__.cleanup: defined in a module run as a script"), flagged
