@@ -2,17 +2,25 @@
 commit needs the session, which is gone (DetachedInstanceError), also in a background thread.
 Eager loading, expire_on_commit=False, plain dicts and ids for threads need no session later.
 
-The sandbox has no SQLAlchemy: a small stand-in over sqlite3 does what SQLAlchemy's Session does
+The sandbox has no SQLAlchemy: a small stand-in over sqlite3, written below as a real package
+`sqlalchemy` into a temporary folder first on sys.path, does what SQLAlchemy's Session does
 for these cases (lazy relationships loaded through the session, commit expiring attributes,
 close detaching objects, selectinload) and raises its messages."""
 
 import re
 import sqlite3
 import sys
+import tempfile
+import textwrap
 import threading
-import types
+from pathlib import Path
 
 from errata_check import load_snippet, record
+
+STANDIN = r'''
+"""The stand-in ORM over sqlite3 behind the public modules (sqlalchemy.orm, ...)."""
+
+import sqlite3
 
 BACKGROUND = "(Background on this error at: https://sqlalche.me/e/20/bhk3)"
 
@@ -182,16 +190,37 @@ def sessionmaker(bind=None, expire_on_commit: bool = True):
     return lambda: Session(bind, expire_on_commit=expire_on_commit)
 
 
-QUERIES: list = []
-orm = types.ModuleType("sqlalchemy.orm")
-orm.Session, orm.sessionmaker, orm.selectinload = Session, sessionmaker, selectinload
-orm.relationship = relationship
-orm_exc = types.ModuleType("sqlalchemy.orm.exc")
-orm_exc.DetachedInstanceError = DetachedInstanceError
-orm.exc = orm_exc
-sqlalchemy = types.ModuleType("sqlalchemy")
-sqlalchemy.orm = orm
-sys.modules.update({"sqlalchemy": sqlalchemy, "sqlalchemy.orm": orm, "sqlalchemy.orm.exc": orm_exc})
+QUERIES: list = []  # every SELECT the session runs
+'''
+
+PACKAGE = {
+    "sqlalchemy/__init__.py": "from . import orm\n",
+    "sqlalchemy/_standin.py": STANDIN,
+    "sqlalchemy/orm/__init__.py": """
+        from sqlalchemy._standin import Session, relationship, selectinload, sessionmaker
+
+        from . import exc
+    """,
+    "sqlalchemy/orm/exc.py": "from sqlalchemy._standin import DetachedInstanceError\n",
+}
+
+
+def install_package(files: dict) -> None:
+    """Write the stand-in library as real module files into a fresh folder and put that folder
+    first on sys.path: the snippet's plain `import sqlalchemy...` finds it there."""
+    root = Path(tempfile.mkdtemp())
+    for name, source in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
+    sys.path.insert(0, str(root))
+
+
+install_package(PACKAGE)
+
+from sqlalchemy._standin import QUERIES, Base, Column  # noqa: E402 - the stand-in's own parts
+from sqlalchemy.orm import Session, relationship  # noqa: E402
+from sqlalchemy.orm.exc import DetachedInstanceError  # noqa: E402
 
 
 # The application: its database and models.

@@ -2,18 +2,27 @@
 read as a plain attribute in async code, raises MissingGreenlet even with the session open.
 selectinload, `await obj.awaitable_attrs.x` and expire_on_commit=False need no implicit IO.
 
-The sandbox has no SQLAlchemy: a small stand-in over sqlite3 does what AsyncSession does here
+The sandbox has no SQLAlchemy: a small stand-in over sqlite3, written below as a real package
+`sqlalchemy` into a temporary folder first on sys.path, does what AsyncSession does here
 (each awaited session call runs the sync ORM where IO is allowed, as greenlet_spawn does; IO
 started from a plain attribute read is refused) and raises SQLAlchemy's messages."""
 
 import asyncio
-import contextvars
 import re
 import sqlite3
 import sys
-import types
+import tempfile
+import textwrap
+from pathlib import Path
 
 from errata_check import load_snippet, record
+
+STANDIN = r'''
+"""The stand-in ORM over sqlite3 behind the public modules (sqlalchemy.orm, ...)."""
+
+import asyncio
+import contextvars
+import sqlite3
 
 BACKGROUND = "(Background on this error at: https://sqlalche.me/e/20/bhk3)"
 
@@ -251,32 +260,43 @@ class AsyncAttrs:
         return _AwaitableAttrs(self)
 
 
-QUERIES: list = []
-orm = types.ModuleType("sqlalchemy.orm")
-orm.Session, orm.sessionmaker, orm.selectinload = Session, sessionmaker, selectinload
-orm.relationship = relationship
-orm_exc = types.ModuleType("sqlalchemy.orm.exc")
-orm_exc.DetachedInstanceError = DetachedInstanceError
-orm.exc = orm_exc
-exc = types.ModuleType("sqlalchemy.exc")
-exc.MissingGreenlet = MissingGreenlet
-ext = types.ModuleType("sqlalchemy.ext")
-ext_asyncio = types.ModuleType("sqlalchemy.ext.asyncio")
-ext_asyncio.AsyncSession, ext_asyncio.async_sessionmaker = AsyncSession, async_sessionmaker
-ext_asyncio.AsyncAttrs = AsyncAttrs
-ext.asyncio = ext_asyncio
-sqlalchemy = types.ModuleType("sqlalchemy")
-sqlalchemy.orm, sqlalchemy.exc, sqlalchemy.ext = orm, exc, ext
-sys.modules.update(
-    {
-        "sqlalchemy": sqlalchemy,
-        "sqlalchemy.orm": orm,
-        "sqlalchemy.orm.exc": orm_exc,
-        "sqlalchemy.exc": exc,
-        "sqlalchemy.ext": ext,
-        "sqlalchemy.ext.asyncio": ext_asyncio,
-    }
-)
+QUERIES: list = []  # every SELECT the session runs
+'''
+
+PACKAGE = {
+    "sqlalchemy/__init__.py": "from . import exc, ext, orm\n",
+    "sqlalchemy/_standin.py": STANDIN,
+    "sqlalchemy/exc.py": "from sqlalchemy._standin import MissingGreenlet\n",
+    "sqlalchemy/orm/__init__.py": """
+        from sqlalchemy._standin import Session, relationship, selectinload, sessionmaker
+
+        from . import exc
+    """,
+    "sqlalchemy/orm/exc.py": "from sqlalchemy._standin import DetachedInstanceError\n",
+    "sqlalchemy/ext/__init__.py": "from . import asyncio\n",
+    "sqlalchemy/ext/asyncio.py": """
+        from sqlalchemy._standin import AsyncAttrs, AsyncSession, async_sessionmaker
+    """,
+}
+
+
+def install_package(files: dict) -> None:
+    """Write the stand-in library as real module files into a fresh folder and put that folder
+    first on sys.path: the snippet's plain `import sqlalchemy...` finds it there."""
+    root = Path(tempfile.mkdtemp())
+    for name, source in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
+    sys.path.insert(0, str(root))
+
+
+install_package(PACKAGE)
+
+from sqlalchemy._standin import QUERIES, Base, Column  # noqa: E402 - the stand-in's own parts
+from sqlalchemy.exc import MissingGreenlet  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncAttrs, AsyncSession  # noqa: E402
+from sqlalchemy.orm import Session, relationship  # noqa: E402
 
 
 # The application: its database and models (Base with the AsyncAttrs mixin).
