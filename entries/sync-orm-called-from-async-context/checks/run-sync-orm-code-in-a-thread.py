@@ -5,17 +5,18 @@ serving.
 
 The sandbox has no Django or asgiref: a small stand-in over sqlite3 does what they do here
 (Django's async_unsafe guard on the connection, lazy QuerySets; sync_to_async with
-thread_sensitive=True running calls in one shared thread) and raises Django's message."""
+thread_sensitive=True running calls in one shared thread) and raises Django's message. It is
+written as module files into a temporary directory put first on sys.path, so the snippet's own
+imports load it."""
 
 import asyncio
-import functools
 import os
 import sqlite3
 import sys
-import threading
+import tempfile
+import textwrap
 import time
-import types
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from errata_check import load_snippet, record, scaled
 
@@ -23,229 +24,263 @@ MESSAGE = "You cannot call this from an async context - use a thread or sync_to_
 QUERY_S = scaled(5000)  # a 5 s query in the story, 50 ms here
 
 
-class SynchronousOnlyOperation(Exception):
-    pass
+# The stand-in, written as real module files: django (core.exceptions, utils.asyncio, db,
+# db.models, http), asgiref.sync and channels.db. The snippet's own imports find them first on
+# sys.path; the check imports the same modules, so both share one connection and one thread.
+STANDIN = {
+    "django/__init__.py": "",
+    "django/core/__init__.py": "",
+    "django/core/exceptions.py": '''
+        class SynchronousOnlyOperation(Exception):
+            pass
 
 
-def async_unsafe(message):
-    """django/utils/asyncio.py: refuse when an event loop runs in this thread."""
+        class ObjectDoesNotExist(Exception):
+            pass
+    ''',
+    "django/utils/__init__.py": "",
+    "django/utils/asyncio.py": '''
+        """django/utils/asyncio.py: refuse when an event loop runs in this thread."""
 
-    def decorator(func):
-        @functools.wraps(func)
-        def inner(*args, **kwargs):
-            try:
-                asyncio.get_running_loop()
-            except RuntimeError:
-                pass
-            else:
-                if not os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE"):
-                    raise SynchronousOnlyOperation(message)
-            return func(*args, **kwargs)
+        import asyncio
+        import functools
+        import os
 
-        return inner
+        from django.core.exceptions import SynchronousOnlyOperation
 
-    if callable(message):  # used as @async_unsafe without arguments
-        func, message = message, MESSAGE
-        return decorator(func)
-    return decorator
+        MESSAGE = "You cannot call this from an async context - use a thread or sync_to_async."
 
 
-# asgiref's sync_to_async: thread_sensitive=True (the default) runs every call in one shared
-# thread, one after the other, as Django needs for its per-thread connections.
-_SENSITIVE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync_to_async")
-_THREADS: set = set()
+        def async_unsafe(message):
+            def decorator(func):
+                @functools.wraps(func)
+                def inner(*args, **kwargs):
+                    try:
+                        asyncio.get_running_loop()
+                    except RuntimeError:
+                        pass
+                    else:
+                        if not os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE"):
+                            raise SynchronousOnlyOperation(message)
+                    return func(*args, **kwargs)
+
+                return inner
+
+            if callable(message):  # used as @async_unsafe without arguments
+                func, message = message, MESSAGE
+                return decorator(func)
+            return decorator
+    ''',
+    "asgiref/__init__.py": "",
+    "asgiref/sync.py": '''
+        """asgiref's sync_to_async: thread_sensitive=True (the default) runs every call in one
+        shared thread, one after the other, as Django needs for its per-thread connections."""
+
+        import asyncio
+        import functools
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        _SENSITIVE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync_to_async")
+        _THREADS: set = set()
 
 
-def sync_to_async(func=None, *, thread_sensitive=True):
-    if func is None:
-        return lambda f: sync_to_async(f, thread_sensitive=thread_sensitive)
+        def sync_to_async(func=None, *, thread_sensitive=True):
+            if func is None:
+                return lambda f: sync_to_async(f, thread_sensitive=thread_sensitive)
 
-    @functools.wraps(func)
-    async def wrapper(*args, **kwargs):
-        loop = asyncio.get_running_loop()
-        executor = _SENSITIVE if thread_sensitive else None
+            @functools.wraps(func)
+            async def wrapper(*args, **kwargs):
+                loop = asyncio.get_running_loop()
+                executor = _SENSITIVE if thread_sensitive else None
 
-        def run():
-            _THREADS.add(threading.current_thread().name)
-            return func(*args, **kwargs)
+                def run():
+                    _THREADS.add(threading.current_thread().name)
+                    return func(*args, **kwargs)
 
-        return await loop.run_in_executor(executor, run)
+                return await loop.run_in_executor(executor, run)
 
-    return wrapper
+            return wrapper
+    ''',
+    "channels/__init__.py": "",
+    "channels/db.py": '''
+        from asgiref.sync import sync_to_async as database_sync_to_async
+    ''',
+    "django/db/__init__.py": '''
+        import sqlite3
+        import threading
+        import time
 
+        from django.utils.asyncio import async_unsafe
 
-DB_FILE = "app.sqlite3"
-QUERIES: list = []
-
-
-class DatabaseWrapper:
-    """Django's connection: one sqlite3 connection per thread; cursor() is async-unsafe."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    @async_unsafe
-    def cursor(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = sqlite3.connect(DB_FILE)
-        return conn.cursor()
-
-    def execute(self, sql: str, params=()) -> list:
-        cursor = self.cursor()
-        QUERIES.append(sql)
-        time.sleep(QUERY_S)  # the database's time; the calling thread waits
-        rows = cursor.execute(sql, params).fetchall()
-        cursor.connection.commit()
-        return rows
+        DB_FILE = "app.sqlite3"
+        QUERY_S = @QUERY_S@  # the database's time for one query
+        QUERIES: list = []
 
 
-connection = DatabaseWrapper()
+        class DatabaseWrapper:
+            """Django's connection: one sqlite3 connection per thread; cursor() is async-unsafe."""
+
+            def __init__(self) -> None:
+                self._local = threading.local()
+
+            @async_unsafe
+            def cursor(self):
+                conn = getattr(self._local, "conn", None)
+                if conn is None:
+                    conn = self._local.conn = sqlite3.connect(DB_FILE)
+                return conn.cursor()
+
+            def execute(self, sql: str, params=()) -> list:
+                cursor = self.cursor()
+                QUERIES.append(sql)
+                time.sleep(QUERY_S)  # the database's time; the calling thread waits
+                rows = cursor.execute(sql, params).fetchall()
+                cursor.connection.commit()
+                return rows
 
 
-class DoesNotExist(Exception):
-    pass
+        connection = DatabaseWrapper()
+    ''',
+    "django/db/models.py": '''
+        from asgiref.sync import sync_to_async
+        from django.core.exceptions import ObjectDoesNotExist
+        from django.db import connection
 
 
-class QuerySet:
-    """Lazy like Django's: filter() and order_by() run nothing; evaluation runs the SELECT."""
+        class QuerySet:
+            """Lazy like Django's: filter() and order_by() run nothing; evaluating runs SQL."""
 
-    def __init__(self, model, where=(), order="id") -> None:
-        self.model, self.where, self.order = model, tuple(where), order
-        self._result_cache = None
+            def __init__(self, model, where=(), order="id") -> None:
+                self.model, self.where, self.order = model, tuple(where), order
+                self._result_cache = None
 
-    def _clone(self, **changes):
-        return QuerySet(
-            changes.get("model", self.model),
-            changes.get("where", self.where),
-            changes.get("order", self.order),
-        )
+            def _clone(self, **changes):
+                return QuerySet(
+                    changes.get("model", self.model),
+                    changes.get("where", self.where),
+                    changes.get("order", self.order),
+                )
 
-    def filter(self, **kwargs):
-        kwargs = {("id" if k == "pk" else k): v for k, v in kwargs.items()}
-        return self._clone(where=self.where + tuple(sorted(kwargs.items())))
+            def filter(self, **kwargs):
+                kwargs = {("id" if k == "pk" else k): v for k, v in kwargs.items()}
+                return self._clone(where=self.where + tuple(sorted(kwargs.items())))
 
-    def all(self):
-        return self._clone()
+            def all(self):
+                return self._clone()
 
-    def order_by(self, field):
-        return self._clone(order=field)
+            def order_by(self, field):
+                return self._clone(order=field)
 
-    def _sql(self, what: str):
-        sql = f"SELECT {what} FROM {self.model.table}"
-        if self.where:
-            sql += " WHERE " + " AND ".join(f"{k} = ?" for k, _ in self.where)
-        return sql, tuple(v for _, v in self.where)
+            def _sql(self, what: str):
+                sql = f"SELECT {what} FROM {self.model.table}"
+                if self.where:
+                    sql += " WHERE " + " AND ".join(f"{k} = ?" for k, _ in self.where)
+                return sql, tuple(v for _, v in self.where)
 
-    def _fetch_all(self) -> None:
-        if self._result_cache is None:
-            sql, params = self._sql(", ".join(self.model.fields))
-            rows = connection.execute(f"{sql} ORDER BY {self.order}", params)
-            self._result_cache = [self.model(**dict(zip(self.model.fields, r))) for r in rows]
+            def _fetch_all(self) -> None:
+                if self._result_cache is None:
+                    sql, params = self._sql(", ".join(self.model.fields))
+                    rows = connection.execute(f"{sql} ORDER BY {self.order}", params)
+                    self._result_cache = [
+                        self.model(**dict(zip(self.model.fields, r))) for r in rows
+                    ]
 
-    def __iter__(self):
-        self._fetch_all()
-        return iter(self._result_cache)
+            def __iter__(self):
+                self._fetch_all()
+                return iter(self._result_cache)
 
-    def __len__(self):
-        self._fetch_all()
-        return len(self._result_cache)
+            def __len__(self):
+                self._fetch_all()
+                return len(self._result_cache)
 
-    def __repr__(self):
-        self._fetch_all()
-        return f"<QuerySet {self._result_cache!r}>"
+            def __repr__(self):
+                self._fetch_all()
+                return f"<QuerySet {self._result_cache!r}>"
 
-    def count(self) -> int:
-        sql, params = self._sql("COUNT(*)")
-        return connection.execute(sql, params)[0][0]
+            def count(self) -> int:
+                sql, params = self._sql("COUNT(*)")
+                return connection.execute(sql, params)[0][0]
 
-    def get(self, **kwargs):
-        found = list(self.filter(**kwargs))
-        if not found:
-            raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.")
-        return found[0]
+            def get(self, **kwargs):
+                found = list(self.filter(**kwargs))
+                if not found:
+                    name = self.model.__name__
+                    raise self.model.DoesNotExist(f"{name} matching query does not exist.")
+                return found[0]
 
-    def create(self, **kwargs):
-        names = [f for f in self.model.fields if f in kwargs]
-        marks = ", ".join("?" * len(names))
-        sql = f"INSERT INTO {self.model.table} ({', '.join(names)}) VALUES ({marks})"
-        connection.execute(sql, tuple(kwargs[n] for n in names))
-        new_id = connection.execute(f"SELECT MAX(id) FROM {self.model.table}")[0][0]
-        return self.model(**{**kwargs, "id": new_id})
+            def create(self, **kwargs):
+                names = [f for f in self.model.fields if f in kwargs]
+                marks = ", ".join("?" * len(names))
+                sql = f"INSERT INTO {self.model.table} ({', '.join(names)}) VALUES ({marks})"
+                connection.execute(sql, tuple(kwargs[n] for n in names))
+                new_id = connection.execute(f"SELECT MAX(id) FROM {self.model.table}")[0][0]
+                return self.model(**{**kwargs, "id": new_id})
 
-    # Django 4.1+: the async API, each a sync_to_async wrapper around the sync method
-    async def aget(self, **kwargs):
-        return await sync_to_async(self.get)(**kwargs)
+            # Django 4.1+: the async API, each a sync_to_async wrapper around the sync method
+            async def aget(self, **kwargs):
+                return await sync_to_async(self.get)(**kwargs)
 
-    async def acount(self) -> int:
-        return await sync_to_async(self.count)()
+            async def acount(self) -> int:
+                return await sync_to_async(self.count)()
 
-    async def acreate(self, **kwargs):
-        return await sync_to_async(self.create)(**kwargs)
+            async def acreate(self, **kwargs):
+                return await sync_to_async(self.create)(**kwargs)
 
-    def __aiter__(self):
-        async def rows():
-            await sync_to_async(self._fetch_all)()
-            for obj in self._result_cache:
-                yield obj
+            def __aiter__(self):
+                async def rows():
+                    await sync_to_async(self._fetch_all)()
+                    for obj in self._result_cache:
+                        yield obj
 
-        return rows()
-
-
-class Manager:
-    def __init__(self, model) -> None:
-        self.model = model
-
-    def __getattr__(self, name):
-        return getattr(QuerySet(self.model), name)
-
-    def __aiter__(self):
-        return QuerySet(self.model).__aiter__()
+                return rows()
 
 
-class Model:
-    fields: tuple = ()
-    table = ""
+        class Manager:
+            def __init__(self, model) -> None:
+                self.model = model
 
-    def __init__(self, **values) -> None:
-        self.__dict__.update(values)
+            def __getattr__(self, name):
+                return getattr(QuerySet(self.model), name)
 
-    def __init_subclass__(cls) -> None:
-        cls.objects = Manager(cls)
-        cls.DoesNotExist = type("DoesNotExist", (DoesNotExist,), {})
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.title}>"
+            def __aiter__(self):
+                return QuerySet(self.model).__aiter__()
 
 
-class JsonResponse:
-    def __init__(self, data) -> None:
-        self.data = data
+        class Model:
+            fields: tuple = ()
+            table = ""
 
+            def __init__(self, **values) -> None:
+                self.__dict__.update(values)
 
-def _module(name: str, **attrs):
-    module = types.ModuleType(name)
-    module.__dict__.update(attrs)
-    return module
+            def __init_subclass__(cls) -> None:
+                cls.objects = Manager(cls)
+                cls.DoesNotExist = type("DoesNotExist", (ObjectDoesNotExist,), {})
 
+            def __repr__(self) -> str:
+                return f"<{type(self).__name__}: {self.title}>"
+    ''',
+    "django/http.py": '''
+        class JsonResponse:
+            def __init__(self, data) -> None:
+                self.data = data
+    ''',
+}
 
-sys.modules.update(
-    {
-        "django": _module("django"),
-        "django.core": _module("django.core"),
-        "django.core.exceptions": _module(
-            "django.core.exceptions", SynchronousOnlyOperation=SynchronousOnlyOperation
-        ),
-        "django.utils": _module("django.utils"),
-        "django.utils.asyncio": _module("django.utils.asyncio", async_unsafe=async_unsafe),
-        "django.db": _module("django.db", connection=connection),
-        "django.http": _module("django.http", JsonResponse=JsonResponse),
-        "asgiref": _module("asgiref"),
-        "asgiref.sync": _module("asgiref.sync", sync_to_async=sync_to_async),
-        "channels": _module("channels"),
-        "channels.db": _module("channels.db", database_sync_to_async=sync_to_async),
-    }
-)
+SITE = Path(tempfile.mkdtemp(prefix="standin-site-"))
+for relative, source in STANDIN.items():
+    path = SITE / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        textwrap.dedent(source).lstrip().replace("@QUERY_S@", repr(QUERY_S)), encoding="utf-8"
+    )
+sys.path.insert(0, str(SITE))  # first on the path: the snippet's `import django` finds these
+
+from asgiref.sync import _THREADS, sync_to_async  # noqa: E402
+from django.core.exceptions import SynchronousOnlyOperation  # noqa: E402
+from django.db import DB_FILE, QUERIES  # noqa: E402
+from django.db.models import Model  # noqa: E402
 
 
 # The application: its model and data.
