@@ -119,16 +119,12 @@ def unfold_flat_traceback(line: str) -> list[str]:
         return [line]
     head, tail = line[:MAX_FLAT_CHARS], line[MAX_FLAT_CHARS:]
     starts = [m.start() for m in _FLAT_FRAME.finditer(head)][:MAX_FLAT_FRAMES]
-    if not starts or (len(starts) == 1 and not _trails_frame(head, starts[0])):
+    if not starts or (len(starts) == 1 and not head[_frame_end(head, starts[0]) :].strip()):
         return [line]  # a frame on its own line: the usual print
     out = [head[: starts[0]].rstrip()] if head[: starts[0]].strip() else []
     for begin, end in zip(starts, [*starts[1:], len(head)], strict=True):
         segment = head[begin:end].strip()
-        frame = _FLAT_FRAME.match(segment)
-        assert frame is not None  # every start is a match of it
-        cut = frame.end()
-        if func := _FRAME_FUNC.match(segment, cut):
-            cut = func.end()
+        cut = _frame_end(segment, 0)
         out.append(segment[:cut].replace("Traceback (most recent call last):", "").strip())
         rest = segment[cut:].strip()
         if exc := _FLAT_EXCEPTION.search(rest):
@@ -143,14 +139,12 @@ def unfold_flat_traceback(line: str) -> list[str]:
     return out
 
 
-def _trails_frame(head: str, start: int) -> bool:
-    """Text follows the frame at `start` on its line (its source, or the exception)."""
-    frame = _FLAT_FRAME.match(head, start)
-    assert frame is not None
-    cut = frame.end()
-    if func := _FRAME_FUNC.match(head, cut):
-        cut = func.end()
-    return bool(head[cut:].strip())
+def _frame_end(text: str, start: int) -> int:
+    """Where the frame that starts at `start` ends: after its `, in func` when it names one."""
+    frame = _FLAT_FRAME.match(text, start)
+    assert frame is not None  # every start is a match of it
+    func = _FRAME_FUNC.match(text, frame.end())
+    return func.end() if func else frame.end()
 
 
 def _opens_body(line: str) -> bool:
