@@ -33,9 +33,21 @@ NO_ENTRY = "_none"
 WORD = re.compile(r"[a-z][a-z0-9_]+")
 
 
+# a word's first letters also count as a word of their own ("serializ" of serialize,
+# serializable, serialization; "connec" of connect, connection): users inflect the words an
+# entry uses. With the parts of snake_case names, the model's first choice out of fold by
+# collection on the tuning part went from 0.818 to 0.837 of covered errors (4: 0.834, 6: 0.835).
+PREFIX = 5
+
+
 def words(text: str) -> list[str]:
-    """The model's words of a text (normalized first: the model reads what the index reads)."""
-    return WORD.findall(text.lower())
+    """The model's words of a text (normalized first: the model reads what the index reads):
+    its words, the parts of its snake_case names ("max_user_watches": max, user, watches) and
+    the first PREFIX letters of each longer one, marked "~" ("watch~")."""
+    found = WORD.findall(text.lower())
+    parts = [part for word in found if "_" in word for part in word.split("_") if len(part) > 1]
+    whole = found + parts
+    return whole + [word[:PREFIX] + "~" for word in whole if len(word) > PREFIX]
 
 
 def stop_words(stops: Iterable[str]) -> list[str]:
