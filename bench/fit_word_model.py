@@ -15,6 +15,7 @@ across machines. Run it after adding or changing entries, then bench/calibrate.p
 
     python bench/fit_word_model.py           # fit and write the file
     python bench/fit_word_model.py --check   # refit and exit 1 if the shipped file differs
+    python bench/fit_word_model.py --out-of-fold   # its first choices, each collection unseen
 """
 
 from __future__ import annotations
@@ -166,11 +167,50 @@ def dumps(data: dict[str, Any]) -> str:
     return head[:-1] + ',\n"weights":{\n' + ",\n".join(lines) + "\n}}\n"
 
 
+def out_of_fold(entries_dir: Path = ROOT / "entries") -> list[tuple[dict, list[str]]]:
+    """Each real error of the tuning part with the entries its words point to, best first, as
+    a model fitted without its collection (the cases gathered with it) reads them."""
+    cases = unseen_cases("tune")
+    read = []
+    for fold in sorted({case["collection"] for case in cases}):
+        kept = [case for case in cases if case["collection"] != fold]
+        model = WordModel.of(fit(entries_dir, cases=kept))
+        for case in cases:
+            if case["collection"] == fold:
+                query = normalize(case["query"])
+                found = model.probabilities(query.text, stop_words(query.parser_stops))
+                read.append((case, sorted(found, key=lambda entry: (-found[entry], entry))))
+    return read
+
+
+def print_out_of_fold(read: list[tuple[dict, list[str]]]) -> None:
+    """How often the model's first (and first three) choices are the expected entry, per kind
+    of input, and how often it says no entry to an error that no entry covers."""
+    covered = [(case, ranked) for case, ranked in read if case.get("expected")]
+    for kind in ("all", "trace", "log", "description"):
+        part = [(c, r) for c, r in covered if kind in ("all", c["kind"])]
+        first = sum(1 for c, r in part if r[0] == c["expected"])
+        three = sum(1 for c, r in part if c["expected"] in r[:3])
+        print(f"{kind:12s} n={len(part):4d}  first {first / max(1, len(part)):.3f}"
+              f"  first three {three / max(1, len(part)):.3f}")  # fmt: skip
+    uncovered = [r for c, r in read if not c.get("expected")]
+    said = sum(1 for r in uncovered if r[0] == NO_ENTRY)
+    print(f"uncovered    n={len(uncovered):4d}  no entry first {said / max(1, len(uncovered)):.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file differs")
+    parser.add_argument(
+        "--out-of-fold",
+        action="store_true",
+        help="print the model's own figures on the tuning part, out of fold by collection",
+    )
     parser.add_argument("--entries", type=Path, default=ROOT / "entries")
     args = parser.parse_args()
+    if args.out_of_fold:
+        print_out_of_fold(out_of_fold(args.entries))
+        return 0
     data = fit(args.entries)
     if args.check:
         shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))

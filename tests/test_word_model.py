@@ -115,3 +115,22 @@ def test_it_counts_the_entries_it_was_not_fitted_on() -> None:
     fitted = sorted(WORDS.fitted)
     assert WORDS.unfitted([fitted[0], "brand-new-entry", "another-new-one"]) == 2
     assert WORDS.unfitted(fitted) == 0 and NO_ENTRY not in WORDS.fitted
+
+
+def test_out_of_fold_figures_count_first_choices_per_kind(capsys: pytest.CaptureFixture) -> None:
+    read = [
+        ({"kind": "trace", "expected": "a"}, ["a", "b", NO_ENTRY]),
+        ({"kind": "trace", "expected": "b"}, ["a", "c", "b"]),
+        ({"kind": "description", "expected": "c"}, ["a", "b", NO_ENTRY, "c"]),
+        ({"kind": "log"}, [NO_ENTRY, "a"]),
+        ({"kind": "log"}, ["a", NO_ENTRY]),
+    ]
+    fit_word_model.print_out_of_fold(read)
+    lines = {
+        line.split()[0]: " ".join(line.split()[1:]) for line in capsys.readouterr().out.splitlines()
+    }
+    assert lines["all"] == "n= 3 first 0.333 first three 0.667"
+    assert lines["trace"] == "n= 2 first 0.500 first three 1.000"
+    assert lines["description"] == "n= 1 first 0.000 first three 0.000"
+    assert lines["log"] == "n= 0 first 0.000 first three 0.000"
+    assert lines["uncovered"] == "n= 2 no entry first 0.500"

@@ -33,10 +33,11 @@ NO_ENTRY = "_none"
 WORD = re.compile(r"[a-z][a-z0-9_]+")
 
 
-# a word's first letters also count as a word of their own ("serializ" of serialize,
-# serializable, serialization; "connec" of connect, connection): users inflect the words an
+# a word's first letters also count as a word of their own ("seria" of serialize,
+# serializable, serialization; "conne" of connect, connection): users inflect the words an
 # entry uses. With the parts of snake_case names, the model's first choice out of fold by
-# collection on the tuning part went from 0.818 to 0.837 of covered errors (4: 0.834, 6: 0.835).
+# collection on the tuning part went from 0.818 to 0.834 of covered errors (descriptions 0.787
+# to 0.812; `python bench/fit_word_model.py --out-of-fold`); four or six letters did no better.
 PREFIX = 5
 
 
