@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from errata.search.limits import LAST_LINES, clip, read_order
+from errata.search.limits import LAST_LINES, TAIL_SHARE, clip, read_order
 from errata.search.normalize import MAX_CLASSIFY_CHARS, MAX_LINE_CHARS, normalize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -75,7 +75,7 @@ class _SpentAfter:
     """A budget that is mostly spent after `mostly` looks and wholly after `wholly`."""
 
     def __init__(self, mostly: int, wholly: int) -> None:
-        self.looks = {0.75: mostly, 1.0: wholly}
+        self.looks = {TAIL_SHARE: mostly, 1.0: wholly}
 
     def spent(self, share: float = 1.0) -> bool:
         self.looks[share] -= 1
