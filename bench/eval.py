@@ -13,7 +13,9 @@ The unseen real cases (unseen-*.jsonl) split by project (bench/unseen.py): the t
 tuning part (with tune-*.jsonl: a former fresh part and cases gathered for tuning) and of the
 never-tuned test part are printed; misses only ever of the tuning part. The fresh part
 (fresh-*.jsonl: projects in no other file, gathered after the tuning of the calibration it
-grades) is only ever reported as a table. Both are printed twice: all their cases, then only the
+grades) is only ever reported as a table, and so is the look-alike part (lookalike-*.jsonl:
+threads chosen because they print a message an entry lists, about half for a cause no entry
+covers). The test and fresh parts are printed twice: all their cases, then only the
 cases whose thread no entry cites as a source (an entry written from a thread has read that
 case's text, so its figure flatters the entry). For the tuning part, a last table shows what
 other confidence thresholds would give: right-and-confident against confident-on-uncovered.
@@ -55,6 +57,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from unseen import (  # noqa: E402
     cited_sources,
     fresh_cases,
+    lookalike_cases,
     print_table,
     read_cases,
     table,
@@ -254,14 +257,18 @@ def main() -> int:
     tune, test = unseen_cases("tune"), unseen_cases("test")
     fresh = [] if args.tuning_only else fresh_cases()
     test = [] if args.tuning_only else test
-    print(f"unseen cases split by project: tune {len(tune)}, test {len(test)}; fresh {len(fresh)}")
+    lookalike = [] if args.tuning_only else lookalike_cases()
+    print(
+        f"unseen cases split by project: tune {len(tune)}, test {len(test)}; fresh {len(fresh)};"
+        f" look-alike {len(lookalike)}"
+    )
     every = [case for cases in sets.values() for case in cases]
     searched = tune if args.in_sample else []
-    outcomes, known = run_cases(every + searched + test + fresh, args.entries)
-    parts = [len(every), len(searched), len(test), len(fresh)]
+    outcomes, known = run_cases(every + searched + test + fresh + lookalike, args.entries)
+    parts = [len(every), len(searched), len(test), len(fresh), len(lookalike)]
     ends = [sum(parts[: i + 1]) for i in range(len(parts))]
     unseen_tune, unseen_test = outcomes[ends[0] : ends[1]], outcomes[ends[1] : ends[2]]
-    fresh_part = outcomes[ends[2] :]
+    fresh_part, lookalike_part = outcomes[ends[2] : ends[3]], outcomes[ends[3] : ends[4]]
     outcomes = outcomes[: len(every)]
     if not args.in_sample:
         unseen_tune = tuning_outcomes(tune, args.entries)
@@ -291,6 +298,7 @@ def main() -> int:
         cited = cited_sources(args.entries)
         print_table("TEST part, threads no entry cites", uncited(unseen_test, cited))
         print_table("FRESH part, threads no entry cites", uncited(fresh_part, cited))
+        print_table("LOOK-ALIKE part (an entry's message, often another cause)", lookalike_part)
     return 0
 
 

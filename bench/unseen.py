@@ -5,8 +5,10 @@ project, note}. A salted hash of `project` puts every case of one project in the
 `tune` may be read and tuned on, `test` is only reported (never its queries). The salt was
 chosen for a near half/half split by case count before any result was looked at.
 
-Two more kinds of file: `fresh-*.jsonl` (the fresh part: projects in no other file, gathered
-after the tuning it grades, only ever reported) and `tune-*.jsonl` (real cases wholly in the
+Three more kinds of file: `fresh-*.jsonl` (the fresh part: projects in no other file, gathered
+after the tuning it grades, only ever reported), `lookalike-*.jsonl` (the look-alike part,
+gathered and reported the same way, of threads chosen because they print a message an entry
+lists: the hard case for "no entry") and `tune-*.jsonl` (real cases wholly in the
 tuning part: a former fresh part, once its figures were reported, and cases gathered for tuning
 the same way, so the fit sees uncovered errors from more projects; the test part never changes).
 """
@@ -105,6 +107,13 @@ def _case(item: Any) -> dict:
 def fresh_cases() -> list[dict]:
     """Every case of the fresh part (fresh-*.jsonl, in name order): only ever reported."""
     return read_cases("fresh-*.jsonl")
+
+
+def lookalike_cases() -> list[dict]:
+    """Every case of the look-alike part (lookalike-*.jsonl): threads that print a message an
+    entry lists, about half of them for a cause no entry covers, from projects in no other
+    file; only ever reported."""
+    return read_cases("lookalike-*.jsonl")
 
 
 def table(results: Sequence[Result]) -> list[tuple[str, str]]:

@@ -1,5 +1,5 @@
-"""The evaluation's parts stay apart: the fresh part shares no project with any other case file,
-and neither the calibration's fit nor the word model's reads a test case."""
+"""The evaluation's parts stay apart: the fresh and look-alike parts share no project with any
+other case file, and neither the calibration's fit nor the word model's reads a test case."""
 
 from __future__ import annotations
 
@@ -25,9 +25,26 @@ def projects(pattern: str) -> set[str]:
 def test_no_fresh_case_comes_from_a_project_of_another_case_file() -> None:
     fresh = projects("fresh-*.jsonl")
     others = projects("unseen-*.jsonl") | projects("cases*.jsonl") | projects("holdout.jsonl")
-    others |= projects("tune-*.jsonl")
+    others |= projects("tune-*.jsonl") | projects("lookalike-*.jsonl")
     assert len(fresh) >= 150
     assert not fresh & others
+
+
+def test_no_look_alike_case_comes_from_a_project_or_thread_of_another_case_file() -> None:
+    sys.path.insert(0, str(EVAL_DIR.parent))
+    import unseen
+
+    lookalike = unseen.lookalike_cases()
+    others = [
+        case
+        for pattern in ("unseen-*.jsonl", "tune-*.jsonl", "fresh-*.jsonl", "cases*.jsonl")
+        for case in unseen.read_cases(pattern)
+    ]
+    assert len(lookalike) >= 100
+    assert sum(1 for case in lookalike if case["expected"] is None) >= 40
+    assert not {c["project"] for c in lookalike} & {c.get("project") for c in others}
+    sources = {c.get("source", "").rstrip("/") for c in others}
+    assert not {c["source"].rstrip("/") for c in lookalike} & sources
 
 
 def test_the_calibration_fits_on_no_test_or_fresh_case() -> None:
@@ -36,7 +53,7 @@ def test_the_calibration_fits_on_no_test_or_fresh_case() -> None:
     import unseen
 
     fitted = {json.dumps(c, sort_keys=True) for s in calibrate.tuning_sets().values() for c in s}
-    held = unseen.unseen_cases("test") + unseen.fresh_cases()
+    held = unseen.unseen_cases("test") + unseen.fresh_cases() + unseen.lookalike_cases()
     assert held and not fitted & {json.dumps(c, sort_keys=True) for c in held}
 
 
@@ -48,7 +65,7 @@ def test_the_word_model_learns_the_tuning_part_and_no_test_or_fresh_case() -> No
     shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["fit"]
     tune = unseen.unseen_cases("tune")
     assert shipped["real_errors"] == len(tune) > 500
-    held = unseen.unseen_cases("test") + unseen.fresh_cases()
+    held = unseen.unseen_cases("test") + unseen.fresh_cases() + unseen.lookalike_cases()
     assert not {c["query"] for c in tune} & {c["query"] for c in held}
 
 
