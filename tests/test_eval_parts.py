@@ -35,14 +35,11 @@ def test_no_look_alike_case_comes_from_a_project_or_thread_of_another_case_file(
     import unseen
 
     lookalike = unseen.lookalike_cases()
-    others = [
-        case
-        for pattern in ("unseen-*.jsonl", "tune-*.jsonl", "fresh-*.jsonl", "cases*.jsonl")
-        for case in unseen.read_cases(pattern)
-    ]
+    patterns = ("unseen-*.jsonl", "tune-*.jsonl", "fresh-*.jsonl", "cases*.jsonl")
+    others = [case for pattern in patterns for case in unseen.read_cases(pattern)]
     assert len(lookalike) >= 100
     assert sum(1 for case in lookalike if case["expected"] is None) >= 40
-    assert not {c["project"] for c in lookalike} & {c.get("project") for c in others}
+    assert not projects("lookalike-*.jsonl") & set().union(*map(projects, patterns))
     sources = {c.get("source", "").rstrip("/") for c in others}
     assert not {c["source"].rstrip("/") for c in lookalike} & sources
 
