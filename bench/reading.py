@@ -1,0 +1,92 @@
+"""What a careful reader of the same text does: a reference for the figures of bench/eval.py.
+
+Each case of the never-tuned test part, of the look-alike part and of a sample of the tuning
+part (all its uncovered errors and 248 covered ones) was read blind: the reader had the case's
+text and the entries' catalog (each entry's id, title, root cause and first messages) and
+nothing else (not the thread, its label, nor errata's answer), named the entry whose fix would
+solve the problem or none, and said whether they would bet 19 to 1 on it (`sure`; sure of an
+entry counts as confident, sure of none as errata's "no match"). The readings
+are in bench/readings/*.jsonl, one per case, joined to it by its source URL and the SHA-256 of
+its query. This prints the issue's table for them as bench/eval.py prints errata's: `sure`
+stands for confident. It shows what the text alone supports: an entry that only a thread's
+resolution names (a library's bug, a limit raised, a debugger) is out of any reader's reach.
+
+    python bench/reading.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from unseen import lookalike_cases, print_table, unseen_cases
+
+READINGS_DIR = Path(__file__).resolve().parent / "readings"
+
+
+def case_key(case: dict) -> tuple[str, str]:
+    """What joins a reading to its case: the source URL and the first 16 hex digits of the
+    SHA-256 of the query."""
+    return case["source"], hashlib.sha256(case["query"].encode("utf-8")).hexdigest()[:16]
+
+
+def readings(name: str) -> dict[tuple[str, str], dict]:
+    """The readings of one file (bench/readings/NAME.jsonl), by case key."""
+    path = READINGS_DIR / f"{name}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return {(row["source"], row["query_sha"]): row for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """One case as the reader answered it (unseen.Result)."""
+
+    case: dict
+    pick: str | None
+    confident: bool
+
+    @property
+    def expected(self) -> str | None:
+        """The case's label."""
+        return self.case.get("expected")
+
+    def top(self) -> tuple[str | None, float]:
+        """The reader's entry, scored 1 when sure."""
+        return self.pick, 1.0 if self.confident else 0.0
+
+
+def read_part(cases: list[dict], name: str) -> list[Read]:
+    """The readings of these cases (every case that has one, in the cases' order)."""
+    found = readings(name)
+    reads = []
+    for case in cases:
+        row = found.get(case_key(case))
+        if row is not None:
+            # sure that no entry covers it is errata's "no match", which is never confident
+            reads.append(Read(case, row["pick"], bool(row["sure"]) and row["pick"] is not None))
+    return reads
+
+
+def parts() -> list[tuple[str, str, list[dict]]]:
+    """Each part's title, readings file and cases."""
+    return [
+        ("tuning part, a sample (blind reading)", "tune-sample", unseen_cases("tune")),
+        ("TEST part (blind reading)", "test", unseen_cases("test")),
+        ("LOOK-ALIKE part (blind reading)", "lookalike", lookalike_cases()),
+    ]
+
+
+def main() -> int:
+    """Print the table of each part's readings."""
+    for title, name, cases in parts():
+        print_table(title, read_part(cases, name))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
