@@ -1,15 +1,16 @@
 """What a careful reader of the same text does: a reference for the figures of bench/eval.py.
 
-Each case of the never-tuned test part, of the look-alike part and of a sample of the tuning
-part (all its uncovered errors and 248 covered ones) was read blind: the reader had the case's
-text and the entries' catalog (each entry's id, title, root cause and first messages) and
-nothing else (not the thread, its label, nor errata's answer), named the entry whose fix would
-solve the problem or none, and said whether they would bet 19 to 1 on it (`sure`; sure of an
-entry counts as confident, sure of none as errata's "no match"). The readings
-are in bench/readings/*.jsonl, one per case, joined to it by its source URL and the SHA-256 of
-its query. This prints the issue's table for them as bench/eval.py prints errata's: `sure`
-stands for confident. It shows what the text alone supports: an entry that only a thread's
-resolution names (a library's bug, a limit raised, a debugger) is out of any reader's reach.
+Each case of the never-tuned test part and of the look-alike part (twice, by two readers who
+did not see each other's answers) and of a sample of the tuning part (all its uncovered errors
+and 248 covered ones, once) was read blind: the reader had the case's text and the entries'
+catalog (each entry's id, title, root cause and first messages) and nothing else (not the
+thread, its label, nor errata's answer), named the entry whose fix would solve the problem or
+none, and said whether they would bet 19 to 1 on it (`sure`: sure of an entry counts as
+confident, sure of none as errata's "no match"). The readings are in
+bench/readings/PART.jsonl and PART.2.jsonl, one line per case, joined to it by its source URL
+and the SHA-256 of its query. This prints the issue's table for them as bench/eval.py prints
+errata's. It shows what the text alone supports: an entry that only a thread's resolution
+names (a library's bug, a limit raised, a debugger) is out of any reader's reach.
 
     python bench/reading.py
 """
@@ -72,19 +73,34 @@ def read_part(cases: list[dict], name: str) -> list[Read]:
     return reads
 
 
-def parts() -> list[tuple[str, str, list[dict]]]:
-    """Each part's title, readings file and cases."""
+def parts() -> list[tuple[str, tuple[str, ...], list[dict]]]:
+    """Each part's title, its readings files (one per reader) and its cases."""
     return [
-        ("tuning part, a sample (blind reading)", "tune-sample", unseen_cases("tune")),
-        ("TEST part (blind reading)", "test", unseen_cases("test")),
-        ("LOOK-ALIKE part (blind reading)", "lookalike", lookalike_cases()),
+        ("tuning part, a sample", ("tune-sample",), unseen_cases("tune")),
+        ("TEST part", ("test", "test.2"), unseen_cases("test")),
+        ("LOOK-ALIKE part", ("lookalike", "lookalike.2"), lookalike_cases()),
+    ]
+
+
+def agreed(first: list[Read], second: list[Read]) -> list[Read]:
+    """Two readings of the same cases as one stricter reader: the first's entry, sure only where
+    both are sure of the same entry."""
+    return [
+        Read(a.case, a.pick, a.confident and b.confident and a.pick == b.pick)
+        for a, b in zip(first, second, strict=True)
     ]
 
 
 def main() -> int:
-    """Print the table of each part's readings."""
-    for title, name, cases in parts():
-        print_table(title, read_part(cases, name))
+    """Print the table of each reading of each part, and of two readers that must agree."""
+    for title, names, cases in parts():
+        reads = [read_part(cases, name) for name in names]
+        for number, read in enumerate(reads, 1):
+            print_table(f"{title}, blind reading {number} of {len(reads)}", read)
+        if len(reads) == 2:
+            same = sum(1 for a, b in zip(*reads, strict=True) if a.pick == b.pick)
+            print(f"  the two readings name the same entry (or none) for {same} of {len(cases)}")
+            print_table(f"{title}, sure only where both readings are", agreed(*reads))
     return 0
 
 

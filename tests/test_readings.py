@@ -21,7 +21,10 @@ def entry_ids() -> set[str]:
     return {path.parent.name for path in ENTRIES.glob("*/entry.toml")}
 
 
-@pytest.mark.parametrize(("title", "name", "cases"), reading.parts())
+@pytest.mark.parametrize(
+    ("title", "name", "cases"),
+    [(title, name, cases) for title, names, cases in reading.parts() for name in names],
+)
 def test_every_reading_names_one_case_of_its_part_and_a_real_entry(
     title: str, name: str, cases: list[dict]
 ) -> None:
@@ -34,16 +37,33 @@ def test_every_reading_names_one_case_of_its_part_and_a_real_entry(
     assert picks <= entry_ids(), f"{name}: picks that are no entry: {picks - entry_ids()}"
 
 
-def test_the_never_tuned_parts_are_read_whole_and_the_tuning_sample_reads_every_uncovered() -> None:
-    for name, cases in (
+def test_the_never_tuned_parts_are_read_whole_twice_and_the_tuning_sample_every_uncovered() -> None:
+    for part, cases in (
         ("test", unseen.unseen_cases("test")),
         ("lookalike", unseen.lookalike_cases()),
     ):
-        assert len(reading.read_part(cases, name)) == len(cases) > 100, name
+        for name in (part, f"{part}.2"):
+            assert len(reading.read_part(cases, name)) == len(cases) > 100, name
     tune = unseen.unseen_cases("tune")
     read = reading.read_part(tune, "tune-sample")
     uncovered = [case for case in tune if not case.get("expected")]
     assert sum(1 for r in read if not r.expected) == len(uncovered) > 40
+
+
+def test_two_readings_agree_only_where_both_are_sure_of_the_same_entry() -> None:
+    case = {"source": "https://example.org/1", "query": "A", "expected": "x"}
+    first = [
+        reading.Read(case, "x", True),
+        reading.Read(case, "x", True),
+        reading.Read(case, "x", False),
+    ]
+    second = [
+        reading.Read(case, "x", True),
+        reading.Read(case, "y", True),
+        reading.Read(case, "x", True),
+    ]
+    assert [r.confident for r in reading.agreed(first, second)] == [True, False, False]
+    assert [r.pick for r in reading.agreed(first, second)] == ["x", "x", "x"]
 
 
 def test_sure_of_no_entry_is_a_no_match_and_an_unread_case_is_left_out(
