@@ -12,22 +12,30 @@ and the SHA-256 of its query. This prints the issue's table for them as bench/ev
 errata's. It shows what the text alone supports: an entry that only a thread's resolution
 names (a library's bug, a limit raised, a debugger) is out of any reader's reach.
 
-    python bench/reading.py
+    python bench/reading.py             # the tables
+    python bench/reading.py --catalog   # the catalog as the readers had it
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "server"))
 
-from unseen import lookalike_cases, print_table, unseen_cases
+from errata.entry_files import parse_entries  # noqa: E402
+from unseen import lookalike_cases, print_table, unseen_cases  # noqa: E402
 
-READINGS_DIR = Path(__file__).resolve().parent / "readings"
+READINGS_DIR = ROOT / "bench" / "readings"
+CAUSE_CHARS = 420  # of each entry's root cause, in the catalog
+MESSAGE_CHARS = 200  # of each of its first MESSAGES symptoms
+MESSAGES = 5
 
 
 def case_key(case: dict) -> tuple[str, str]:
@@ -91,8 +99,30 @@ def agreed(first: list[Read], second: list[Read]) -> list[Read]:
     ]
 
 
+def catalog(entries_dir: Path = ROOT / "entries") -> str:
+    """The entries as the readers had them: id, title, root cause and first messages, each on
+    one line and cut short."""
+
+    def cut(text: str, limit: int) -> str:
+        text = " ".join(text.split())
+        return text[:limit] + "\u2026" if len(text) > limit else text
+
+    lines = []
+    for entry in sorted(parse_entries(entries_dir), key=lambda d: d.id):
+        lines += [f"## {entry.id}", entry.title, f"Cause: {cut(entry.root_cause, CAUSE_CHARS)}"]
+        lines.append("Prints, e.g.:")
+        lines += [f"  - {cut(s, MESSAGE_CHARS)}" for s in entry.symptoms[:MESSAGES]]
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main() -> int:
     """Print the table of each reading of each part, and of two readers that must agree."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--catalog", action="store_true", help="print the readers' catalog")
+    if parser.parse_args().catalog:
+        print(catalog())
+        return 0
     for title, names, cases in parts():
         reads = [read_part(cases, name) for name in names]
         for number, read in enumerate(reads, 1):

@@ -97,3 +97,14 @@ def test_sure_of_no_entry_is_a_no_match_and_an_unread_case_is_left_out(
     table = dict(unseen.table(read))
     assert table["right first and confident"] == "1.000 (1/1)"
     assert table["confident on uncovered"] == "0.500 (1/2)"
+
+
+def test_the_readers_catalog_names_every_entry_once_and_cuts_long_texts() -> None:
+    text = reading.catalog(ENTRIES)
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert sorted(headings) == sorted(entry_ids())
+    causes = [line for line in text.splitlines() if line.startswith("Cause: ")]
+    assert len(causes) == len(headings)
+    assert max(map(len, causes)) == len("Cause: ") + reading.CAUSE_CHARS + 1  # one is cut
+    messages = [line for line in text.splitlines() if line.startswith("  - ")]
+    assert max(map(len, messages)) <= len("  - ") + reading.MESSAGE_CHARS + 1
