@@ -5,10 +5,11 @@ did not see each other's answers) and of a sample of the tuning part (all its un
 and 248 covered ones, once) was read blind: the reader had the case's text and the entries'
 catalog (each entry's id, title, root cause and first messages) and nothing else (not the
 thread, its label, nor errata's answer), named the entry whose fix would solve the problem or
-none, and said whether they would bet 19 to 1 on it (`sure`: sure of an entry counts as
-confident, sure of none as errata's "no match"). The readings are in
-bench/readings/PART.jsonl and PART.2.jsonl, one line per case, joined to it by its source URL
-and the SHA-256 of its query. This prints the issue's table for them as bench/eval.py prints
+none (an entry's message printed for another cause is none), and said whether they would bet
+19 to 1 on it (`sure`: sure of an entry counts as confident, sure of none as errata's "no
+match"). The readings are in bench/readings/PART.jsonl and PART.2.jsonl, one line per case,
+joined to it by its source URL and the SHA-256 of its query; they were made against the 163
+entries of their time. This prints the issue's table for them as bench/eval.py prints
 errata's. It shows what the text alone supports: an entry that only a thread's resolution
 names (a library's bug, a limit raised, a debugger) is out of any reader's reach.
 
